@@ -1,0 +1,24 @@
+/**
+ * Deep-merges `override` into `base` the way Helm merges values files: objects merge key by key,
+ * everything else (arrays included) is replaced. `null` in the override removes the key, as in Helm.
+ * Neither input is modified.
+ * @internal
+ */
+export function deepMerge(base: Record<string, any>, override: Record<string, any>): Record<string, any> {
+  const out: Record<string, any> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    if (value === null) {
+      delete out[key];
+    } else if (isPlainObject(value) && isPlainObject(out[key])) {
+      out[key] = deepMerge(out[key], value);
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+/** @internal */
+export function isPlainObject(value: unknown): value is Record<string, any> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+}
