@@ -10,3 +10,4 @@ export * as fluxhelm from '../imports/helm.toolkit.fluxcd.io';
 export * as fluxsource from '../imports/source.toolkit.fluxcd.io';
 export * as fluxkustomize from '../imports/kustomize.toolkit.fluxcd.io';
 export * as k8scni from '../imports/k8s.cni.cncf.io';
+export * from './network/network-ref';
