@@ -1,4 +1,4 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing, Yaml } from 'cdk8s';
 import { ValidationError } from '../src';
 
 /**
@@ -34,4 +34,9 @@ export function validationError(fn: () => unknown): ValidationError {
     throw new Error(`expected a ValidationError, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
   }
   throw new Error('expected a ValidationError, but nothing was thrown');
+}
+
+/** Manifests as the YAML `cdk8s synth` writes: what snapshots store, so that reviewers read YAML. */
+export function toYaml(...manifests: any[]): string {
+  return Yaml.stringify(...manifests);
 }

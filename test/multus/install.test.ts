@@ -1,0 +1,240 @@
+import { Duration, Size } from 'cdk8s';
+import { CniPaths, MultusChart, MultusInstall, MultusLogLevel, MultusValuesLayout, ValidationError } from '../../src';
+import { findKind, synth, testChart, toYaml, validationError } from '../util';
+
+function install(props: Partial<ConstructorParameters<typeof MultusInstall>[2]> = {}, namespace?: string) {
+  const chart = testChart(namespace);
+  const multus = new MultusInstall(chart, 'multus', { cniPaths: CniPaths.K3S, ...props });
+  const manifests = synth(chart);
+  return { multus, manifests, release: findKind(manifests, 'HelmRelease') };
+}
+
+describe('MultusInstall defaults', () => {
+  test('a HelmRepository and a HelmRelease of chart 7.0.0 with the thick image and safe memory', () => {
+    // GIVEN / WHEN
+    const { manifests, release } = install();
+
+    // THEN
+    expect(toYaml(...manifests)).toMatchSnapshot();
+    expect(manifests.map((m) => `${m.apiVersion} ${m.kind}`)).toEqual([
+      'source.toolkit.fluxcd.io/v1 HelmRepository',
+      'helm.toolkit.fluxcd.io/v2 HelmRelease',
+    ]);
+    expect(findKind(manifests, 'HelmRepository')).toMatchObject({
+      metadata: { name: 'angelnu', namespace: 'flux-system' },
+      spec: { interval: '2h', url: 'https://angelnu.github.io/helm-charts' },
+    });
+    expect(release).toMatchObject({
+      metadata: { name: 'multus', namespace: 'kube-system' },
+      spec: {
+        interval: '30m',
+        chart: { spec: { chart: 'multus', version: '7.0.0', sourceRef: { kind: 'HelmRepository', name: 'angelnu', namespace: 'flux-system' } } },
+      },
+    });
+    const container = release.spec.values.controllers.multus.containers.multus;
+    expect(container.image).toEqual({ repository: 'ghcr.io/k8snetworkplumbingwg/multus-cni', tag: 'v4.3.0-thick' });
+    expect(container.resources).toEqual({ requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '256Mi' } });
+    // spec.chart and spec.chartRef are mutually exclusive in HelmRelease v2.
+    expect(release.spec.chartRef).toBeUndefined();
+  });
+
+  test('tolerations reach the DaemonSet through a post-renderer, not through values the chart ignores', () => {
+    const { release } = install();
+
+    expect(release.spec.values.tolerations).toBeUndefined();
+    expect(release.spec.postRenderers).toHaveLength(1);
+    const [patch] = release.spec.postRenderers[0].kustomize.patches;
+    expect(patch.target).toEqual({ group: 'apps', version: 'v1', kind: 'DaemonSet' });
+    expect(require('yaml').parse(patch.patch)).toEqual([
+      { op: 'add', path: '/spec/template/spec/tolerations', value: [{ operator: 'Exists' }] },
+    ]);
+  });
+
+  test('an empty toleration list keeps the chart\'s own and renders no post-renderer', () => {
+    const { release } = install({ tolerations: [] });
+    expect(release.spec.postRenderers).toBeUndefined();
+  });
+
+  test('the namespace follows the enclosing chart', () => {
+    const { release, manifests } = install({}, 'networking');
+    expect(release.metadata.namespace).toBe('networking');
+    // The HelmRepository stays where Flux sources live.
+    expect(findKind(manifests, 'HelmRepository').metadata.namespace).toBe('flux-system');
+  });
+
+  test('getters expose the generated objects and the chosen settings', () => {
+    const { multus } = install();
+    expect(multus.helmRelease.kind).toBe('HelmRelease');
+    expect(multus.helmRepository?.kind).toBe('HelmRepository');
+    expect(multus.image).toBe('ghcr.io/k8snetworkplumbingwg/multus-cni:v4.3.0-thick');
+    expect(multus.chart.layout).toBe(MultusValuesLayout.V7);
+    expect(multus.values.cni.paths).toEqual({ config: CniPaths.K3S.configDir, bin: CniPaths.K3S.binDir });
+  });
+});
+
+describe('CniPaths presets', () => {
+  test.each([
+    ['K3S', CniPaths.K3S, '/var/lib/rancher/k3s/agent/etc/cni/net.d', '/var/lib/rancher/k3s/data/cni'],
+    ['K3S_LEGACY', CniPaths.K3S_LEGACY, '/var/lib/rancher/k3s/agent/etc/cni/net.d', '/var/lib/rancher/k3s/data/current/bin'],
+    ['STANDARD', CniPaths.STANDARD, '/etc/cni/net.d', '/opt/cni/bin'],
+    ['custom', CniPaths.custom('/var/lib/cni/conf', '/var/lib/cni/bin'), '/var/lib/cni/conf', '/var/lib/cni/bin'],
+  ])('%s renders cni.paths', (_name, cniPaths, config, bin) => {
+    const { release } = install({ cniPaths });
+    expect(release.spec.values.cni).toEqual({ paths: { config, bin } });
+    expect(toYaml(release.spec.values)).toMatchSnapshot();
+  });
+});
+
+describe('chart versions and their values layouts', () => {
+  test('6.0.4 puts the container under controllers.main.containers.main', () => {
+    const { release } = install({ chart: MultusChart.angelnu({ version: '6.0.4' }) });
+
+    expect(release.spec.chart.spec.version).toBe('6.0.4');
+    expect(Object.keys(release.spec.values.controllers)).toEqual(['main']);
+    expect(release.spec.values.controllers.main.containers.main.image.tag).toBe('v4.3.0-thick');
+    expect(toYaml(release)).toMatchSnapshot();
+  });
+
+  test('7.0.0 puts the container under controllers.multus.containers.multus', () => {
+    const { release } = install({ chart: MultusChart.angelnu({ version: '7.0.0' }) });
+
+    expect(Object.keys(release.spec.values.controllers)).toEqual(['multus']);
+    expect(release.spec.values.controllers.multus.containers.multus.image.tag).toBe('v4.3.0-thick');
+  });
+
+  test('an unknown version is accepted only with an explicit layout', () => {
+    const { release } = install({ chart: MultusChart.angelnu({ version: '7.1.0', valuesLayout: MultusValuesLayout.V7 }) });
+    expect(release.spec.chart.spec.version).toBe('7.1.0');
+    expect(release.spec.values.controllers.multus.containers.multus).toBeDefined();
+  });
+
+  test('an existing HelmRepository is referred to, not emitted', () => {
+    const { manifests, release } = install({
+      chart: MultusChart.angelnu({ existingRepository: true, repositoryName: 'angelnu-charts', repositoryNamespace: 'flux-repos' }),
+    });
+    expect(manifests.map((m) => m.kind)).toEqual(['HelmRelease']);
+    expect(release.spec.chart.spec.sourceRef).toEqual({ kind: 'HelmRepository', name: 'angelnu-charts', namespace: 'flux-repos' });
+  });
+});
+
+describe('the plan\'s settings and the escape hatch', () => {
+  test('the plan\'s image, requests and chart keys', () => {
+    const { release } = install({
+      image: { tag: 'v4.1.2-thick' },
+      resources: { cpuRequestMillis: 10, memoryRequest: Size.mebibytes(64), memoryLimit: Size.mebibytes(512), cpuLimitMillis: 200 },
+      logLevel: MultusLogLevel.DEBUG,
+      cniVersion: '1.0.0',
+      interval: Duration.hours(1),
+      releaseName: 'multus-cni',
+      namespace: 'networking',
+    });
+
+    expect(release.metadata).toEqual({ name: 'multus-cni', namespace: 'networking' });
+    expect(release.spec.interval).toBe('1h');
+    const container = release.spec.values.controllers.multus.containers.multus;
+    expect(container.image.tag).toBe('v4.1.2-thick');
+    expect(container.resources).toEqual({ requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '200m', memory: '512Mi' } });
+    expect(release.spec.values.cni).toMatchObject({ logLevel: 'debug', version: '1.0.0' });
+  });
+
+  test('values are deep-merged last: objects merge, scalars and arrays replace, null removes', () => {
+    // GIVEN
+    const { multus, release } = install({
+      values: {
+        controllers: { multus: { containers: { multus: { resources: { limits: { memory: '384Mi' } } } } } },
+        cni: { logToStderr: true },
+        hostPaths: { netns: '/var/run/netns/' },
+      },
+    });
+    // WHEN more values are added after construction
+    multus.addValues({ cni: { logToStderr: null } });
+
+    // THEN the addition lands (the values render lazily) and the rest is merged
+    const values = findKind(synth(multus.node.scope as any), 'HelmRelease').spec.values;
+    expect(values.controllers.multus.containers.multus.resources).toEqual({ requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '384Mi' } });
+    expect(values.controllers.multus.containers.multus.image.tag).toBe('v4.3.0-thick');
+    expect(values.hostPaths).toEqual({ netns: '/var/run/netns/' });
+    expect(values.cni.logToStderr).toBeUndefined();
+    expect(values.cni.paths).toEqual({ config: CniPaths.K3S.configDir, bin: CniPaths.K3S.binDir });
+    expect(release.spec.values.cni.logToStderr).toBe(true);
+    expect(toYaml(values)).toMatchSnapshot();
+  });
+
+  test('addToleration lands in the post-renderer patch', () => {
+    const chart = testChart();
+    const multus = new MultusInstall(chart, 'multus', { cniPaths: CniPaths.K3S, tolerations: [] });
+    multus.addToleration({ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' });
+    const release = findKind(synth(chart), 'HelmRelease');
+    expect(require('yaml').parse(release.spec.postRenderers[0].kustomize.patches[0].patch)[0].value).toEqual([
+      { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
+    ]);
+  });
+
+  test('ciliumValues() turns off Cilium\'s exclusive CNI mode', () => {
+    expect(MultusInstall.ciliumValues()).toEqual({ cni: { exclusive: false } });
+  });
+
+  test('same input, same bytes', () => {
+    const yaml = () => require('cdk8s').Yaml.stringify(...install().manifests);
+    expect(yaml()).toBe(yaml());
+  });
+});
+
+describe('refusals', () => {
+  const cases: Array<[string, () => unknown, string]> = [
+    ['unknown chart version', () => MultusChart.angelnu({ version: '8.0.0' }), '8.0.0'],
+    ['re-published 5.0.7', () => MultusChart.angelnu({ version: '5.0.7' }), '5.0.7'],
+    ['6.0.2 with the privileged bug', () => MultusChart.angelnu({ version: '6.0.2' }), '6.0.2'],
+    ['pre-6 layout', () => MultusChart.angelnu({ version: '4.0.0' }), '4.0.0'],
+    ['version range', () => MultusChart.angelnu({ version: '^7.0.0' }), '^7.0.0'],
+    ['layout contradicting a known version', () => MultusChart.angelnu({ version: '6.0.4', valuesLayout: MultusValuesLayout.V7 }), 'V7'],
+    ['bad repository name', () => MultusChart.angelnu({ repositoryName: 'Angel_Nu' }), 'Angel_Nu'],
+    ['bad repository URL', () => MultusChart.angelnu({ url: 'angelnu.github.io/helm-charts' }), 'angelnu.github.io/helm-charts'],
+    ['non-thick tag', () => install({ image: { tag: 'v4.3.0' } }), 'v4.3.0'],
+    ['thin tag', () => install({ image: { tag: 'v4.1.2-thin' } }), 'v4.1.2-thin'],
+    ['upstream tag without v', () => install({ image: { tag: '4.3.0-thick' } }), '4.3.0-thick'],
+    ['empty image repository', () => install({ image: { repository: '' } }), '""'],
+    ['image repository with a tag', () => install({ image: { repository: 'ghcr.io/x/multus:v1' } }), 'ghcr.io/x/multus:v1'],
+    ['relative CNI config dir', () => CniPaths.custom('etc/cni/net.d', '/opt/cni/bin'), 'etc/cni/net.d'],
+    ['relative CNI bin dir', () => CniPaths.custom('/etc/cni/net.d', 'opt/cni/bin'), 'opt/cni/bin'],
+    ['non-normal CNI path', () => CniPaths.custom('/etc/cni/../cni/net.d', '/opt/cni/bin'), '/etc/cni/../cni/net.d'],
+    ['trailing slash', () => CniPaths.custom('/etc/cni/net.d/', '/opt/cni/bin'), '/etc/cni/net.d/'],
+    ['same dir twice', () => CniPaths.custom('/opt/cni', '/opt/cni'), '/opt/cni'],
+    ['empty CNI path', () => CniPaths.custom('', '/opt/cni/bin'), '""'],
+    ['missing cniPaths', () => new MultusInstall(testChart(), 'm', {} as any), 'undefined'],
+    ['memory limit below request', () => install({ resources: { memoryRequest: Size.mebibytes(512) } }), '256Mi'],
+    ['fractional memory', () => install({ resources: { memoryLimit: Size.kibibytes(1000) } }), 'Mi'],
+    ['zero cpu', () => install({ resources: { cpuRequestMillis: 0 } }), '0'],
+    ['cpu limit below request', () => install({ resources: { cpuRequestMillis: 100, cpuLimitMillis: 50 } }), '50'],
+    ['bad toleration operator', () => install({ tolerations: [{ operator: 'Always' }] }), 'Always'],
+    ['Exists with a value', () => install({ tolerations: [{ key: 'k', operator: 'Exists', value: 'v' }] }), '"v"'],
+    ['bad toleration effect', () => install({ tolerations: [{ effect: 'NoRun' }] }), 'NoRun'],
+    ['bad cniVersion', () => install({ cniVersion: '0.2.0' }), '0.2.0'],
+    ['bad logLevel', () => install({ logLevel: 'loud' as any }), 'loud'],
+    ['bad release name', () => install({ releaseName: 'Multus' }), 'Multus'],
+    ['bad namespace', () => install({ namespace: 'kube_system' }), 'kube_system'],
+    ['zero interval', () => install({ interval: Duration.seconds(0) }), '0ms'],
+    ['values not an object', () => install({ values: [] as any }), '[]'],
+  ];
+
+  test.each(cases)('%s', (_name, fn, value) => {
+    const err = validationError(fn);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err.message).toContain(value);
+    // Every refusal says what to do.
+    expect(err.hint.length).toBeGreaterThan(10);
+  });
+
+  test('the error names field, value and fix', () => {
+    const err = validationError(() => MultusChart.angelnu({ version: '5.0.7' }));
+    expect(err.field).toBe('chart.version');
+    expect(err.value).toBe('"5.0.7"');
+    expect(err.message).toMatch(/use '7\.0\.0'.*or '6\.0\.4'/);
+  });
+
+  test('construct refusals carry the construct path', () => {
+    const err = validationError(() => new MultusInstall(testChart(), 'multus', { cniPaths: CniPaths.K3S, image: { tag: 'v4.3.0' } }));
+    expect(err.constructPath).toBe('test/multus');
+    expect(err.message).toContain('(at test/multus)');
+  });
+});
