@@ -1,0 +1,67 @@
+// `npm run bench`: speed as ratios measured side by side in one run (never in timed tests).
+//
+// 1. Cold `cdk8s synth` of the example cluster as the README runs it (compiled JavaScript), against
+//    the same app through ts-node (the cdk8s template default) and against a one-ConfigMap app (the
+//    CLI's own floor). Target: the example costs at most 1.3x the floor.
+// 2. In-process scale: 10 to 5,000 Deployments each on one network with its own static address.
+//    Targets: time per workload at 5,000 within 1.3x of that at 1,000 (the address plan is linear),
+//    and the whole within 1.5x of the same number of plain Deployments.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
+const RUNS = 3;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function timeSynth(app: string | undefined): number {
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-multus-bench-'));
+    const args = [CLI, 'synth', '--check-upgrade=false', '--output', out, ...(app ? ['--app', app] : [])];
+    const start = process.hrtime.bigint();
+    execFileSync(process.execPath, args, { cwd: ROOT, stdio: 'ignore' });
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+  return median(samples);
+}
+
+function scale(count: number, mode: 'multus' | 'plain'): number {
+  const out = execFileSync(process.execPath, [path.join(__dirname, 'scale.js'), String(count), mode], { cwd: ROOT, encoding: 'utf8' });
+  return JSON.parse(out).ms;
+}
+
+function row(cells: Array<string | number>): string {
+  return cells.map((c) => String(c).padEnd(34)).join('');
+}
+
+function main(): void {
+  console.log(`node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown cpu'}; median of ${RUNS} cold runs each\n`);
+
+  const example = timeSynth(undefined);
+  const tsNode = timeSynth('npx ts-node examples/main.ts');
+  const floor = timeSynth(`node ${path.join('lib', 'bench', 'floor-app.js')}`);
+  console.log('cdk8s synth (cold process)');
+  console.log(row(['example (compiled JS, README)', `${example.toFixed(0)} ms`, `${(example / floor).toFixed(2)}x floor (target <= 1.30x)`]));
+  console.log(row(['example through ts-node', `${tsNode.toFixed(0)} ms`, `${(tsNode / floor).toFixed(2)}x floor`]));
+  console.log(row(['one-ConfigMap app (floor)', `${floor.toFixed(0)} ms`, '1.00x']));
+
+  console.log('\nin-process scale (construct + synth to YAML)');
+  const perWorkload: Record<number, number> = {};
+  for (const n of [10, 100, 1000, 5000]) {
+    const multus = scale(n, 'multus');
+    const plain = scale(n, 'plain');
+    perWorkload[n] = multus / n;
+    console.log(row([`${n} Deployments`, `${multus.toFixed(0)} ms (${(multus / n).toFixed(3)} ms each)`, `${(multus / plain).toFixed(2)}x plain (target <= 1.50x)`]));
+  }
+  console.log(row(['per workload 5,000 vs 1,000', `${(perWorkload[5000] / perWorkload[1000]).toFixed(2)}x (target <= 1.30x)`, '']));
+}
+
+main();
