@@ -11,3 +11,5 @@ export * as fluxsource from '../imports/source.toolkit.fluxcd.io';
 export * as fluxkustomize from '../imports/kustomize.toolkit.fluxcd.io';
 export * as k8scni from '../imports/k8s.cni.cncf.io';
 export * from './network/network-ref';
+export * from './network/ipam';
+export * from './network/iot-network';

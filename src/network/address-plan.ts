@@ -1,0 +1,304 @@
+import { isIP } from 'node:net';
+import { IConstruct } from 'constructs';
+import * as ipaddr from 'ipaddr.js';
+import { invalid, renderValue } from '../errors';
+
+// The address math of a network: parsing and containment with `node:net` (strict syntax) and
+// `ipaddr.js` (bytes and canonical text), compared as bigints. Pure: no cdk8s, no constructs
+// beyond the optional scope that error messages carry.
+
+/** @internal */
+export type Family = 4 | 6;
+
+/** An address inside a subnet, as a number and as canonical text. @internal */
+export interface Address {
+  readonly value: bigint;
+  readonly text: string;
+}
+
+/** An address as written, with the prefix length it carried (if any). @internal */
+export interface ParsedAddress extends Address {
+  readonly family: Family;
+  readonly prefixLength?: number;
+}
+
+/**
+ * Parses an address (`a.b.c.d`, an IPv6 address) with an optional `/prefix`. Refuses anything
+ * `node:net` does not accept as plain dotted-decimal or IPv6 text (no octal, hex or short IPv4
+ * forms, no zone index): a typo must not silently become another address.
+ * @internal
+ */
+export function parseAddress(field: string, text: string, scope?: IConstruct, allowPrefix = true): ParsedAddress {
+  const example = allowPrefix ? 'an IP address such as "192.168.20.10" or "192.168.20.10/24"' : 'an IP address such as "192.168.20.10"';
+  if (typeof text !== 'string') invalid(field, text, `give ${example}`, scope);
+  const slash = text.indexOf('/');
+  const host = slash < 0 ? text : text.slice(0, slash);
+  const family = isIP(host);
+  if (family === 0 || host.includes('%')) invalid(field, text, `give ${example}`, scope);
+  let prefixLength: number | undefined;
+  if (slash >= 0) {
+    const bits = family === 4 ? 32 : 128;
+    const prefix = text.slice(slash + 1);
+    if (!allowPrefix) invalid(field, text, `give ${example}, without a prefix length`, scope);
+    if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > bits) {
+      invalid(field, text, `the prefix length must be a whole number from 0 to ${bits}`, scope);
+    }
+    prefixLength = Number(prefix);
+  }
+  const addr = ipaddr.parse(host);
+  return { family: family as Family, value: toBigInt(addr.toByteArray()), text: canonical(addr), prefixLength };
+}
+
+/**
+ * An IPv4 or IPv6 subnet: the IoT LAN a network attaches pods to.
+ * @internal
+ */
+export class Subnet {
+  /**
+   * Parses a CIDR. Host bits must be zero: `192.168.20.5/24` is refused with the network it
+   * probably means, because it is as likely a pod's address written in the wrong place.
+   */
+  public static parse(field: string, cidr: string, scope?: IConstruct): Subnet {
+    const hint = 'give the network in CIDR notation, e.g. "192.168.20.0/24" or "2001:db8:20::/64"';
+    if (typeof cidr !== 'string' || !cidr.includes('/')) invalid(field, cidr, hint, scope);
+    const parsed = parseAddress(field, cidr, scope);
+    const subnet = new Subnet(parsed.family, parsed.prefixLength!, parsed.value);
+    if (subnet.network !== parsed.value) {
+      invalid(field, cidr, `host bits are set; the network is "${subnet.cidr}"`, scope);
+    }
+    return subnet;
+  }
+
+  /** 4 or 6. */
+  public readonly family: Family;
+  /** The prefix length. */
+  public readonly prefixLength: number;
+  /** The first address (network address). */
+  public readonly network: bigint;
+  /** The last address (IPv4 broadcast address). */
+  public readonly last: bigint;
+  /** Canonical CIDR text. */
+  public readonly cidr: string;
+  /** Bits in an address of this family. */
+  public readonly bits: number;
+
+  private constructor(family: Family, prefixLength: number, anyAddress: bigint) {
+    this.family = family;
+    this.prefixLength = prefixLength;
+    this.bits = family === 4 ? 32 : 128;
+    const hostBits = BigInt(this.bits - prefixLength);
+    const hostMask = (1n << hostBits) - 1n;
+    this.network = anyAddress & ~hostMask;
+    this.last = this.network | hostMask;
+    this.cidr = `${this.format(this.network)}/${prefixLength}`;
+  }
+
+  /** True iff `value` is inside the subnet. */
+  public contains(value: bigint): boolean {
+    return value >= this.network && value <= this.last;
+  }
+
+  /**
+   * Why `value` can never be a host's address, or undefined when it can: the IPv4 network and
+   * broadcast addresses (except in /31 and /32, RFC 3021), the IPv6 Subnet-Router anycast address
+   * (RFC 4291 2.6.1, the all-zero host).
+   */
+  public unusable(value: bigint): string | undefined {
+    if (this.family === 4 && this.prefixLength >= 31) return undefined;
+    if (this.family === 6 && this.prefixLength >= 127) return undefined;
+    if (value === this.network) {
+      return this.family === 4 ? `is the network address of ${this.cidr}` : `is the Subnet-Router anycast address of ${this.cidr}`;
+    }
+    if (this.family === 4 && value === this.last) return `is the broadcast address of ${this.cidr}`;
+    return undefined;
+  }
+
+  /** Canonical text of an address of this family. */
+  public format(value: bigint): string {
+    const bytes: number[] = [];
+    for (let i = 0; i < this.bits / 8; i++) {
+      bytes.unshift(Number((value >> BigInt(i * 8)) & 0xffn));
+    }
+    return canonical(ipaddr.fromByteArray(bytes));
+  }
+
+  /**
+   * Parses an address that must lie in this subnet and be usable by a host; refuses it otherwise.
+   * A prefix, when allowed and given, must equal the subnet's.
+   */
+  public hostAddress(field: string, text: string, scope?: IConstruct, allowPrefix = false): Address {
+    const parsed = parseAddress(field, text, scope, allowPrefix);
+    if (parsed.family !== this.family) {
+      invalid(field, text, `the subnet ${this.cidr} is IPv${this.family}; give an IPv${this.family} address`, scope);
+    }
+    if (parsed.prefixLength !== undefined && parsed.prefixLength !== this.prefixLength) {
+      invalid(field, text, `the subnet is ${this.cidr}: write "${parsed.text}/${this.prefixLength}" or leave the prefix out (another prefix gives the interface the wrong netmask)`, scope);
+    }
+    if (!this.contains(parsed.value)) {
+      invalid(field, text, `give an address inside ${this.cidr}`, scope, 'is outside the subnet');
+    }
+    const unusable = this.unusable(parsed.value);
+    if (unusable) invalid(field, text, 'no host can use it; give another address inside the subnet', scope, unusable);
+    return { value: parsed.value, text: parsed.text };
+  }
+
+  /**
+   * Parses a CIDR that must lie inside this subnet (e.g. a whereabouts range or exclusion).
+   */
+  public innerCidr(field: string, text: string, scope?: IConstruct, outer?: Subnet): Subnet {
+    const inner = Subnet.parse(field, text, scope);
+    const within = outer ?? this;
+    if (inner.family !== within.family || inner.prefixLength < within.prefixLength || !within.contains(inner.network)) {
+      invalid(field, text, `give a CIDR inside ${within.cidr}`, scope, 'is outside the subnet');
+    }
+    return inner;
+  }
+
+  /**
+   * The smallest list of CIDRs that covers `start`..`end` (both inside this family), e.g. for
+   * excluding a DHCP pool from an allocator that takes CIDRs only.
+   */
+  public cidrsCovering(start: bigint, end: bigint): string[] {
+    const out: string[] = [];
+    let at = start;
+    while (at <= end) {
+      let size = 0;
+      while (size < this.bits) {
+        const block = 1n << BigInt(size + 1);
+        if ((at & (block - 1n)) !== 0n || at + block - 1n > end) break;
+        size++;
+      }
+      out.push(`${this.format(at)}/${this.bits - size}`);
+      at += 1n << BigInt(size);
+    }
+    return out;
+  }
+}
+
+/** An inclusive address range inside a subnet (the router's DHCP pool, a host-local range). @internal */
+export interface AddressRange {
+  readonly start: Address;
+  readonly end: Address;
+}
+
+/**
+ * Parses `start`..`end` inside `subnet`: both usable host addresses, `start` not after `end`.
+ * @internal
+ */
+export function parseRange(subnet: Subnet, field: string, start: string, end: string, scope?: IConstruct): AddressRange {
+  const s = subnet.hostAddress(`${field}.start`, start, scope);
+  const e = subnet.hostAddress(`${field}.end`, end, scope);
+  if (s.value > e.value) {
+    invalid(`${field}.end`, end, `the range must not end before its start ${renderValue(start)}`, scope, 'comes before the start');
+  }
+  return { start: s, end: e };
+}
+
+/** True iff the two inclusive ranges share an address. @internal */
+export function overlaps(a: AddressRange, b: AddressRange): boolean {
+  return a.start.value <= b.end.value && b.start.value <= a.end.value;
+}
+
+/** Who holds an address, and in which role. @internal */
+interface Claim {
+  readonly address: Address;
+  readonly claimant: string;
+  readonly role: 'gateway' | 'reserved' | 'static';
+}
+
+/** Options of an `AddressPlan`. @internal */
+export interface AddressPlanOptions {
+  /** The router, if any: no pod may take it. */
+  readonly gateway?: string;
+  /** The router's DHCP pool: a static address inside it collides with a leased one sooner or later. */
+  readonly dhcpRange?: { readonly start: string; readonly end: string };
+  /** Addresses held by other hosts on the LAN. */
+  readonly reservedAddresses?: string[];
+  /** Construct whose path error messages carry. */
+  readonly scope?: IConstruct;
+}
+
+/**
+ * Who holds which address of a subnet. Every claim is checked when it is made, against the subnet,
+ * the gateway, the DHCP pool, the reserved addresses and every earlier claim: a Map keyed by the
+ * canonical address keeps this linear in the number of claims, and the canonical key makes
+ * `2001:db8::a` and `2001:DB8:0::A` the same address.
+ * @internal
+ */
+export class AddressPlan {
+  public readonly subnet: Subnet;
+  public readonly gateway?: Address;
+  public readonly dhcpRange?: AddressRange;
+  private readonly claims = new Map<string, Claim>();
+  private readonly scope?: IConstruct;
+
+  constructor(subnet: Subnet, options: AddressPlanOptions = {}) {
+    this.subnet = subnet;
+    this.scope = options.scope;
+    if (options.gateway !== undefined) {
+      this.gateway = subnet.hostAddress('gateway', options.gateway, this.scope);
+      this.record('gateway', options.gateway, this.gateway, { address: this.gateway, claimant: 'gateway', role: 'gateway' });
+    }
+    if (options.dhcpRange !== undefined) {
+      this.dhcpRange = parseRange(subnet, 'dhcpRange', options.dhcpRange.start, options.dhcpRange.end, this.scope);
+    }
+    (options.reservedAddresses ?? []).forEach((text, i) => {
+      const field = `reservedAddresses[${i}]`;
+      const address = subnet.hostAddress(field, text, this.scope);
+      this.record(field, text, address, { address, claimant: field, role: 'reserved' });
+    });
+  }
+
+  /** The addresses held so far, canonical, in the order they were claimed, with their holders. */
+  public get holders(): Array<{ address: string; claimant: string }> {
+    return [...this.claims.entries()].map(([address, c]) => ({ address, claimant: c.claimant }));
+  }
+
+  /** The canonical addresses held by the gateway and reservedAddresses. */
+  public get held(): Address[] {
+    return [...this.claims.values()].filter((c) => c.role !== 'static').map((c) => c.address);
+  }
+
+  /** True iff `address` (no prefix) is inside the subnet; false for anything unparsable. */
+  public containsAddress(address: string): boolean {
+    if (typeof address !== 'string' || address.includes('/')) return false;
+    const family = isIP(address);
+    if (family !== this.subnet.family || address.includes('%')) return false;
+    return this.subnet.contains(toBigInt(ipaddr.parse(address).toByteArray()));
+  }
+
+  /**
+   * Claims a static address for `claimant`; returns it as canonical `address/prefix`.
+   * Refuses a malformed address, a prefix other than the subnet's, an address outside the subnet,
+   * the network or broadcast address, the gateway, an address in the DHCP pool or reserved for
+   * another host, and an address someone else already holds (naming both).
+   */
+  public claim(address: string, claimant: string, field = 'address'): string {
+    const parsed = this.subnet.hostAddress(field, address, this.scope, true);
+    const range = this.dhcpRange;
+    if (range && parsed.value >= range.start.value && parsed.value <= range.end.value) {
+      invalid(field, address, `the router leases ${range.start.text}-${range.end.text} by DHCP and will hand it to another device; give ${claimant} an address outside that range`, this.scope, 'is inside the DHCP range');
+    }
+    this.record(field, address, parsed, { address: parsed, claimant, role: 'static' });
+    return `${parsed.text}/${this.subnet.prefixLength}`;
+  }
+
+  private record(field: string, given: string, address: Address, claim: Claim): void {
+    const holder = this.claims.get(address.text);
+    if (holder) {
+      const problem = holder.role === 'gateway' ? 'is the gateway'
+        : holder.role === 'reserved' ? `is reserved for another host (${holder.claimant})`
+          : 'is already claimed';
+      invalid(field, given, `${renderValue(holder.claimant)} holds it and ${renderValue(claim.claimant)} claims it too; give each its own address`, this.scope, problem);
+    }
+    this.claims.set(address.text, claim);
+  }
+}
+
+function toBigInt(bytes: number[]): bigint {
+  return bytes.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n);
+}
+
+function canonical(addr: ipaddr.IPv4 | ipaddr.IPv6): string {
+  return addr.kind() === 'ipv6' ? (addr as ipaddr.IPv6).toRFC5952String() : addr.toString();
+}
