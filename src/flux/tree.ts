@@ -1,0 +1,196 @@
+import * as path from 'node:path';
+import { Yaml } from 'cdk8s';
+import { invalid } from '../errors';
+
+/**
+ * Pure helpers of the Flux repository tree: file names, kustomize files, path rules.
+ * Everything here works on plain manifests (what `ApiObject.toJson()` returns), so it is tested
+ * without cdk8s constructs.
+ */
+
+/**
+ * The `apiVersion` of the kustomize files (`kustomization.yaml`) the tree writes.
+ * @internal
+ */
+export const KUSTOMIZE_API_VERSION = 'kustomize.config.k8s.io/v1beta1';
+
+/**
+ * The API group of the Flux source objects that are filed under `flux/repositories`.
+ * @internal
+ */
+export const FLUX_SOURCE_GROUP = 'source.toolkit.fluxcd.io';
+
+/**
+ * File names the seed layout (and the public home-ops repositories it follows) uses for kinds
+ * whose lower-cased name would read differently.
+ */
+const FILE_NAMES: Record<string, string> = {
+  HelmRelease: 'helmrelease',
+  HelmRepository: 'helmrepository',
+  OCIRepository: 'ocirepository',
+  GitRepository: 'gitrepository',
+  NetworkAttachmentDefinition: 'network-attachment-definition',
+  PersistentVolumeClaim: 'pvc',
+  ConfigMap: 'configmap',
+  ExternalSecret: 'externalsecret',
+};
+
+/**
+ * One file of the tree, by its path relative to the output directory.
+ * @internal
+ */
+export interface TreeFile {
+  readonly path: string;
+  readonly docs: any[];
+}
+
+/**
+ * The base name (without `.yaml`) of the file a manifest of `kind` is written to.
+ * @internal
+ */
+export function kindFileName(kind: string): string {
+  return FILE_NAMES[kind] ?? kind.toLowerCase();
+}
+
+/**
+ * Files one directory of objects: one file per kind (`helmrelease.yaml`), or, when a kind occurs
+ * more than once, one file per object (`network-attachment-definition-iot.yaml`), plus the
+ * `kustomization.yaml` that lists them. Objects of a kind are ordered by name, files by path, so
+ * the output does not depend on the order constructs were created in.
+ * @internal
+ */
+export function directoryFiles(dir: string, manifests: any[]): TreeFile[] {
+  const byKind = new Map<string, any[]>();
+  for (const m of manifests) {
+    const list = byKind.get(m.kind) ?? [];
+    list.push(m);
+    byKind.set(m.kind, list);
+  }
+  const files: TreeFile[] = [];
+  const taken = new Map<string, string>();
+  for (const [kind, list] of byKind) {
+    const base = kindFileName(kind);
+    const sorted = [...list].sort((a, b) => compare(objectKey(a), objectKey(b)));
+    for (let i = 1; i < sorted.length; i++) {
+      if (objectKey(sorted[i]) === objectKey(sorted[i - 1])) {
+        invalid(`${dir}/${base}.yaml`, `${kind} ${objectKey(sorted[i])}`, 'two objects of one kind carry the same namespace and name in one directory; give them different names', undefined, 'is defined twice');
+      }
+    }
+    const named = sorted.length === 1
+      ? [{ name: `${base}.yaml`, doc: sorted[0] }]
+      : sorted.map((doc) => ({ name: `${base}-${doc.metadata?.name}.yaml`, doc }));
+    for (const { name, doc } of named) {
+      const other = taken.get(name);
+      if (other !== undefined) {
+        invalid(`${dir}/${name}`, `${kind} ${objectKey(doc)}`, `the file name is already used by a ${other}; rename one of the objects`, undefined, 'clashes');
+      }
+      taken.set(name, kind);
+      files.push({ path: `${dir}/${name}`, docs: [doc] });
+    }
+  }
+  files.sort((a, b) => compare(a.path, b.path));
+  files.push(kustomizationFile(dir, files.map((f) => `./${path.posix.basename(f.path)}`)));
+  return files;
+}
+
+/**
+ * A kustomize `kustomization.yaml` in `dir` listing `resources` (relative to `dir`), in order.
+ * @internal
+ */
+export function kustomizationFile(dir: string, resources: string[]): TreeFile {
+  return {
+    path: `${dir}/kustomization.yaml`,
+    docs: [{ apiVersion: KUSTOMIZE_API_VERSION, kind: 'Kustomization', resources }],
+  };
+}
+
+/**
+ * Merges Flux source objects that several installs declare (two apps from the `bjw-s` repository):
+ * identical declarations are one object; differing ones with the same name are refused, because
+ * only one file `<name>.yaml` can exist.
+ * @internal
+ */
+export function mergeSources(manifests: any[]): any[] {
+  const byName = new Map<string, any>();
+  for (const m of manifests) {
+    const key = `${m.kind}/${m.metadata?.namespace ?? ''}/${m.metadata?.name}`;
+    const seen = byName.get(key);
+    if (seen === undefined) {
+      byName.set(key, m);
+    } else if (JSON.stringify(seen) !== JSON.stringify(m)) {
+      invalid(`${m.kind}.${m.metadata?.name}`, m.spec, `another ${m.kind} of that name is declared with ${JSON.stringify(seen.spec)}; declare the repository once (e.g. MultusChart.angelnu({ existingRepository: true })) or make both declarations equal`, undefined, 'conflicts');
+    }
+  }
+  return [...byName.values()].sort((a, b) => compare(`${a.kind}/${a.metadata?.name}`, `${b.kind}/${b.metadata?.name}`));
+}
+
+/**
+ * Checks a relative directory path inside the git repository (`kubernetes/main`): forward
+ * slashes, no `.`/`..` segments, no leading or trailing slash. An empty path is allowed only when
+ * `allowEmpty` (the repository root).
+ * @internal
+ */
+export function checkRepoPath(field: string, value: string, allowEmpty: boolean): void {
+  if (typeof value !== 'string') {
+    invalid(field, value, 'give a directory relative to the git repository root, e.g. "kubernetes/main"');
+  }
+  if (value === '') {
+    if (!allowEmpty) invalid(field, value, 'give a directory relative to the git repository root, e.g. "kubernetes/main"');
+    return;
+  }
+  const segments = value.split('/');
+  const bad = segments.some((s) => s === '' || s === '.' || s === '..' || !/^[A-Za-z0-9._-]+$/.test(s));
+  if (bad) {
+    invalid(field, value, 'give a relative directory of plain names separated by "/", without "./", "..", a leading or a trailing "/", e.g. "kubernetes/main"');
+  }
+}
+
+/**
+ * The `path` of a Flux Kustomization for a directory of the tree: `./` + the path from the git
+ * repository root (Flux requires the `./` form).
+ * @internal
+ */
+export function fluxPath(prefix: string, dir: string): string {
+  return `./${prefix === '' ? dir : `${prefix}/${dir}`}`;
+}
+
+/**
+ * Renders the documents of one file as YAML, with cdk8s's own serializer (YAML 1.1 quoting, so
+ * values such as `on` or `yes` stay strings for the Kubernetes parser).
+ * @internal
+ */
+export function renderFile(file: TreeFile): string {
+  return Yaml.stringify(...file.docs);
+}
+
+/** The order of a Flux Kustomization's spec keys in the seed plan (and the Flux docs); the rest follow alphabetically. */
+const KUSTOMIZATION_SPEC_ORDER = ['targetNamespace', 'commonMetadata', 'dependsOn', 'path', 'prune', 'sourceRef', 'wait', 'healthChecks', 'interval', 'retryInterval', 'timeout'];
+
+/**
+ * A Flux Kustomization manifest with its spec keys in the order of the seed plan, so that a
+ * `ks.yaml` reads like the hand-written one it replaces. Only key order changes.
+ * @internal
+ */
+export function orderKustomizationSpec(doc: any): any {
+  if (!doc?.spec) return doc;
+  const rank = (k: string) => {
+    const i = KUSTOMIZATION_SPEC_ORDER.indexOf(k);
+    return i < 0 ? KUSTOMIZATION_SPEC_ORDER.length : i;
+  };
+  const keys = Object.keys(doc.spec).sort((a, b) => rank(a) - rank(b) || compare(a, b));
+  const spec: Record<string, any> = {};
+  for (const k of keys) spec[k] = doc.spec[k];
+  return { ...doc, spec };
+}
+
+function objectKey(m: any): string {
+  return `${m.metadata?.namespace ?? ''}/${m.metadata?.name ?? ''}`;
+}
+
+/**
+ * Code-point order: the same on every machine, whatever its locale.
+ * @internal
+ */
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
