@@ -1,0 +1,157 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { invalid } from '../errors';
+import { isPlainObject } from '../util/merge';
+
+/**
+ * Where one annotation of a pod lives on a target construct, and how to set it.
+ * @internal
+ */
+export interface PodAnnotationSite {
+  /** The kind of the target (`Deployment`, `Pod`, ...). */
+  readonly kind: string;
+  /** Why the target runs more than one pod, when it does (`undefined`: one pod). */
+  readonly multiPod?: string;
+  /** The annotation's current value on the pod (template), if any. */
+  existing(key: string): string | undefined;
+  /** Sets the annotation on the pod (template), keeping the other annotations. */
+  set(key: string, value: string): void;
+}
+
+/**
+ * Finds where the pod annotations of `target` live. The pod's metadata only, never the workload's own:
+ * Multus reads the pod, and an annotation on a Deployment's metadata is ignored (multus-cni #348,
+ * #444, #566).
+ *
+ * - Anything with `podMetadata.addAnnotation()`: the workloads of every cdk8s-plus line (for a
+ *   cdk8s-plus `Pod`, `podMetadata` is the pod's own metadata). Duck-typed so that no one
+ *   cdk8s-plus package is required.
+ * - An `ApiObject` (or a construct whose default child is one) of kind `Pod`: its metadata.
+ * - An `ApiObject` whose spec has a `template` (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job)
+ *   or a `jobTemplate.spec.template` (CronJob): the template's metadata, through a JSON patch.
+ *
+ * Returns `undefined` for anything else.
+ * @internal
+ */
+export function findPodAnnotationSite(target: IConstruct, field: string): PodAnnotationSite | undefined {
+  const t = target as any;
+  if (t && typeof t === 'object' && t.podMetadata && typeof t.podMetadata.addAnnotation === 'function') {
+    const metadata = t.podMetadata;
+    const kind = typeof t.kind === 'string' ? t.kind : t.constructor?.name ?? 'workload';
+    return {
+      kind,
+      multiPod: plusMultiPod(t, kind),
+      existing: (key) => metadata.toJson()?.annotations?.[key],
+      set: (key, value) => metadata.addAnnotation(key, value),
+    };
+  }
+
+  const apiObject = ApiObject.isApiObject(target) ? target
+    : ApiObject.isApiObject(target?.node?.defaultChild) ? target.node.defaultChild as ApiObject
+      : undefined;
+  if (!apiObject) return undefined;
+
+  if (apiObject.kind === 'Pod') {
+    return {
+      kind: 'Pod',
+      existing: (key) => apiObject.metadata.toJson()?.annotations?.[key],
+      set: (key, value) => apiObject.metadata.addAnnotation(key, value),
+    };
+  }
+
+  const props = apiObjectProps(apiObject);
+  const spec = props.spec;
+  let templatePath: string[] | undefined;
+  if (isPlainObject(spec) && isPlainObject(spec.template)) {
+    templatePath = ['spec', 'template'];
+  } else if (isPlainObject(spec) && isPlainObject(spec.jobTemplate) && isPlainObject(spec.jobTemplate.spec) && isPlainObject(spec.jobTemplate.spec.template)) {
+    templatePath = ['spec', 'jobTemplate', 'spec', 'template'];
+  }
+  if (!templatePath) return undefined;
+  const annotationsPath = [...templatePath, 'metadata', 'annotations'];
+  return {
+    kind: apiObject.kind,
+    multiPod: rawMultiPod(apiObject.kind, spec),
+    existing: (key) => readNested(apiObject, annotationsPath, field)?.[key],
+    set: (key, value) => setNested(apiObject, annotationsPath, key, value, field),
+  };
+}
+
+/**
+ * The props an `ApiObject` was created with (what it renders before patches). cdk8s 2.x keeps them
+ * in a private field; the generated classes (`KubeDeployment`, `HelmRelease`, ...) pass the user's
+ * props through, so nested objects are the ones the user wrote.
+ * @internal
+ */
+export function apiObjectProps(apiObject: ApiObject): Record<string, any> {
+  const props = (apiObject as any).props;
+  return isPlainObject(props) ? props : {};
+}
+
+/**
+ * The plain object at `path` in an ApiObject's props; `undefined` when a step is missing. Refuses
+ * a step that is computed at synth (`Lazy`), since what it will hold cannot be seen now.
+ * @internal
+ */
+export function readNested(apiObject: ApiObject, path: string[], field: string): Record<string, any> | undefined {
+  let current: any = apiObjectProps(apiObject);
+  for (let i = 0; i < path.length; i++) {
+    const next = current[path[i]];
+    if (next === undefined || next === null) return undefined;
+    if (!isPlainObject(next)) {
+      invalid(field, apiObject.node.path, `${path.slice(0, i + 1).join('.')} of this ${apiObject.kind} is computed at synth (not a plain object), so the annotation cannot be merged into it; write it as a plain object`, apiObject, 'cannot be annotated');
+    }
+    current = next;
+  }
+  return current;
+}
+
+/**
+ * Sets `key` in the object at `path` of an ApiObject, keeping what is there: one RFC 6902 `add` of
+ * the smallest missing subtree (an `add` needs its parent to exist, so adding the key under a missing
+ * parent would fail at synth).
+ * @internal
+ */
+export function setNested(apiObject: ApiObject, path: string[], key: string, value: unknown, field: string): void {
+  let current: any = apiObjectProps(apiObject);
+  for (let i = 0; i < path.length; i++) {
+    const next = current[path[i]];
+    if (next === undefined || next === null) {
+      const subtree = path.slice(i + 1).reduceRight<Record<string, any>>((inner, segment) => ({ [segment]: inner }), { [key]: value });
+      apiObject.addJsonPatch(JsonPatch.add(pointer(path.slice(0, i + 1)), subtree));
+      return;
+    }
+    if (!isPlainObject(next)) {
+      invalid(field, apiObject.node.path, `${path.slice(0, i + 1).join('.')} of this ${apiObject.kind} is computed at synth (not a plain object), so the annotation cannot be merged into it; write it as a plain object`, apiObject, 'cannot be annotated');
+    }
+    current = next;
+  }
+  apiObject.addJsonPatch(JsonPatch.add(pointer([...path, key]), value));
+}
+
+/** An RFC 6901 JSON pointer (`~` and `/` escaped: the annotation key contains a `/`). */
+function pointer(segments: string[]): string {
+  return segments.map((s) => '/' + s.replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+/** Why a cdk8s-plus workload runs more than one pod. Its defaults: Deployment 2 replicas, others 1. */
+function plusMultiPod(workload: any, kind: string): string | undefined {
+  if (kind === 'DaemonSet') return 'a DaemonSet runs one pod on every node';
+  if (workload.hasAutoscaler === true) return `an autoscaler changes the ${kind}'s replicas`;
+  if (kind === 'Deployment' || kind === 'StatefulSet' || kind === 'ReplicaSet') {
+    const replicas = typeof workload.replicas === 'number' ? workload.replicas : kind === 'Deployment' ? 2 : 1;
+    if (replicas > 1) {
+      const why = workload.replicas === undefined ? ' (the cdk8s-plus default for a Deployment)' : '';
+      return `the ${kind} runs ${replicas} replicas${why}`;
+    }
+  }
+  return undefined;
+}
+
+/** Why a raw workload runs more than one pod (Kubernetes defaults `replicas` to 1). */
+function rawMultiPod(kind: string, spec: Record<string, any>): string | undefined {
+  if (kind === 'DaemonSet') return 'a DaemonSet runs one pod on every node';
+  if (typeof spec.replicas === 'number' && spec.replicas > 1) return `the ${kind} runs ${spec.replicas} replicas`;
+  if (kind === 'Job' && typeof spec.parallelism === 'number' && spec.parallelism > 1) return `the Job runs ${spec.parallelism} pods in parallel`;
+  return undefined;
+}
