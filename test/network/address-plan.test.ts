@@ -1,0 +1,132 @@
+import * as fc from 'fast-check';
+import { ValidationError } from '../../src';
+import { AddressPlan, Subnet, parseAddress } from '../../src/network/address-plan';
+import { validationError } from '../util';
+
+// The address plan is pure: these tests need no cdk8s app.
+
+describe('Subnet', () => {
+  test('IPv4 and IPv6 CIDRs are parsed to canonical text', () => {
+    // GIVEN / WHEN
+    const v4 = Subnet.parse('subnet', '192.168.20.0/24');
+    const v6 = Subnet.parse('subnet', '2001:0DB8:0020:0000::/64');
+
+    // THEN
+    expect([v4.cidr, v4.family, v4.prefixLength]).toEqual(['192.168.20.0/24', 4, 24]);
+    expect([v6.cidr, v6.family, v6.prefixLength]).toEqual(['2001:db8:20::/64', 6, 64]);
+    expect(v4.format(v4.last)).toBe('192.168.20.255');
+  });
+
+  test('host bits set: refused with the network it probably means', () => {
+    const e = validationError(() => Subnet.parse('subnet', '192.168.20.7/24'));
+
+    expect(e.message).toContain('"192.168.20.7/24"');
+    expect(e.message).toContain('"192.168.20.0/24"');
+  });
+
+  test.each([
+    ['0x7f.0.0.1/8'], ['127.1/8'], ['192.168.020.0/24'], ['fe80::%eth0/64'], ['192.168.20.0/24/1'], ['192.168.20.0/-1'], [''],
+  ])('non-canonical or malformed %j is refused', (text) => {
+    const e = validationError(() => Subnet.parse('subnet', text));
+
+    expect(e).toBeInstanceOf(ValidationError);
+    expect(e.message).toContain(JSON.stringify(text));
+  });
+
+  test('/31 and /32 have no network or broadcast address (RFC 3021)', () => {
+    const p2p = Subnet.parse('subnet', '192.168.20.0/31');
+
+    expect(p2p.unusable(p2p.network)).toBeUndefined();
+    expect(p2p.unusable(p2p.last)).toBeUndefined();
+  });
+
+  test('cidrsCovering covers exactly the range, with aligned blocks that do not overlap', () => {
+    const s = Subnet.parse('subnet', '10.0.0.0/8');
+    fc.assert(fc.property(fc.integer({ min: 0, max: 0xffffff }), fc.integer({ min: 0, max: 0xffff }), (offset, length) => {
+      const start = s.network + BigInt(offset);
+      const end = start + BigInt(length) > s.last ? s.last : start + BigInt(length);
+      let next = start;
+      for (const cidr of s.cidrsCovering(start, end)) {
+        const block = Subnet.parse('block', cidr); // throws if the block is not aligned
+        expect(block.network).toBe(next);
+        next = block.last + 1n;
+      }
+      expect(next).toBe(end + 1n);
+    }));
+  });
+});
+
+describe('parseAddress', () => {
+  test('keeps the prefix and canonicalizes the address', () => {
+    expect(parseAddress('ip', '2001:DB8::0:A/64')).toMatchObject({ family: 6, text: '2001:db8::a', prefixLength: 64 });
+    expect(parseAddress('ip', '192.0.2.10')).toMatchObject({ family: 4, text: '192.0.2.10', prefixLength: undefined });
+  });
+
+  test('a prefix where none is allowed is refused', () => {
+    const e = validationError(() => parseAddress('gateway', '192.0.2.1/24', undefined, false));
+
+    expect(e.message).toContain('"192.0.2.1/24"');
+  });
+});
+
+describe('AddressPlan', () => {
+  const subnet = Subnet.parse('subnet', '192.0.2.0/24');
+
+  test('records the gateway and the reserved addresses as holders', () => {
+    // GIVEN / WHEN
+    const plan = new AddressPlan(subnet, { gateway: '192.0.2.1', reservedAddresses: ['192.0.2.2'] });
+    plan.claim('192.0.2.10', 'ha');
+
+    // THEN
+    expect(plan.holders).toEqual([
+      { address: '192.0.2.1', claimant: 'gateway' },
+      { address: '192.0.2.2', claimant: 'reservedAddresses[0]' },
+      { address: '192.0.2.10', claimant: 'ha' },
+    ]);
+    expect(plan.held.map((a) => a.text)).toEqual(['192.0.2.1', '192.0.2.2']);
+  });
+
+  test('one IPv6 address in two spellings is one claim', () => {
+    const plan = new AddressPlan(Subnet.parse('subnet', '2001:db8:20::/64'));
+    plan.claim('2001:db8:20::a', 'ha');
+
+    const e = validationError(() => plan.claim('2001:DB8:20:0:0:0:0:000A/64', 'esphome'));
+
+    expect(e.message).toContain('"2001:DB8:20:0:0:0:0:000A/64"');
+    expect(e.message).toContain('"ha"');
+    expect(e.message).toContain('"esphome"');
+  });
+
+  test('any usable address claimed once is accepted; claimed again, refused naming both claimants', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 254 }), (host) => {
+      const plan = new AddressPlan(subnet);
+      const address = `192.0.2.${host}`;
+
+      expect(plan.claim(address, 'first')).toBe(`${address}/24`);
+      const e = validationError(() => plan.claim(`${address}/24`, 'second', 'ips[0]'));
+      expect(e.field).toBe('ips[0]');
+      expect(e.message).toContain('"first"');
+      expect(e.message).toContain('"second"');
+    }));
+  });
+
+  test('many distinct claims are all kept (a Map keyed by the canonical address)', () => {
+    const plan = new AddressPlan(Subnet.parse('subnet', '10.0.0.0/16'));
+    const addresses = Array.from({ length: 60000 }, (_, i) => `10.0.${Math.floor((i + 1) / 256)}.${(i + 1) % 256}`)
+      .filter((a) => !a.endsWith('.0.0') && a !== '10.0.255.255');
+
+    addresses.forEach((a, i) => plan.claim(a, `pod-${i}`));
+
+    expect(plan.holders).toHaveLength(addresses.length);
+  });
+
+  test('containsAddress is false for prefixes, other families and garbage', () => {
+    const plan = new AddressPlan(subnet);
+
+    expect(plan.containsAddress('192.0.2.7')).toBe(true);
+    expect(plan.containsAddress('192.0.2.7/24')).toBe(false);
+    expect(plan.containsAddress('2001:db8::7')).toBe(false);
+    expect(plan.containsAddress('192.0.3.7')).toBe(false);
+    expect(plan.containsAddress(undefined as unknown as string)).toBe(false);
+  });
+});
