@@ -3,9 +3,9 @@ import { ifIndex, Lab, labUnavailableReason, linkNames, linkState } from './lab'
 import { multicast, unicastExchange } from './udp';
 
 /**
- * The lab's checks, run against a set of network configurations (hand-built ones, or the
- * `spec.config` an `IotNetwork` synthesizes): each is ADDed for real pods, the pods talk unicast and
- * mDNS multicast, and DEL takes the interfaces away again.
+ * The lab's checks, run against a set of network configurations (the parsed `spec.config` of NADs
+ * that `IotNetwork` synthesizes): each is ADDed for real pods, the pods talk unicast and mDNS
+ * multicast, and DEL takes the interfaces away again.
  */
 
 /** The CNI configurations (parsed `spec.config`) a suite runs. */

@@ -1,31 +1,14 @@
+import { IotNetwork } from '../../src';
+import { findKind, synth, testChart } from '../util';
 import { CniError } from './cni-runtime';
-import { linkNames } from './lab';
-import { describeLab, LAB_TEST_TIMEOUT_MS, labSuite, useLab } from './suite';
+import { linkNames, linkState } from './lab';
+import { describeLab, LAB_TEST_TIMEOUT_MS, useLab } from './suite';
 
 /**
- * The lab against hand-written CNI configurations of the shape the library emits: they pin down
- * what the reference plugins need, independent of the library's own output (see
- * iot-network.test.ts for that).
+ * Why the lab exists: the hand-written plan's NetworkAttachmentDefinition declares no capabilities,
+ * so a runtime that follows the CNI and NPWG specs never hands its static IPAM the pod's address.
+ * The same network as IotNetwork writes it attaches.
  */
-
-const macvlan = (extra: Record<string, unknown>) => ({
-  type: 'macvlan',
-  mode: 'bridge',
-  capabilities: { ips: true },
-  ipam: { type: 'static' },
-  ...extra,
-});
-
-labSuite('CNI lab: hand-built configs through the reference plugins', () => ({
-  staticIp: { cniVersion: '0.3.1', name: 'iot', ...macvlan({ master: 'eth0' }) },
-  staticIpMac: {
-    cniVersion: '0.3.1',
-    name: 'iot',
-    plugins: [macvlan({ master: 'eth0' }), { type: 'tuning', capabilities: { mac: true } }],
-  },
-  vlan20: { cniVersion: '0.3.1', name: 'iot-vlan20', ...macvlan({ master: 'eth0.20' }) },
-  defaultMaster: { cniVersion: '0.3.1', name: 'iot', ...macvlan({}) },
-}));
 
 /** The NetworkAttachmentDefinition config of the hand-written plan, verbatim: no capabilities. */
 const PLAN_NAD_CONFIG = JSON.parse(`{
@@ -54,6 +37,21 @@ describeLab("CNI lab: the plan's NAD config cannot give a pod the address it ask
       await expect(attach).rejects.toThrow(CniError);
       await expect(attach).rejects.toMatchObject({ plugin: 'runtime', message: expect.stringContaining('"ips"') });
       expect(await linkNames(pod)).toEqual(['lo']);
+    }, LAB_TEST_TIMEOUT_MS);
+
+    test('attaches the same network as IotNetwork writes it', async () => {
+      // GIVEN the plan's network (name, master, mode, static IPAM) as an IotNetwork
+      const chart = testChart('kube-system');
+      new IotNetwork(chart, 'iot', { subnet: '192.0.2.0/24', master: 'eth0' });
+      const config = JSON.parse(findKind(synth(chart), 'NetworkAttachmentDefinition').spec.config);
+      const pod = await lab().pod();
+
+      // WHEN a pod asks for an address on it
+      await runtime().add(config, { containerId: `plan${process.pid}c`, netns: pod, ips: ['192.0.2.42/24'] });
+
+      // THEN it gets it: the only difference to the plan is the declared capability
+      expect(config).toEqual({ ...PLAN_NAD_CONFIG, capabilities: { ips: true } });
+      expect(await linkState(pod, 'net1')).toMatchObject({ ipv4: ['192.0.2.42/24'], up: true });
     }, LAB_TEST_TIMEOUT_MS);
   });
 
