@@ -78,8 +78,9 @@ const ACCEPTED_TARGETS = 'give a cdk8s-plus workload (Deployment, StatefulSet, D
  *
  * One `MultusPodAnnotation` is one pod's set of attachments. Static addresses (`ips`) are claimed in
  * the `IotNetwork`'s address plan when it is constructed (claimant: this construct's path and the
- * element's index), so a clash is reported at once, naming both claimants. For the same reason an
- * annotation with static addresses or a fixed MAC can be applied to one single-pod target only.
+ * element's and address's index, e.g. `apps/ha-iot networks[0].ips[0]`), so a clash is reported at
+ * once, naming both claimants. For the same reason an annotation with static addresses or a fixed MAC
+ * can be applied to one single-pod target only.
  *
  * @example
  * const ha = new MultusPodAnnotation(chart, 'ha-iot', {
@@ -180,7 +181,7 @@ export class MultusPodAnnotation extends Construct {
 
     const elements: SelectionElement[] = checked.map((c, i) => {
       const ips = c.iot && c.sel.ips
-        ? c.sel.ips.map((ip, j) => c.iot!.claimAddress(ip, `${this.node.path} networks[${i}]`, `networks[${i}].ips[${j}]`))
+        ? c.sel.ips.map((ip, j) => c.iot!.claimAddress(ip, `${this.node.path} networks[${i}].ips[${j}]`, `networks[${i}].ips[${j}]`))
         : c.ips;
       return {
         name: c.name,
@@ -213,6 +214,9 @@ export class MultusPodAnnotation extends Construct {
    * already has a different networks annotation (put all of a pod's networks in one annotation); and,
    * when static addresses or a MAC are pinned, a target that runs more than one pod (a DaemonSet, more
    * than one replica, an autoscaler) or a second target. Applying twice to the same target is a no-op.
+   *
+   * With static addresses, prefer a `Recreate` strategy for a Deployment: a rolling update starts the
+   * new pod while the old one still holds the address.
    */
   public applyTo(target: IConstruct): void {
     if (!target || typeof target !== 'object' || !target.node) {
