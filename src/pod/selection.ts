@@ -93,12 +93,14 @@ export function canonicalMac(field: string, mac: string, scope?: IConstruct): st
  * @internal
  */
 export function checkCniArgs(field: string, args: unknown, scope?: IConstruct): Record<string, string> {
-  if (!isPlainObject(args)) {
+  // A map without a prototype (Object.create(null)) is a map of strings too.
+  const isMap = isPlainObject(args) || (typeof args === 'object' && args !== null && !Array.isArray(args) && Object.getPrototypeOf(args) === null);
+  if (!isMap) {
     invalid(field, args, 'give a map of strings, e.g. { "foo": "bar" }', scope);
   }
-  const entries = Object.keys(args).sort().map((key): [string, string] => {
+  const entries = Object.keys(args as object).sort().map((key): [string, string] => {
     if (key.length === 0) invalid(field, key, 'keys of cni-args must be non-empty', scope);
-    const value = args[key];
+    const value = (args as Record<string, unknown>)[key];
     if (typeof value !== 'string') invalid(`${field}.${key}`, value, 'cni-args values must be strings', scope);
     return [key, value];
   });
