@@ -36,7 +36,9 @@ const element = fc.record({
   cniArgs: fc.option(fc.dictionary(fc.string({ minLength: 1, unit: 'binary' }), fc.string({ unit: 'binary' })), { nil: undefined }),
 });
 
-function expected(e: fc.RecordValue<any>): Record<string, unknown> {
+type Element = typeof element extends fc.Arbitrary<infer T> ? T : never;
+
+function expected(e: Element): Record<string, unknown> {
   return {
     name: e.name,
     namespace: e.namespace,
