@@ -1,7 +1,8 @@
-import { App, Chart } from 'cdk8s';
-import { CniPaths, MultusInstall } from '../src';
+import { FluxTreeApp } from '../src';
+import { buildCluster } from './cluster';
 
-const app = new App();
-const chart = new Chart(app, 'multus', { namespace: 'kube-system' });
-new MultusInstall(chart, 'multus', { cniPaths: CniPaths.K3S });
+// `npx cdk8s synth` runs this file (compiled: lib/examples/main.js) and writes the Flux repository
+// tree to dist/kubernetes/main/.
+const app = new FluxTreeApp();
+buildCluster(app);
 app.synth();

@@ -97,6 +97,8 @@ export class FluxHealthCheck {
   }
 }
 
+const FLUX_KUSTOMIZATION = Symbol.for('cdk8s-multus.FluxKustomization');
+
 /** How Flux reconciles one directory of an app: the fields of one Flux Kustomization. */
 export interface FluxKustomizationOptions {
   /**
@@ -182,6 +184,14 @@ export interface FluxKustomizationProps extends FluxKustomizationOptions {
  * new HelmRelease(app, 'release', { ... });
  */
 export class FluxKustomization extends Chart implements IFluxKustomizationRef {
+  /**
+   * True iff `x` is a FluxKustomization. Use this rather than `instanceof`: cdk8s makes
+   * `instanceof` of every Chart subclass answer "is a Chart".
+   */
+  public static isFluxKustomization(x: any): boolean {
+    return x !== null && typeof x === 'object' && (x as any)[FLUX_KUSTOMIZATION] === true;
+  }
+
   /** The Flux Kustomization object (written to `ks.yaml`). */
   public readonly resource: Kustomization;
   /** The app this directory belongs to. */
@@ -208,6 +218,7 @@ export class FluxKustomization extends Chart implements IFluxKustomizationRef {
     }
     const targetNamespace = props.targetNamespace ?? app.namespace;
     super(scope, id, { namespace: targetNamespace });
+    Object.defineProperty(this, FLUX_KUSTOMIZATION, { value: true });
     checkDnsLabel('targetNamespace', targetNamespace, this);
     this.app = app;
     this.targetNamespace = targetNamespace;

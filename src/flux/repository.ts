@@ -337,7 +337,7 @@ export class FluxTreeApp extends App {
 
 function ownerOf(c: IConstruct): FluxKustomization | undefined {
   for (let s: IConstruct | undefined = c.node.scope; s; s = s.node.scope) {
-    if (s instanceof FluxKustomization) return s as FluxKustomization;
+    if (FluxKustomization.isFluxKustomization(s)) return s as FluxKustomization;
   }
   return undefined;
 }

@@ -1,0 +1,119 @@
+import { Duration, Size } from 'cdk8s';
+import { Construct } from 'constructs';
+import { HelmRelease, HelmReleaseSpecChartSpecSourceRefKind } from '../imports/helm.toolkit.fluxcd.io';
+import {
+  CniPaths, FluxAppUnit, FluxKustomization, FluxRepository, IotNetwork, MacvlanMode, MultusChart,
+  MultusFluxApp, MultusPodAnnotation,
+} from '../src';
+
+/** What `buildCluster` made, for tests and for extending the example. */
+export interface Cluster {
+  readonly repository: FluxRepository;
+  readonly multus: MultusFluxApp;
+  readonly iot: IotNetwork;
+  readonly homeAssistant: FluxKustomization;
+  readonly homeAssistantRelease: HelmRelease;
+}
+
+/**
+ * The hand-written plan (`seed/multus-plan.md`) as code, with the corrections of the field notes.
+ * `cdk8s synth` writes it to `dist/kubernetes/main/`; copy that directory into the repository Flux
+ * reads (GitRepository `home-kubernetes`).
+ */
+export function buildCluster(scope: Construct): Cluster {
+  const repository = new FluxRepository(scope, 'home-kubernetes', {
+    clusterPath: 'kubernetes/main',
+    gitRepositoryName: 'home-kubernetes',
+  });
+
+  // Plan steps 1-4: Multus in kube-system from the angelnu HelmRepository (interval 2h).
+  // The plan's chart 5.0.7 is refused by the library (re-published in place without image,
+  // resources and tolerations); the default is 7.0.0 (Kubernetes >= 1.31; use
+  // MultusChart.angelnu({ version: '6.0.4' }) on older clusters).
+  const multus = new MultusFluxApp(repository, 'multus', {
+    namespace: 'kube-system',
+    install: {
+      chart: MultusChart.angelnu({ repositoryInterval: Duration.hours(2) }),
+      // CniPaths.K3S: k3s with its embedded flannel, October 2024 releases and later. The plan's
+      // nodes run Cilium: when k3s runs with `--flannel-backend=none`, containerd reads
+      // /etc/cni/net.d and /opt/cni/bin instead, and the right preset is CniPaths.STANDARD (check
+      // `grep -A3 cni /var/lib/rancher/k3s/agent/etc/containerd/config.toml` on a node). Cilium
+      // must also run with `cni.exclusive: false` (MultusInstall.ciliumValues(); multus-cni #972),
+      // or it renames 00-multus.conf away on every restart.
+      cniPaths: CniPaths.K3S,
+      // The plan's image; must be a -thick tag with the angelnu chart.
+      image: { repository: 'ghcr.io/k8snetworkplumbingwg/multus-cni', tag: 'v4.1.2-thick' },
+      // Requests as in the plan; the memory limit stays at the library's 256Mi rather than the
+      // plan's 128Mi, which OOM-kills the thick daemon on node reboots (multus-cni #1346, #1416).
+      resources: { cpuRequestMillis: 10, memoryRequest: Size.mebibytes(64) },
+      // The plan's `operator: Exists` (run on every node); the chart ignores tolerations in values,
+      // so the library applies them with a post-renderer patch on the DaemonSet.
+      tolerations: [{ operator: 'Exists' }],
+    },
+  });
+
+  // Plan step 5: the `iot` network, in its own Kustomization that waits for the chart (the NAD's
+  // CRD comes from the chart; kustomize-controller #601).
+  const iot = new IotNetwork(multus.networks, 'iot', {
+    subnet: '192.168.20.0/24',
+    namespace: 'kube-system',
+    master: 'eth0',
+    mode: MacvlanMode.BRIDGE,
+    gateway: '192.168.20.1',
+    // The UniFi DHCP pool: static addresses inside it are refused.
+    dhcpRange: { start: '192.168.20.150', end: '192.168.20.249' },
+  });
+
+  // Plan step 7: Home Assistant (bjw-s app-template 4.1.1) on the IoT LAN at 192.168.20.100.
+  repository.addHelmRepository('bjw-s', 'https://bjw-s-labs.github.io/helm-charts', { interval: Duration.hours(2) });
+  repository.addNamespace('home-automation');
+  const haUnit = new FluxAppUnit(repository, 'home-assistant', { namespace: 'home-automation' });
+  // The NAD must exist before the pod starts, or Multus fails the pod's sandbox.
+  const homeAssistant = new FluxKustomization(haUnit, 'app', { dependsOn: [multus.networks] });
+  const homeAssistantRelease = new HelmRelease(homeAssistant, 'home-assistant', {
+    metadata: { name: 'home-assistant', namespace: 'home-automation' },
+    spec: {
+      interval: '30m',
+      chart: {
+        spec: {
+          chart: 'app-template',
+          version: '4.1.1',
+          sourceRef: { kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name: 'bjw-s', namespace: 'flux-system' },
+        },
+      },
+      install: { remediation: { retries: 3 } },
+      upgrade: { cleanupOnFail: true, remediation: { retries: 3 } },
+      values: {
+        controllers: {
+          'home-assistant': {
+            // One pod at a time: a rolling update would start a second pod with the same static
+            // IoT address (and the same ReadWriteOnce volume) before the old one is gone.
+            strategy: 'Recreate',
+            containers: {
+              app: {
+                image: { repository: 'ghcr.io/home-operations/home-assistant', tag: '2025.11.3' },
+              },
+            },
+          },
+        },
+        service: {
+          app: {
+            controller: 'home-assistant',
+            ports: { http: { port: 8123 } },
+          },
+        },
+        persistence: {
+          // Mounted at /config, where the image keeps Home Assistant's configuration.
+          config: { type: 'persistentVolumeClaim', accessMode: 'ReadWriteOnce', size: '5Gi' },
+        },
+      },
+    },
+  });
+  // The annotation goes on the pod (`controllers.home-assistant.pod.annotations`), not on the
+  // Deployment: the most reported Multus mistake (multus-cni #348, #444, #566).
+  new MultusPodAnnotation(homeAssistant, 'iot-annotation', {
+    networks: [{ network: iot, ips: ['192.168.20.100/24'] }],
+  }).applyToHelmRelease(homeAssistantRelease, 'home-assistant');
+
+  return { repository, multus, iot, homeAssistant, homeAssistantRelease };
+}
