@@ -1,0 +1,222 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
+import { buildCluster } from '../../examples/cluster';
+import { FluxTreeApp, FluxTreeFile } from '../../src';
+import { describeWithCrds, expectValidAgainstCrds, isPinnedCustomResource } from '../crd-schema';
+
+/** The example cluster's tree, rendered in memory. */
+function exampleFiles(): FluxTreeFile[] {
+  const app = new App({ outdir: 'never-written' });
+  return buildCluster(app).repository.files();
+}
+
+function docsOf(files: FluxTreeFile[], file: string): any[] {
+  const f = files.find((x) => x.path === file);
+  if (!f) throw new Error(`no ${file} among ${files.map((x) => x.path).join(', ')}`);
+  return parseAllDocuments(f.content).map((d) => d.toJS());
+}
+
+const ROOT = 'kubernetes/main';
+const MULTUS = `${ROOT}/apps/kube-system/multus`;
+const HA = `${ROOT}/apps/home-automation/home-assistant`;
+
+describe('the example cluster (the plan as code)', () => {
+  const files = exampleFiles();
+
+  test('the tree: file list and contents', () => {
+    // GIVEN the example cluster WHEN it is rendered THEN the whole tree is the reviewed one
+    expect(Object.fromEntries(files.map((f) => [f.path, f.content]))).toMatchSnapshot();
+    // ... and these are what the snapshot must keep:
+    expect(files.map((f) => f.path)).toEqual([
+      `${HA}/app/helmrelease.yaml`,
+      `${HA}/app/kustomization.yaml`,
+      `${HA}/ks.yaml`,
+      `${ROOT}/apps/home-automation/kustomization.yaml`,
+      `${ROOT}/apps/home-automation/namespace.yaml`,
+      `${ROOT}/apps/kube-system/kustomization.yaml`,
+      `${MULTUS}/app/helmrelease.yaml`,
+      `${MULTUS}/app/kustomization.yaml`,
+      `${MULTUS}/ks.yaml`,
+      `${MULTUS}/networks/kustomization.yaml`,
+      `${MULTUS}/networks/network-attachment-definition.yaml`,
+      `${ROOT}/flux/repositories/helm/angelnu.yaml`,
+      `${ROOT}/flux/repositories/helm/bjw-s.yaml`,
+      `${ROOT}/flux/repositories/helm/kustomization.yaml`,
+      `${ROOT}/flux/repositories/kustomization.yaml`,
+    ]);
+  });
+
+  test('Multus installs in two Kustomizations: the chart first, then the NADs (FIELD-NOTES 3)', () => {
+    const [chart, networks] = docsOf(files, `${MULTUS}/ks.yaml`);
+    expect(chart).toMatchObject({
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      metadata: { name: 'multus', namespace: 'flux-system' },
+      spec: {
+        targetNamespace: 'kube-system',
+        commonMetadata: { labels: { 'app.kubernetes.io/name': 'multus' } },
+        path: `./${MULTUS}/app`,
+        prune: true,
+        sourceRef: { kind: 'GitRepository', name: 'home-kubernetes' },
+        // wait: true would make Flux ignore the health checks
+        wait: false,
+        healthChecks: [
+          { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'multus', namespace: 'kube-system' },
+          { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'network-attachment-definitions.k8s.cni.cncf.io' },
+        ],
+        interval: '30m',
+        retryInterval: '1m',
+        timeout: '5m',
+      },
+    });
+    expect(networks).toMatchObject({
+      metadata: { name: 'multus-networks', namespace: 'flux-system' },
+      spec: { dependsOn: [{ name: 'multus' }], path: `./${MULTUS}/networks`, targetNamespace: 'kube-system', wait: true },
+    });
+    expect(docsOf(files, `${MULTUS}/app/kustomization.yaml`)[0].resources).toEqual(['./helmrelease.yaml']);
+    expect(docsOf(files, `${MULTUS}/networks/kustomization.yaml`)[0].resources).toEqual(['./network-attachment-definition.yaml']);
+  });
+
+  test('the Multus release carries the plan\'s image, requests, k3s paths and Exists toleration', () => {
+    const [release] = docsOf(files, `${MULTUS}/app/helmrelease.yaml`);
+    expect(release.spec.chart.spec).toEqual({ chart: 'multus', version: '7.0.0', sourceRef: { kind: 'HelmRepository', name: 'angelnu', namespace: 'flux-system' } });
+    expect(release.spec.values.controllers.multus.containers.multus).toEqual({
+      image: { repository: 'ghcr.io/k8snetworkplumbingwg/multus-cni', tag: 'v4.1.2-thick' },
+      resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+    });
+    expect(release.spec.values.cni.paths).toEqual({ config: '/var/lib/rancher/k3s/agent/etc/cni/net.d', bin: '/var/lib/rancher/k3s/data/cni' });
+    expect(release.spec.postRenderers[0].kustomize.patches[0].patch).toContain('operator: Exists');
+    expect(docsOf(files, `${ROOT}/flux/repositories/helm/angelnu.yaml`)[0]).toMatchObject({
+      kind: 'HelmRepository', metadata: { name: 'angelnu', namespace: 'flux-system' }, spec: { interval: '2h', url: 'https://angelnu.github.io/helm-charts' },
+    });
+  });
+
+  test('the iot network: macvlan bridge on eth0, static IPAM that takes the annotation\'s ips', () => {
+    const [nad] = docsOf(files, `${MULTUS}/networks/network-attachment-definition.yaml`);
+    expect(nad.metadata).toEqual({ name: 'iot', namespace: 'kube-system' });
+    expect(JSON.parse(nad.spec.config)).toMatchObject({
+      cniVersion: '0.3.1', name: 'iot', type: 'macvlan', master: 'eth0', mode: 'bridge',
+      capabilities: { ips: true }, ipam: { type: 'static' },
+    });
+  });
+
+  test('Home Assistant: app-template 4.1.1, on iot at 192.168.20.100/24 through the pod annotation, after the networks', () => {
+    const [release] = docsOf(files, `${HA}/app/helmrelease.yaml`);
+    expect(release.metadata).toEqual({ name: 'home-assistant', namespace: 'home-automation' });
+    expect(release.spec.chart.spec).toEqual({ chart: 'app-template', version: '4.1.1', sourceRef: { kind: 'HelmRepository', name: 'bjw-s', namespace: 'flux-system' } });
+    const controller = release.spec.values.controllers['home-assistant'];
+    expect(controller.containers.app.image).toEqual({ repository: 'ghcr.io/home-operations/home-assistant', tag: '2025.11.3' });
+    expect(controller.annotations).toBeUndefined();
+    expect(JSON.parse(controller.pod.annotations['k8s.v1.cni.cncf.io/networks'])).toEqual([
+      { name: 'iot', namespace: 'kube-system', ips: ['192.168.20.100/24'] },
+    ]);
+    expect(release.spec.values.service.app.ports.http.port).toBe(8123);
+    expect(release.spec.values.persistence.config).toMatchObject({ type: 'persistentVolumeClaim' });
+    const [ks] = docsOf(files, `${HA}/ks.yaml`);
+    expect(ks.spec).toMatchObject({ targetNamespace: 'home-automation', dependsOn: [{ name: 'multus-networks' }], path: `./${HA}/app` });
+    expect(docsOf(files, `${ROOT}/apps/home-automation/kustomization.yaml`)[0].resources).toEqual(['./namespace.yaml', './home-assistant/ks.yaml']);
+    expect(docsOf(files, `${ROOT}/flux/repositories/helm/bjw-s.yaml`)[0].spec.url).toBe('https://bjw-s-labs.github.io/helm-charts');
+  });
+
+  test('every Kustomization path resolves to a directory of the tree that holds a kustomization.yaml', () => {
+    const paths = new Set(files.map((f) => f.path));
+    const ks = files.filter((f) => f.path.endsWith('/ks.yaml')).flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS()));
+    expect(ks.length).toBe(3);
+    for (const k of ks) {
+      expect(k.spec.path).toMatch(/^\.\//);
+      expect(paths.has(`${k.spec.path.slice(2)}/kustomization.yaml`)).toBe(true);
+    }
+  });
+
+  test('every file listed by a kustomization.yaml exists, and every file is listed by one', () => {
+    const paths = new Set(files.map((f) => f.path));
+    const listed = new Set<string>();
+    for (const f of files.filter((x) => x.path.endsWith('/kustomization.yaml'))) {
+      const dir = path.posix.dirname(f.path);
+      for (const r of parseAllDocuments(f.content)[0].toJS().resources) {
+        const target = path.posix.normalize(`${dir}/${r}`);
+        const exists = paths.has(target) || paths.has(`${target}/kustomization.yaml`);
+        expect({ resource: `${dir}/${r}`, exists }).toEqual({ resource: `${dir}/${r}`, exists: true });
+        listed.add(paths.has(target) ? target : `${target}/kustomization.yaml`);
+      }
+    }
+    // The roots a parent Kustomization applies (apps/<ns>, flux/repositories) are listed by nobody here.
+    const roots = [`${ROOT}/apps/home-automation/kustomization.yaml`, `${ROOT}/apps/kube-system/kustomization.yaml`, `${ROOT}/flux/repositories/kustomization.yaml`];
+    const unlisted = [...paths].filter((p) => !listed.has(p) && !roots.includes(p)
+      // a Flux Kustomization applies an app's directory through its `path`
+      && !/\/(app|networks)\/kustomization\.yaml$/.test(p));
+    expect(unlisted).toEqual([]);
+  });
+
+  test('two renders are byte-identical', () => {
+    expect(exampleFiles()).toEqual(files);
+  });
+});
+
+describe('the example as `cdk8s synth` runs it (FluxTreeApp)', () => {
+  let outdir: string;
+  beforeEach(() => { outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-multus-tree-')); });
+  afterEach(() => { fs.rmSync(outdir, { recursive: true, force: true }); });
+
+  test('writes exactly the tree, and nothing else, under the outdir', () => {
+    // GIVEN the example in a FluxTreeApp
+    const app = new FluxTreeApp({ outdir });
+    buildCluster(app);
+    // WHEN synthesized
+    app.synth();
+    // THEN the files on disk are the tree's files, with the same contents
+    const expected = exampleFiles();
+    expect(listFiles(outdir)).toEqual(expected.map((f) => f.path));
+    for (const f of expected) expect(fs.readFileSync(path.join(outdir, f.path), 'utf8')).toBe(f.content);
+  });
+
+  const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+  const haveKubectl = kubectl.status === 0;
+  if (!haveKubectl) {
+    // eslint-disable-next-line no-console
+    console.warn('SKIPPED kubectl kustomize: kubectl is not installed on this machine');
+  }
+  (haveKubectl ? test : test.skip)(`kubectl kustomize builds every directory with a kustomization.yaml${haveKubectl ? '' : ' (skipped: kubectl not installed)'}`, () => {
+    const app = new FluxTreeApp({ outdir });
+    buildCluster(app);
+    app.synth();
+    const dirs = listFiles(outdir).filter((p) => p.endsWith('/kustomization.yaml')).map((p) => path.posix.dirname(p));
+    expect(dirs.length).toBe(7);
+    for (const dir of dirs) {
+      const r = spawnSync('kubectl', ['kustomize', path.join(outdir, dir)], { encoding: 'utf8' });
+      expect({ dir, status: r.status, stderr: r.stderr }).toEqual({ dir, status: 0, stderr: '' });
+      expect(parseAllDocuments(r.stdout).length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describeWithCrds('the example against the pinned CRDs', () => {
+  test('every custom resource of the tree is valid for its CRD (unknown fields rejected)', () => {
+    const manifests = exampleFiles()
+      .filter((f) => !f.path.endsWith('/kustomization.yaml'))
+      .flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS()));
+    const custom = manifests.filter(isPinnedCustomResource);
+    expect(custom.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toEqual([
+      'HelmRelease/home-assistant', 'HelmRelease/multus', 'HelmRepository/angelnu', 'HelmRepository/bjw-s',
+      'Kustomization/home-assistant', 'Kustomization/multus', 'Kustomization/multus-networks',
+      'NetworkAttachmentDefinition/iot',
+    ]);
+    expectValidAgainstCrds(manifests);
+  });
+});
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(p); else out.push(p);
+    }
+  };
+  walk('');
+  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
