@@ -3,7 +3,7 @@ import {
   CniPaths, FluxHealthCheck, FluxKustomization, FluxKustomizationRef, FluxAppUnit, Ipam, IotNetwork, MacvlanMode, MultusChart,
   MultusFluxApp, MultusInstall, MultusLogLevel, MultusNodeCleanup, MultusPodAnnotation, NetworkRef, ValidationError,
 } from '../../src';
-import { appUnit, chart, hostLocalIot, install, iot, kustomization, repository, thrown } from './world';
+import { appUnit, chart, expectRefusal, hostLocalIot, install, iot, kustomization, repository, thrown } from './world';
 
 // One table across every construct of the library: each row spoils one value and states the field
 // and the offending value (as the message renders it: strings in JSON quotes) that the refusal must
@@ -214,20 +214,6 @@ const JS_LEVEL: Row[] = [
 
 function iotWith(props: unknown): unknown {
   return new (IotNetwork as any)(chart(), 'iot', props);
-}
-
-function expectRefusal(fn: () => unknown, field: string, shown: string): void {
-  // WHEN
-  const e = thrown(fn);
-  // THEN a ValidationError, never a TypeError from deep inside, nor a silent success
-  expect(e instanceof Error ? `${e.name}: ${e.message}` : String(e)).toMatch(/^ValidationError: /);
-  const err = e as ValidationError;
-  expect(err).toBeInstanceOf(ValidationError);
-  expect(err.field).toBe(field);
-  // ... naming the offending value, and saying what would be right
-  expect(err.value).toBe(shown);
-  expect(err.message).toContain(`${field}: ${shown} `);
-  expect(err.hint.length).toBeGreaterThan(10);
 }
 
 describe('every construct refuses malformed and out-of-range values with a ValidationError', () => {

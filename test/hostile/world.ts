@@ -71,3 +71,21 @@ export function outcome(fn: () => unknown): string {
   if (e instanceof ValidationError) return 'ValidationError';
   return e instanceof Error ? `${e.name}: ${e.message}` : `threw ${String(e)}`;
 }
+
+/**
+ * THEN helper: `fn` throws a ValidationError (never a TypeError from deep inside, nor nothing) for
+ * `field`, whose message names the offending value as `shown` (strings in JSON quotes) and says
+ * what would be right. Leave `field` out where the owner of the fix chooses its name.
+ */
+export function expectRefusal(fn: () => unknown, field: string | undefined, shown: string): void {
+  const e = thrown(fn);
+  // THEN a ValidationError, never a TypeError from deep inside, nor a silent success
+  expect(e instanceof Error ? `${e.name}: ${e.message}` : String(e)).toMatch(/^ValidationError: /);
+  const err = e as ValidationError;
+  expect(err).toBeInstanceOf(ValidationError);
+  if (field !== undefined) expect(err.field).toBe(field);
+  // ... naming the offending value, and saying what would be right
+  expect(err.value).toBe(shown);
+  expect(err.message).toContain(`${err.field}: ${shown} `);
+  expect(err.hint.length).toBeGreaterThan(10);
+}

@@ -1,0 +1,168 @@
+import { App, Chart, Duration, Size } from 'cdk8s';
+import {
+  CniPaths, FluxKustomization, FluxRepository, IotNetwork, MultusChart, MultusFluxApp, MultusPodAnnotation, MultusValuesLayout,
+  NetworkRef, ValidationError,
+} from '../../src';
+import { appUnit, chart, install, iot, repository, thrown } from './world';
+
+// Hostile input that the library does not refuse as it should yet. Each test states the right
+// behaviour and is marked `test.failing`: it passes while the bug is there, and fails (asking to
+// become a plain `test`) once the owner of the code has fixed it.
+
+/** THEN: `fn` throws a ValidationError whose message contains `shown`. */
+function expectValidationError(fn: () => unknown, shown: string): void {
+  const e = thrown(fn);
+  expect(e instanceof Error ? `${e.name}: ${e.message}` : String(e)).toMatch(/^ValidationError: /);
+  expect((e as ValidationError).message).toContain(shown);
+}
+
+/** The patch of the tolerations post-renderer, as the HelmRelease renders it. */
+function tolerationPatch(tolerations: unknown[]): string {
+  return install({ tolerations }).helmRelease.toJson().spec.postRenderers[0].kustomize.patches[0].patch;
+}
+
+describe('known bugs: TypeErrors from deep inside', () => {
+  // src/flux/duration.ts: fluxDuration calls duration.toMilliseconds() without checking it has a Duration.
+  test.failing('BUG: an interval that is not a Duration (MultusInstall)', () => {
+    expectValidationError(() => install({ interval: '30m' }), '"30m"');
+  });
+  test.failing('BUG: an interval that is not a Duration (FluxKustomization timeout)', () => {
+    expectValidationError(() => new FluxKustomization(appUnit(), 'app', { timeout: 300 as any }), '300');
+  });
+  test.failing('BUG: an interval that is not a Duration (FluxRepository.addHelmRepository)', () => {
+    expectValidationError(() => repository().addHelmRepository('bjw-s', 'https://bjw-s-labs.github.io/helm-charts', { interval: 7200 as any }), '7200');
+  });
+  test.failing('BUG: a repositoryInterval that is not a Duration passes MultusChart.angelnu() and breaks MultusInstall', () => {
+    expectValidationError(() => install({ chart: MultusChart.angelnu({ repositoryInterval: 7200 as any }) }), '7200');
+  });
+
+  // src/multus/install.ts: `this.chart.layout` is destructured without checking the chart.
+  test.failing('BUG: a chart that is not a MultusChart', () => {
+    expectValidationError(() => install({ chart: { version: '7.0.0' } }), '{"version":"7.0.0"}');
+  });
+
+  // src/multus/install.ts: `.map` on whatever tolerations is.
+  test.failing('BUG: tolerations given as one object instead of a list', () => {
+    expectValidationError(() => install({ tolerations: { operator: 'Exists' } }), '{"operator":"Exists"}');
+  });
+
+  // Options and props read with `props.x` where `props` may be null (a `= {}` default covers undefined only).
+  test.failing('BUG: MultusChart.angelnu(null)', () => {
+    expectValidationError(() => MultusChart.angelnu(null as any), 'null');
+  });
+  test.failing('BUG: new FluxRepository(app, id, null)', () => {
+    expectValidationError(() => new FluxRepository(new App({ outdir: 'never-written' }), 'cluster', null as any), 'null');
+  });
+  test.failing('BUG: FluxRepository.addHelmRepository(name, url, null)', () => {
+    expectValidationError(() => repository().addHelmRepository('bjw-s', 'https://bjw-s-labs.github.io/helm-charts', null as any), 'null');
+  });
+  test.failing('BUG: new FluxKustomization(unit, id, null)', () => {
+    expectValidationError(() => new FluxKustomization(appUnit(), 'app', null as any), 'null');
+  });
+  test.failing('BUG: new MultusFluxApp(repo, id, null)', () => {
+    expectValidationError(() => new MultusFluxApp(repository(), 'multus', null as any), 'null');
+  });
+  test.failing('BUG: new MultusFluxApp(repo, id, { install: null })', () => {
+    expectValidationError(() => new MultusFluxApp(repository(), 'multus', { install: null as any }), 'null');
+  });
+
+  // src/flux/multus-app.ts: the networks directory becomes a construct id next to `app`.
+  test.failing('BUG: MultusFluxApp networksDirectory "app" clashes with the chart\'s directory (a constructs Error)', () => {
+    expectValidationError(() => new MultusFluxApp(repository(), 'multus', { install: { cniPaths: CniPaths.K3S }, networksDirectory: 'app' }), '"app"');
+  });
+
+  // src/flux/repository.ts: writeTo hands outdir to node:path unchecked.
+  test.failing('BUG: FluxRepository.writeTo(null)', () => {
+    const r = repository();
+    r.addHelmRepository('bjw-s', 'https://bjw-s-labs.github.io/helm-charts');
+    expectValidationError(() => r.writeTo(null as any), 'null');
+  });
+});
+
+describe('known bugs: silently wrong YAML', () => {
+  // src/multus/install.ts checkToleration: key and value are never checked. Kubernetes wants a
+  // string value and a label-key shaped key; the post-renderer patch then fails in the cluster.
+  test.failing('BUG: a toleration value that is a number is rendered as a YAML number', () => {
+    expectValidationError(() => tolerationPatch([{ key: 'dedicated', value: 5 }]), '5');
+  });
+  test.failing('BUG: a toleration key with a newline is rendered as a block scalar', () => {
+    // Today: the key is written as a YAML block scalar `key: |-` over two lines.
+    expectValidationError(() => tolerationPatch([{ key: 'node-role\nx: y', operator: 'Exists' }]), '"node-role\\nx: y"');
+  });
+
+  // src/multus/chart.ts checkUrl and FluxRepository.addHelmRepository: the WHATWG URL parser strips
+  // tabs and newlines and trims spaces before parsing, so the check passes, and the string as given
+  // (with the newline) is written to the HelmRepository.
+  test.failing('BUG: a chart URL with a newline inside is accepted and written as given', () => {
+    expectValidationError(() => MultusChart.angelnu({ url: 'https://angelnu.github.io/helm-\ncharts' }), '"https://angelnu.github.io/helm-\\ncharts"');
+  });
+  test.failing('BUG: a Helm repository URL with a leading space is accepted and written as given', () => {
+    expectValidationError(() => repository().addHelmRepository('bjw-s', ' https://bjw-s-labs.github.io/helm-charts'), '" https://bjw-s-labs.github.io/helm-charts"');
+  });
+
+  // src/multus/chart.ts resolveLayout: an explicit valuesLayout is used without checking its class.
+  test.failing('BUG: a valuesLayout that is not a MultusValuesLayout renders values under controllers.undefined', () => {
+    const layout = { name: 'V8' } as unknown as MultusValuesLayout;
+    // Today: MultusInstall renders `controllers.undefined.containers.undefined`.
+    expectValidationError(() => MultusChart.angelnu({ version: '8.0.0', valuesLayout: layout }), 'V8');
+  });
+
+  // Numbers beyond what the field can hold are written in exponent form: "1e+21m" is no
+  // Kubernetes quantity and "2.4e+21h" no Go duration (time.ParseDuration overflows past 2562047h).
+  test.failing('BUG: 1e21 millicores render as "1e+21m"', () => {
+    // Today: `requests.cpu: 1e+21m`.
+    expectValidationError(() => install({ resources: { cpuRequestMillis: 1e21 } }), '1e+21');
+  });
+  test.failing('BUG: Size.mebibytes(1e300) renders as "1e+300Mi"', () => {
+    expectValidationError(() => install({ resources: { memoryLimit: Size.mebibytes(1e300) } }), '1e+300');
+  });
+  test.failing('BUG: Duration.days(1e20) renders as "2.4e+21h"', () => {
+    // Today: `interval: 2.4e+21h`.
+    expectValidationError(() => install({ interval: Duration.days(1e20) }), 'e+');
+  });
+
+  // src/pod/selection.ts canonicalAddress / canonicalAddressWithPrefix: node:net's isIP accepts a
+  // zone index, which IotNetwork's own parser refuses ("a typo must not silently become another
+  // address"); Go's net.ParseIP and net.ParseCIDR, which Multus and the CNI plugins use, reject it.
+  test.failing('BUG: an IPv6 zone index in the ips of a NetworkRef selection reaches the annotation', () => {
+    const pod = () => new MultusPodAnnotation(chart('home-automation'), 'pod', { networks: [{ network: NetworkRef.of('iot', 'kube-system'), ips: ['fe80::10%eth0/64'] }] });
+    expectValidationError(pod, '"fe80::10%eth0/64"');
+  });
+  test.failing('BUG: an IPv6 zone index in the default route of a NetworkRef selection reaches the annotation', () => {
+    const pod = () => new MultusPodAnnotation(chart('home-automation'), 'pod', { networks: [{ network: NetworkRef.of('iot', 'kube-system'), defaultRoute: ['fe80::1%eth0'] }] });
+    expectValidationError(pod, '"fe80::1%eth0"');
+  });
+
+  // src/multus/install.ts: `props.image?.repository` of a string is undefined, so the default image
+  // is rendered instead of the one the caller meant; the same for resources.
+  test.failing('BUG: image given as one string is ignored and the default image rendered', () => {
+    // Today: the release runs ghcr.io/k8snetworkplumbingwg/multus-cni:v4.3.0-thick.
+    expectValidationError(() => install({ image: 'ghcr.io/k8snetworkplumbingwg/multus-cni:v4.1.2-thick' }), 'v4.1.2-thick');
+  });
+  test.failing('BUG: resources given as a string are ignored and the defaults rendered', () => {
+    expectValidationError(() => install({ resources: '512Mi' }), '"512Mi"');
+  });
+});
+
+describe('known bugs: messages that do not name the value', () => {
+  // src/errors.ts renderValue: JSON.stringify(NaN) is "null", so "vlan: null is not valid" for NaN.
+  test.failing('BUG: NaN is shown as null', () => {
+    expectValidationError(() => iot({ master: 'eth0', vlan: NaN }), 'vlan: NaN ');
+  });
+  test.failing('BUG: Infinity is shown as null', () => {
+    expectValidationError(() => iot({ mtu: Infinity }), 'mtu: Infinity ');
+  });
+});
+
+describe('known bugs: a refusal that leaves half-made claims', () => {
+  // src/pod/annotation.ts claims the addresses of the elements one after the other: when a later
+  // element's claim is refused, the earlier ones stay claimed by a pod that was never made, and the
+  // next pod is told that this pod holds the address.
+  test.failing('BUG: a pod refused for its second address keeps its first', () => {
+    const app = new App({ outdir: 'never-written' });
+    const net = new IotNetwork(new Chart(app, 'net', { namespace: 'kube-system' }), 'iot', { subnet: '192.0.2.0/24', gateway: '192.0.2.1' });
+    const pods = new Chart(app, 'pods');
+    expect(thrown(() => new MultusPodAnnotation(pods, 'refused', { networks: [{ network: net, ips: ['192.0.2.10'] }, { network: net, interface: 'iot1', ips: ['192.0.2.1'] }] }))).toBeInstanceOf(ValidationError);
+    expect(JSON.parse(new MultusPodAnnotation(pods, 'next', { networks: [{ network: net, ips: ['192.0.2.10'] }] }).value)[0].ips).toEqual(['192.0.2.10/24']);
+  });
+});
