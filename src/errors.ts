@@ -76,6 +76,8 @@ export interface ValidationErrorProps {
 export function renderValue(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (typeof value === 'string') return JSON.stringify(value);
+  // JSON has no NaN or Infinity (JSON.stringify gives "null"): show the number as JavaScript does.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   try {
     const json = JSON.stringify(value);
     return json === undefined ? String(value) : json;

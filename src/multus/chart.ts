@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { invalid } from '../errors';
+import { isPlainObject } from '../util/merge';
 import { checkDnsLabel } from '../util/validate';
 
 /**
@@ -106,6 +107,10 @@ export class MultusChart {
    * MultusChart.angelnu({ version: '6.0.4' });    // clusters older than Kubernetes 1.31
    */
   public static angelnu(options: AngelnuChartOptions = {}): MultusChart {
+    options = options ?? {};
+    if (!isPlainObject(options)) {
+      invalid('chart', options, "give an options object, e.g. MultusChart.angelnu({ version: '7.0.0' })");
+    }
     const version = options.version ?? DEFAULT_VERSION;
     const layout = resolveLayout(version, options.valuesLayout);
     const repositoryName = options.repositoryName ?? 'angelnu';
@@ -114,6 +119,9 @@ export class MultusChart {
     checkDnsLabel('chart.repositoryNamespace', repositoryNamespace);
     const url = options.url ?? 'https://angelnu.github.io/helm-charts';
     checkUrl('chart.url', url);
+    if (options.repositoryInterval !== undefined && !(options.repositoryInterval instanceof Duration)) {
+      invalid('chart.repositoryInterval', options.repositoryInterval, 'give a cdk8s Duration, e.g. Duration.hours(2)');
+    }
     return new MultusChart({
       chart: 'multus',
       version,
@@ -159,6 +167,9 @@ export class MultusChart {
 }
 
 function resolveLayout(version: string, explicit?: MultusValuesLayout): MultusValuesLayout {
+  if (explicit !== undefined && !(explicit instanceof MultusValuesLayout)) {
+    invalid('chart.valuesLayout', explicit, 'use MultusValuesLayout.V7 (controllers.multus) or MultusValuesLayout.V6 (controllers.main)');
+  }
   const known = Object.keys(KNOWN_VERSIONS).join(', ');
   if (typeof version !== 'string' || !SEMVER.test(version)) {
     invalid('chart.version', version, `pin an exact chart version (${known}): a range would let Flux move to a chart whose values layout differs`);
@@ -184,6 +195,11 @@ function resolveLayout(version: string, explicit?: MultusValuesLayout): MultusVa
 }
 
 function checkUrl(field: string, value: string): void {
+  // The URL parser silently strips tabs and newlines and trims spaces; the string would then be
+  // written as given. Refuse them before parsing.
+  if (typeof value !== 'string' || /[\s\u0000-\u001f\u007f]/.test(value)) {
+    invalid(field, value, 'give the Helm repository URL without white space or control characters, e.g. "https://angelnu.github.io/helm-charts"');
+  }
   let url: URL | undefined;
   try {
     url = new URL(value);

@@ -218,6 +218,19 @@ export class MultusInstall extends Construct {
       invalid('cniPaths', props?.cniPaths, 'choose CniPaths.K3S, CniPaths.K3S_LEGACY, CniPaths.STANDARD or CniPaths.custom(configDir, binDir): a wrong value breaks every new pod', this, 'is required');
     }
     this.cniPaths = props.cniPaths;
+    if (props.chart !== undefined && !(props.chart instanceof MultusChart)) {
+      invalid('chart', props.chart, "give a MultusChart, e.g. MultusChart.angelnu({ version: '7.0.0' })", this);
+    }
+    for (const field of ['image', 'resources'] as const) {
+      if (props[field] !== undefined && !isPlainObject(props[field])) {
+        invalid(field, props[field], field === 'image'
+          ? "give an object, e.g. { repository: 'ghcr.io/k8snetworkplumbingwg/multus-cni', tag: 'v4.3.0-thick' }"
+          : 'give an object, e.g. { memoryLimit: Size.mebibytes(256) }', this);
+      }
+    }
+    if (props.tolerations !== undefined && !Array.isArray(props.tolerations)) {
+      invalid('tolerations', props.tolerations, "give a list, e.g. [{ operator: 'Exists' }]", this);
+    }
     this.chart = props.chart ?? MultusChart.angelnu();
     this.releaseName = props.releaseName ?? 'multus';
     checkDnsLabel('releaseName', this.releaseName, this);
@@ -336,6 +349,21 @@ export class MultusInstall extends Construct {
   }
 }
 
+// Kubernetes label keys and values (apimachinery validation.IsQualifiedName / IsValidLabelValue),
+// which taint keys and values follow.
+const QUALIFIED_NAME_PART = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+function isQualifiedName(key: unknown): boolean {
+  if (typeof key !== 'string') return false;
+  const slash = key.lastIndexOf('/');
+  const name = slash < 0 ? key : key.slice(slash + 1);
+  const prefix = slash < 0 ? undefined : key.slice(0, slash);
+  const prefixOk = prefix === undefined
+    || (prefix.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(prefix));
+  return prefixOk && QUALIFIED_NAME_PART.test(name);
+}
+
 function checkImage(scope: Construct, repository: string, tag: string): void {
   if (typeof repository !== 'string' || !IMAGE_REPOSITORY.test(repository)) {
     invalid('image.repository', repository, `give an image repository such as "${DEFAULT_IMAGE}" (lower case, no tag)`, scope);
@@ -376,14 +404,15 @@ function renderResources(scope: Construct, r: MultusResources): Record<string, a
 
 function mebibytes(scope: Construct, field: string, size: Size): number {
   const mi = size instanceof Size ? size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) : NaN;
-  if (!Number.isInteger(mi) || mi <= 0) {
+  // Safe integers only: larger numbers render in exponent form ("1e+21Mi"), which is no quantity.
+  if (!Number.isSafeInteger(mi) || mi <= 0) {
     invalid(field, size instanceof Size ? `${mi}Mi` : size, 'give a positive whole number of mebibytes, e.g. Size.mebibytes(256)', scope);
   }
   return mi;
 }
 
 function checkMillis(scope: Construct, field: string, value: number): void {
-  if (!Number.isInteger(value) || value <= 0) {
+  if (!Number.isSafeInteger(value) || value <= 0) {
     invalid(field, value, 'give a positive whole number of millicores, e.g. 10', scope);
   }
 }
@@ -398,6 +427,12 @@ function checkToleration(scope: Construct, t: MultusToleration, index: number): 
   }
   if (operator === 'Equal' && t.key === undefined) {
     invalid(`${field}.key`, t.key, 'operator Equal needs a taint key', scope);
+  }
+  if (t.key !== undefined && !isQualifiedName(t.key)) {
+    invalid(`${field}.key`, t.key, 'give a taint key as Kubernetes writes label keys, e.g. "node-role.kubernetes.io/control-plane"', scope);
+  }
+  if (t.value !== undefined && (typeof t.value !== 'string' || !LABEL_VALUE.test(t.value))) {
+    invalid(`${field}.value`, t.value, 'give a taint value as a string of at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit', scope);
   }
   if (t.effect !== undefined && !EFFECTS.includes(t.effect)) {
     invalid(`${field}.effect`, t.effect, `use one of ${EFFECTS.join(', ')}`, scope);
