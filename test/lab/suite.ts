@@ -31,12 +31,12 @@ export const UPLINKS = [
 
 /**
  * `describe` when the lab can run here, otherwise `describe.skip` with the reason in the title and
- * on the console (CI runs as root with the plugins installed, so there the lab runs).
+ * on stderr, which jest shows even for a skipped file (CI runs as root with the plugins installed, so there the lab runs).
  */
 export function describeLab(title: string, body: () => void): void {
   const reason = labUnavailableReason();
   if (reason) {
-    console.warn(`CNI lab skipped (${title}): ${reason}`);
+    process.stderr.write(`CNI lab skipped (${title}): ${reason}\n`);
     describe.skip(`${title} [skipped: ${reason}]`, body);
   } else {
     describe(title, body);
