@@ -31,7 +31,8 @@ export const UPLINKS = [
 
 /**
  * `describe` when the lab can run here, otherwise `describe.skip` with the reason in the title and
- * on stderr, which jest shows even for a skipped file (CI runs as root with the plugins installed, so there the lab runs).
+ * on stderr, which jest shows even for a skipped file (console output of a skipped file is dropped).
+ * CI runs as root with the plugins installed, so there the lab runs.
  */
 export function describeLab(title: string, body: () => void): void {
   const reason = labUnavailableReason();
