@@ -18,3 +18,4 @@ export * from './pod/annotation';
 export * from './flux/kustomization';
 export * from './flux/repository';
 export * from './flux/multus-app';
+export * from './pod/test-pod';
