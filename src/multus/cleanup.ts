@@ -64,8 +64,10 @@ export interface NodeCleanupModel {
  * is gone, and pods there fail with `multus-shim ... connection refused` (multus-cni #1105, #1146,
  * #1429).
  *
- * This DaemonSet runs one pod on every node (it tolerates every taint), mounts exactly the two host
- * directories of `cniPaths` and nothing else, and removes from them, and only from them:
+ * This DaemonSet runs one pod on every node (it tolerates every taint; it uses the host network,
+ * since a pod with its own network would be set up through the very `multus-shim` that fails),
+ * mounts exactly the two host directories of `cniPaths` and nothing else, and removes from them,
+ * and only from them:
  * every file or symbolic link in the configuration directory whose name contains `multus`
  * (`00-multus.conf`, `00-multus.conflist`, `multus.kubeconfig`, `00-multus.conf.cilium_bak`), the
  * `multus.d` directory there, and `multus-shim` in the plugin directory. Each removal is logged.
@@ -139,6 +141,10 @@ export function nodeCleanupDaemonSet(model: NodeCleanupModel): k8s.KubeDaemonSet
           // Every node, control plane and tainted nodes included: a node that is skipped keeps its
           // leftover config and keeps failing pods.
           tolerations: [{ operator: 'Exists' }],
+          // The node's network namespace, so that no CNI runs for this pod: on a node with a leftover
+          // 00-multus.conf every pod sandbox fails in multus-shim ("connection refused"), and so
+          // would this pod's, on exactly the nodes it must clean.
+          hostNetwork: true,
           automountServiceAccountToken: false,
           // The script exits at once on TERM; nothing to drain.
           terminationGracePeriodSeconds: 5,

@@ -26,7 +26,8 @@ describe('MultusNodeCleanup', () => {
     ]);
     expect(pod.containers).toHaveLength(1);
     expect(pod.initContainers).toBeUndefined();
-    expect(pod.hostNetwork).toBeUndefined();
+    // No CNI for this pod: on a node with a leftover 00-multus.conf a pod network cannot be set up.
+    expect(pod.hostNetwork).toBe(true);
     expect(pod.hostPID).toBeUndefined();
     expect(pod.terminationGracePeriodSeconds).toBeLessThanOrEqual(10);
     expect(container).toMatchObject({
