@@ -32,7 +32,9 @@ const RESERVED_INTERFACES = ['eth0', 'lo'];
  * @internal
  */
 export function canonicalAddress(field: string, address: string, scope?: IConstruct): string {
-  if (typeof address !== 'string' || isIP(address) === 0) {
+  // node:net accepts an IPv6 zone index ("fe80::1%eth0"); Go's net.ParseIP, which Multus and the
+  // CNI plugins use, does not.
+  if (typeof address !== 'string' || isIP(address) === 0 || address.includes('%')) {
     invalid(field, address, 'give an IPv4 or IPv6 address without a prefix, e.g. "192.0.2.1"', scope);
   }
   return ipaddr.parse(address).toString();
@@ -50,7 +52,7 @@ export function canonicalAddressWithPrefix(field: string, value: string, scope?:
   const slash = value.indexOf('/');
   const address = slash < 0 ? value : value.slice(0, slash);
   const family = isIP(address);
-  if (family === 0) {
+  if (family === 0 || address.includes('%')) {
     invalid(field, value, 'give an IP address, optionally with a prefix, e.g. "192.0.2.10/24"', scope);
   }
   const canonical = ipaddr.parse(address).toString();
