@@ -154,7 +154,7 @@ export function verificationCommands(namespace: string, name: string, address?: 
   const status = MultusPodAnnotation.NETWORK_STATUS_KEY.replace(/\./g, '\\.');
   const commands = [
     `kubectl -n ${namespace} get pod ${name} -o jsonpath='{.metadata.annotations.${status}}'`,
-    `${exec} ip addr show ${INTERFACE}`,
+    `${exec} ip addr`,
   ];
   if (gateway !== undefined) commands.push(`${exec} ping -c 3 -I ${INTERFACE} ${gateway}`);
   if (address !== undefined) {

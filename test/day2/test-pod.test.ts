@@ -37,7 +37,7 @@ describe('MultusTestPod', () => {
     expect(test.pod.node.id).toBe('Resource');
     expect(test.verificationCommands).toEqual([
       "kubectl -n default get pod multus-test -o jsonpath='{.metadata.annotations.k8s\\.v1\\.cni\\.cncf\\.io/network-status}'",
-      'kubectl -n default exec multus-test -- ip addr show net1',
+      'kubectl -n default exec multus-test -- ip addr',
       'kubectl -n default exec multus-test -- ping -c 3 -I net1 192.0.2.1',
       'kubectl -n default exec multus-test -- dig -b 192.0.2.250 -p 5353 @224.0.0.251 _services._dns-sd._udp.local PTR',
       'kubectl -n default exec multus-test -- timeout 30 tcpdump -ni net1 udp port 5353',
@@ -82,7 +82,7 @@ describe('MultusTestPod', () => {
     const [pod] = pods(chart);
     expect(pod.metadata).toMatchObject({ name: 'iot-probe', namespace: 'ops' });
     expect(pod.spec.containers[0].image).toBe('ghcr.io/nicolaka/netshoot:v0.13');
-    expect(test.verificationCommands[1]).toBe('kubectl -n ops exec iot-probe -- ip addr show net1');
+    expect(test.verificationCommands[1]).toBe('kubectl -n ops exec iot-probe -- ip addr');
   });
 
   test('on a network whose IPAM assigns addresses, no address is asked for and none is queried from', () => {
