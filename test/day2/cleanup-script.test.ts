@@ -194,7 +194,8 @@ describe('the node clean-up script', () => {
     layOutNode(node);
     const run = scriptFor(node);
     const override = change(node) as { conf?: string; bin?: string };
-    const [confEnv, binEnv] = Object.keys(run.env).sort((a, b) => (run.env[a] === node.conf ? -1 : run.env[b] === node.conf ? 1 : 0));
+    const confEnv = Object.keys(run.env).find((name) => run.env[name] === node.conf)!;
+    const binEnv = Object.keys(run.env).find((name) => run.env[name] === node.bin)!;
     const env = { ...run.env };
     if (override.conf !== undefined) env[confEnv] = override.conf;
     if (override.bin !== undefined) env[binEnv] = override.bin;
