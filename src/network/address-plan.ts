@@ -283,6 +283,20 @@ export class AddressPlan {
     return `${parsed.text}/${this.subnet.prefixLength}`;
   }
 
+  /**
+   * Gives back a static address `claimant` holds (as `claim` returned it, or as written); does
+   * nothing when the address is not held by that claimant. Lets a caller that claims several
+   * addresses undo its earlier claims when a later one is refused.
+   */
+  public release(address: string, claimant: string): void {
+    if (typeof address !== 'string') return;
+    const host = address.split('/')[0];
+    if (isIP(host) !== this.subnet.family || host.includes('%')) return;
+    const key = canonical(ipaddr.parse(host));
+    const holder = this.claims.get(key);
+    if (holder && holder.role === 'static' && holder.claimant === claimant) this.claims.delete(key);
+  }
+
   private record(field: string, given: string, address: Address, claim: Claim): void {
     const holder = this.claims.get(address.text);
     if (holder) {

@@ -280,6 +280,15 @@ export class IotNetwork extends Construct implements INetworkAttachment {
     }
     return this.plan.claim(address, claimant, where);
   }
+
+  /**
+   * Gives back an address that `claimant` claimed with `claimAddress` (with or without prefix).
+   * Does nothing when `claimant` does not hold it: the gateway and reserved addresses are never released.
+   * A caller that claims several addresses uses it to leave no claim behind when a later one is refused.
+   */
+  public releaseAddress(address: string, claimant: string): void {
+    this.plan.release(address, claimant);
+  }
 }
 
 function checkBoolean(scope: Construct, field: string, value: boolean | undefined): boolean {

@@ -179,21 +179,30 @@ export class MultusPodAnnotation extends Construct {
     });
     checkInterfaces((i) => `networks[${i}].interface`, selections.map((s) => s.interface), this);
 
-    const elements: SelectionElement[] = checked.map((c, i) => {
-      const ips = c.iot && c.sel.ips
-        ? c.sel.ips.map((ip, j) => c.iot!.claimAddress(ip, `${this.node.path} networks[${i}].ips[${j}]`, `networks[${i}].ips[${j}]`))
-        : c.ips;
-      return {
+    // All or nothing: when a later address is refused, the ones this pod already claimed are given
+    // back, so that a pod that was never made holds no address.
+    const claimed: Array<{ network: IotNetwork; address: string; claimant: string }> = [];
+    const claim = (network: IotNetwork, ip: string, i: number, j: number): string => {
+      const claimant = `${this.node.path} networks[${i}].ips[${j}]`;
+      const address = network.claimAddress(ip, claimant, `networks[${i}].ips[${j}]`);
+      claimed.push({ network, address, claimant });
+      return address;
+    };
+    let elements: SelectionElement[];
+    try {
+      elements = checked.map((c, i) => ({
         name: c.name,
         namespace: c.namespace,
         interface: c.sel.interface,
-        ips,
+        ips: c.iot && c.sel.ips ? c.sel.ips.map((ip, j) => claim(c.iot!, ip, i, j)) : c.ips,
         mac: c.mac,
         'default-route': c.defaultRoute,
         'cni-args': c.cniArgs,
-      };
-    });
-
+      }));
+    } catch (e) {
+      for (const { network, address, claimant } of claimed) network.releaseAddress(address, claimant);
+      throw e;
+    }
     this.value = renderSelections(elements);
     this.networks = checked.map((c) => c.sel.network);
     this.holdsStaticAddresses = elements.some((e) => e.ips !== undefined || e.mac !== undefined);
