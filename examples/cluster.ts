@@ -3,8 +3,19 @@ import { Construct } from 'constructs';
 import { HelmRelease, HelmReleaseSpecChartSpecSourceRefKind } from '../imports/helm.toolkit.fluxcd.io';
 import {
   CniPaths, FluxAppUnit, FluxKustomization, FluxRepository, IotNetwork, MacvlanMode, MultusChart,
-  MultusFluxApp, MultusPodAnnotation,
+  MultusFluxApp, MultusPodAnnotation, MultusTestPod,
 } from '../src';
+
+/** Options of the example cluster. */
+export interface ClusterOptions {
+  /**
+   * Include the plan's verification pod `multus-test` (`nicolaka/netshoot`, `sleep infinity`) in
+   * `default` at 192.168.20.250. Turn it off once `ip addr` has shown `net1`: Flux then prunes the
+   * pod (the plan's "clean up test pod").
+   * @default true
+   */
+  readonly testPod?: boolean;
+}
 
 /** What `buildCluster` made, for tests and for extending the example. */
 export interface Cluster {
@@ -13,6 +24,8 @@ export interface Cluster {
   readonly iot: IotNetwork;
   readonly homeAssistant: FluxKustomization;
   readonly homeAssistantRelease: HelmRelease;
+  /** The verification pod, unless left out. */
+  readonly testPod?: MultusTestPod;
 }
 
 /**
@@ -20,7 +33,7 @@ export interface Cluster {
  * `cdk8s synth` writes it to `dist/kubernetes/main/`; copy that directory into the repository Flux
  * reads (GitRepository `home-kubernetes`).
  */
-export function buildCluster(scope: Construct): Cluster {
+export function buildCluster(scope: Construct, options: ClusterOptions = {}): Cluster {
   const repository = new FluxRepository(scope, 'home-kubernetes', {
     clusterPath: 'kubernetes/main',
     gitRepositoryName: 'home-kubernetes',
@@ -115,5 +128,13 @@ export function buildCluster(scope: Construct): Cluster {
     networks: [{ network: iot, ips: ['192.168.20.100/24'] }],
   }).applyToHelmRelease(homeAssistantRelease, 'home-assistant');
 
-  return { repository, multus, iot, homeAssistant, homeAssistantRelease };
+  // Verification step 3: the test pod, in `default`, on iot at 192.168.20.250 (outside the DHCP pool).
+  let testPod: MultusTestPod | undefined;
+  if (options.testPod ?? true) {
+    const testUnit = new FluxAppUnit(repository, 'multus-test', { namespace: 'default' });
+    const testApp = new FluxKustomization(testUnit, 'app', { dependsOn: [multus.networks] });
+    testPod = new MultusTestPod(testApp, 'multus-test', { network: iot, ips: ['192.168.20.250/24'] });
+  }
+
+  return { repository, multus, iot, homeAssistant, homeAssistantRelease, testPod };
 }

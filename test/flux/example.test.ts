@@ -9,9 +9,9 @@ import { FluxTreeApp, FluxTreeFile } from '../../src';
 import { describeWithCrds, expectValidAgainstCrds, isPinnedCustomResource } from '../crd-schema';
 
 /** The example cluster's tree, rendered in memory. */
-function exampleFiles(): FluxTreeFile[] {
+function exampleFiles(testPod = true): FluxTreeFile[] {
   const app = new App({ outdir: 'never-written' });
-  return buildCluster(app).repository.files();
+  return buildCluster(app, { testPod }).repository.files();
 }
 
 function docsOf(files: FluxTreeFile[], file: string): any[] {
@@ -23,6 +23,7 @@ function docsOf(files: FluxTreeFile[], file: string): any[] {
 const ROOT = 'kubernetes/main';
 const MULTUS = `${ROOT}/apps/kube-system/multus`;
 const HA = `${ROOT}/apps/home-automation/home-assistant`;
+const TEST = `${ROOT}/apps/default/multus-test`;
 
 describe('the example cluster (the plan as code)', () => {
   const files = exampleFiles();
@@ -32,6 +33,10 @@ describe('the example cluster (the plan as code)', () => {
     expect(Object.fromEntries(files.map((f) => [f.path, f.content]))).toMatchSnapshot();
     // ... and these are what the snapshot must keep:
     expect(files.map((f) => f.path)).toEqual([
+      `${ROOT}/apps/default/kustomization.yaml`,
+      `${TEST}/app/kustomization.yaml`,
+      `${TEST}/app/pod.yaml`,
+      `${TEST}/ks.yaml`,
       `${HA}/app/helmrelease.yaml`,
       `${HA}/app/kustomization.yaml`,
       `${HA}/ks.yaml`,
@@ -122,10 +127,26 @@ describe('the example cluster (the plan as code)', () => {
     expect(docsOf(files, `${ROOT}/flux/repositories/helm/bjw-s.yaml`)[0].spec.url).toBe('https://bjw-s-labs.github.io/helm-charts');
   });
 
+  test('the verification pod: netshoot, sleep infinity, in default on iot at 192.168.20.250/24, after the networks', () => {
+    const [pod] = docsOf(files, `${TEST}/app/pod.yaml`);
+    expect(pod.metadata).toMatchObject({ name: 'multus-test', namespace: 'default' });
+    expect(JSON.parse(pod.metadata.annotations['k8s.v1.cni.cncf.io/networks'])).toEqual([
+      { name: 'iot', namespace: 'kube-system', ips: ['192.168.20.250/24'] },
+    ]);
+    expect(pod.spec.containers[0]).toMatchObject({ image: expect.stringMatching(/^nicolaka\/netshoot:/), command: ['sleep', 'infinity'] });
+    expect(docsOf(files, `${TEST}/ks.yaml`)[0].spec).toMatchObject({ targetNamespace: 'default', dependsOn: [{ name: 'multus-networks' }] });
+  });
+
+  test('the flag leaves the verification pod out, and nothing else', () => {
+    const without = exampleFiles(false);
+    expect(without.filter((f) => f.path.startsWith(`${ROOT}/apps/default/`))).toEqual([]);
+    expect(without).toEqual(files.filter((f) => !f.path.startsWith(`${ROOT}/apps/default/`)));
+  });
+
   test('every Kustomization path resolves to a directory of the tree that holds a kustomization.yaml', () => {
     const paths = new Set(files.map((f) => f.path));
     const ks = files.filter((f) => f.path.endsWith('/ks.yaml')).flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS()));
-    expect(ks.length).toBe(3);
+    expect(ks.length).toBe(4);
     for (const k of ks) {
       expect(k.spec.path).toMatch(/^\.\//);
       expect(paths.has(`${k.spec.path.slice(2)}/kustomization.yaml`)).toBe(true);
@@ -145,7 +166,7 @@ describe('the example cluster (the plan as code)', () => {
       }
     }
     // The roots a parent Kustomization applies (apps/<ns>, flux/repositories) are listed by nobody here.
-    const roots = [`${ROOT}/apps/home-automation/kustomization.yaml`, `${ROOT}/apps/kube-system/kustomization.yaml`, `${ROOT}/flux/repositories/kustomization.yaml`];
+    const roots = [`${ROOT}/apps/default/kustomization.yaml`, `${ROOT}/apps/home-automation/kustomization.yaml`, `${ROOT}/apps/kube-system/kustomization.yaml`, `${ROOT}/flux/repositories/kustomization.yaml`];
     const unlisted = [...paths].filter((p) => !listed.has(p) && !roots.includes(p)
       // a Flux Kustomization applies an app's directory through its `path`
       && !/\/(app|networks)\/kustomization\.yaml$/.test(p));
@@ -185,7 +206,7 @@ describe('the example as `cdk8s synth` runs it (FluxTreeApp)', () => {
     buildCluster(app);
     app.synth();
     const dirs = listFiles(outdir).filter((p) => p.endsWith('/kustomization.yaml')).map((p) => path.posix.dirname(p));
-    expect(dirs.length).toBe(7);
+    expect(dirs.length).toBe(9);
     for (const dir of dirs) {
       const r = spawnSync('kubectl', ['kustomize', path.join(outdir, dir)], { encoding: 'utf8' });
       expect({ dir, status: r.status, stderr: r.stderr }).toEqual({ dir, status: 0, stderr: '' });
@@ -202,7 +223,7 @@ describeWithCrds('the example against the pinned CRDs', () => {
     const custom = manifests.filter(isPinnedCustomResource);
     expect(custom.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toEqual([
       'HelmRelease/home-assistant', 'HelmRelease/multus', 'HelmRepository/angelnu', 'HelmRepository/bjw-s',
-      'Kustomization/home-assistant', 'Kustomization/multus', 'Kustomization/multus-networks',
+      'Kustomization/home-assistant', 'Kustomization/multus', 'Kustomization/multus-networks', 'Kustomization/multus-test',
       'NetworkAttachmentDefinition/iot',
     ]);
     expectValidAgainstCrds(manifests);
