@@ -212,6 +212,7 @@ export class FluxKustomization extends Chart implements IFluxKustomizationRef {
   private readonly waitGiven?: boolean;
 
   constructor(scope: FluxAppUnit, id: string, props: FluxKustomizationProps = {}) {
+    props = props ?? {};
     const app = scope as FluxAppUnit;
     if (!app || typeof app.appName !== 'string' || typeof app._addKustomization !== 'function') {
       invalid('scope', (scope as any)?.node?.path ?? scope, 'create a FluxKustomization inside a FluxAppUnit', undefined, 'is not a FluxAppUnit');

@@ -1,4 +1,6 @@
+import { invalid } from '../errors';
 import { MultusInstall, MultusInstallProps } from '../multus/install';
+import { isPlainObject } from '../util/merge';
 import { FluxAppUnit, FluxHealthCheck, FluxKustomization } from './kustomization';
 import type { FluxRepository } from './repository';
 
@@ -56,6 +58,13 @@ export class MultusFluxApp extends FluxAppUnit {
 
   constructor(scope: FluxRepository, id: string, props: MultusFluxAppProps) {
     super(scope, id, { namespace: props?.namespace ?? props?.install?.namespace ?? 'kube-system', name: props?.name });
+    if (!isPlainObject(props) || !isPlainObject(props.install)) {
+      invalid(isPlainObject(props) ? 'install' : 'props', isPlainObject(props) ? props.install : props,
+        'give the install props, e.g. { install: { cniPaths: CniPaths.K3S } }', this, 'is required');
+    }
+    if (props.networksDirectory === 'app') {
+      invalid('networksDirectory', props.networksDirectory, 'the chart is installed from "app"; the networks need a directory of their own, e.g. "networks"', this);
+    }
     this.chartKustomization = new FluxKustomization(this, 'app');
     this.install = new MultusInstall(this.chartKustomization, 'multus', { ...props.install, namespace: props.install.namespace ?? this.namespace });
     // `wait: true` would make Flux ignore these checks (kustomize-controller API); the checks

@@ -100,6 +100,8 @@ export class FluxRepository extends Construct {
 
   constructor(scope: Construct, id: string, props: FluxRepositoryProps = {}) {
     super(scope, id);
+    // null, as JavaScript callers (and jsii) pass for an omitted optional argument: the defaults.
+    props = props ?? {};
     this.clusterPath = props.clusterPath ?? 'kubernetes/main';
     checkRepoPath('clusterPath', this.clusterPath, false);
     this.pathPrefix = props.pathPrefix ?? '';
@@ -125,10 +127,12 @@ export class FluxRepository extends Construct {
    * @param url the repository URL, e.g. `https://bjw-s-labs.github.io/helm-charts`
    */
   public addHelmRepository(name: string, url: string, options: FluxHelmRepositoryOptions = {}): HelmRepository {
+    options = options ?? {};
     checkDnsLabel('helmRepository.name', name, this);
     let parsed: URL | undefined;
     try {
-      parsed = new URL(url);
+      // The URL parser strips tabs and newlines and trims spaces, but the string is written as given.
+      parsed = typeof url === 'string' && !/[\s\u0000-\u001f\u007f]/.test(url) ? new URL(url) : undefined;
     } catch {
       parsed = undefined;
     }
@@ -189,6 +193,9 @@ export class FluxRepository extends Construct {
    * @param outdir the output directory, e.g. the app's `outdir`
    */
   public writeTo(outdir: string): string[] {
+    if (typeof outdir !== 'string' || outdir.length === 0) {
+      invalid('outdir', outdir, 'give the directory to write the tree into, e.g. app.outdir', this);
+    }
     const files = this.files();
     for (const f of files) {
       const target = path.join(outdir, ...f.path.split('/'));

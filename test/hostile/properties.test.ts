@@ -167,7 +167,7 @@ describe('the address plan (property)', () => {
       for (const fn of [() => Subnet.parse('subnet', t), () => parseAddress('address', t), () => v4.claim(t, 'pod'), () => v6.claim(t, 'pod')]) {
         if (accepted(fn)) expect(plain(t)).toBe(true);
       }
-      // Selections on a NetworkRef are checked for form only (and take IPv6 zones: see known-bugs)
+      // Selections on a NetworkRef are checked for form only (IPv6 zones are refused there too: see regressions.test.ts)
       accepted(() => canonicalAddressWithPrefix('ips[0]', t));
     }), { numRuns: 2000 });
   });

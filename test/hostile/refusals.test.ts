@@ -227,7 +227,7 @@ describe('JavaScript-level input is refused with a ValidationError, never a Type
 describe('a refusal leaves nothing half-made', () => {
   test('a pod refused before its claims (a multicast MAC on its third network) holds none of its addresses', () => {
     // GIVEN a network, and a pod with two free addresses on it and a multicast MAC on another network
-    // (a refusal at claim time itself does leave earlier claims behind: see known-bugs)
+    // (a refusal at claim time gives earlier claims back: see regressions.test.ts)
     const n = iot();
     const c = chart('home-automation');
     const refused = thrown(() => new MultusPodAnnotation(c, 'home-assistant', { networks: [{ network: n, ips: ['192.0.2.10'] }, { network: n, interface: 'iot1', ips: ['192.0.2.11'] }, { network: ref(), mac: '01:00:00:00:00:01' }] }));

@@ -5,9 +5,8 @@ import {
 } from '../../src';
 import { appUnit, chart, install, iot, repository, thrown } from './world';
 
-// Hostile input that the library does not refuse as it should yet. Each test states the right
-// behaviour and is marked `test.failing`: it passes while the bug is there, and fails (asking to
-// become a plain `test`) once the owner of the code has fixed it.
+// Hostile input the library once let through: TypeErrors from deep inside, silently wrong YAML,
+// messages that hid the value, claims left by a refused pod. Each test pins the fixed behaviour.
 
 /** THEN: `fn` throws a ValidationError whose message contains `shown`. */
 function expectValidationError(fn: () => unknown, shown: string): void {
@@ -21,8 +20,8 @@ function tolerationPatch(tolerations: unknown[]): string {
   return install({ tolerations }).helmRelease.toJson().spec.postRenderers[0].kustomize.patches[0].patch;
 }
 
-describe('known bugs: TypeErrors from deep inside', () => {
-  // src/flux/duration.ts: fluxDuration calls duration.toMilliseconds() without checking it has a Duration.
+describe('regressions: a ValidationError, not a TypeError from deep inside', () => {
+  // fluxDuration called duration.toMilliseconds() without checking it had a Duration.
   test('refuses an interval that is not a Duration (MultusInstall)', () => {
     expectValidationError(() => install({ interval: '30m' }), '"30m"');
   });
@@ -36,12 +35,12 @@ describe('known bugs: TypeErrors from deep inside', () => {
     expectValidationError(() => install({ chart: MultusChart.angelnu({ repositoryInterval: 7200 as any }) }), '7200');
   });
 
-  // src/multus/install.ts: `this.chart.layout` is destructured without checking the chart.
+  // MultusInstall read `chart.layout` without checking the chart.
   test('refuses a chart that is not a MultusChart', () => {
     expectValidationError(() => install({ chart: { version: '7.0.0' } }), '{"version":"7.0.0"}');
   });
 
-  // src/multus/install.ts: `.map` on whatever tolerations is.
+  // MultusInstall called `.map` on whatever tolerations was.
   test('refuses tolerations given as one object instead of a list', () => {
     expectValidationError(() => install({ tolerations: { operator: 'Exists' } }), '{"operator":"Exists"}');
   });
@@ -50,38 +49,38 @@ describe('known bugs: TypeErrors from deep inside', () => {
   test('MultusChart.angelnu(null) means the defaults, as jsii passes an omitted optional argument', () => {
     expect(MultusChart.angelnu(null as any).version).toBe(MultusChart.angelnu().version);
   });
-  test.failing('BUG: new FluxRepository(app, id, null)', () => {
-    expectValidationError(() => new FluxRepository(new App({ outdir: 'never-written' }), 'cluster', null as any), 'null');
+  test('new FluxRepository(app, id, null) means the defaults, as jsii passes an omitted optional argument', () => {
+    expect(new FluxRepository(new App({ outdir: 'never-written' }), 'cluster', null as any).clusterPath).toBe('kubernetes/main');
   });
-  test.failing('BUG: FluxRepository.addHelmRepository(name, url, null)', () => {
-    expectValidationError(() => repository().addHelmRepository('bjw-s', 'https://bjw-s-labs.github.io/helm-charts', null as any), 'null');
+  test('FluxRepository.addHelmRepository(name, url, null) means the defaults', () => {
+    expect(repository().addHelmRepository('bjw-s', 'https://bjw-s-labs.github.io/helm-charts', null as any).toJson().spec.interval).toBe('2h');
   });
-  test.failing('BUG: new FluxKustomization(unit, id, null)', () => {
-    expectValidationError(() => new FluxKustomization(appUnit(), 'app', null as any), 'null');
+  test('new FluxKustomization(unit, id, null) means the defaults', () => {
+    expect(new FluxKustomization(appUnit(), 'app', null as any).directory).toBe('app');
   });
-  test.failing('BUG: new MultusFluxApp(repo, id, null)', () => {
+  test('refuses new MultusFluxApp(repo, id, null)', () => {
     expectValidationError(() => new MultusFluxApp(repository(), 'multus', null as any), 'null');
   });
-  test.failing('BUG: new MultusFluxApp(repo, id, { install: null })', () => {
+  test('refuses new MultusFluxApp(repo, id, { install: null })', () => {
     expectValidationError(() => new MultusFluxApp(repository(), 'multus', { install: null as any }), 'null');
   });
 
-  // src/flux/multus-app.ts: the networks directory becomes a construct id next to `app`.
-  test.failing('BUG: MultusFluxApp networksDirectory "app" clashes with the chart\'s directory (a constructs Error)', () => {
+  // The networks directory is a construct id next to `app`: it was a constructs Error.
+  test('refuses MultusFluxApp networksDirectory "app", the chart\'s own directory', () => {
     expectValidationError(() => new MultusFluxApp(repository(), 'multus', { install: { cniPaths: CniPaths.K3S }, networksDirectory: 'app' }), '"app"');
   });
 
-  // src/flux/repository.ts: writeTo hands outdir to node:path unchecked.
-  test.failing('BUG: FluxRepository.writeTo(null)', () => {
+  // writeTo handed outdir to node:path unchecked.
+  test('refuses FluxRepository.writeTo(null)', () => {
     const r = repository();
     r.addHelmRepository('bjw-s', 'https://bjw-s-labs.github.io/helm-charts');
     expectValidationError(() => r.writeTo(null as any), 'null');
   });
 });
 
-describe('known bugs: silently wrong YAML', () => {
-  // src/multus/install.ts checkToleration: key and value are never checked. Kubernetes wants a
-  // string value and a label-key shaped key; the post-renderer patch then fails in the cluster.
+describe('regressions: refused, not written as wrong YAML', () => {
+  // Toleration keys and values were not checked. Kubernetes wants a string value and a label-key
+  // shaped key; the post-renderer patch would fail in the cluster.
   test('refuses a toleration value that is a number', () => {
     expectValidationError(() => tolerationPatch([{ key: 'dedicated', value: 5 }]), '5');
   });
@@ -90,24 +89,23 @@ describe('known bugs: silently wrong YAML', () => {
     expectValidationError(() => tolerationPatch([{ key: 'node-role\nx: y', operator: 'Exists' }]), '"node-role\\nx: y"');
   });
 
-  // src/multus/chart.ts checkUrl and FluxRepository.addHelmRepository: the WHATWG URL parser strips
-  // tabs and newlines and trims spaces before parsing, so the check passes, and the string as given
-  // (with the newline) is written to the HelmRepository.
+  // The WHATWG URL parser strips tabs and newlines and trims spaces before parsing, so the URL
+  // check passed, and the string as given (with the newline) was written to the HelmRepository.
   test('refuses a chart URL with a newline inside', () => {
     expectValidationError(() => MultusChart.angelnu({ url: 'https://angelnu.github.io/helm-\ncharts' }), '"https://angelnu.github.io/helm-\\ncharts"');
   });
-  test.failing('BUG: a Helm repository URL with a leading space is accepted and written as given', () => {
+  test('refuses a Helm repository URL with a leading space', () => {
     expectValidationError(() => repository().addHelmRepository('bjw-s', ' https://bjw-s-labs.github.io/helm-charts'), '" https://bjw-s-labs.github.io/helm-charts"');
   });
 
-  // src/multus/chart.ts resolveLayout: an explicit valuesLayout is used without checking its class.
+  // An explicit valuesLayout was used without checking its class.
   test('refuses a valuesLayout that is not a MultusValuesLayout', () => {
     const layout = { name: 'V8' } as unknown as MultusValuesLayout;
     // Before the check, MultusInstall rendered `controllers.undefined.containers.undefined`.
     expectValidationError(() => MultusChart.angelnu({ version: '8.0.0', valuesLayout: layout }), 'V8');
   });
 
-  // Numbers beyond what the field can hold are written in exponent form: "1e+21m" is no
+  // Numbers beyond what the field can hold were written in exponent form: "1e+21m" is no
   // Kubernetes quantity and "2.4e+21h" no Go duration (time.ParseDuration overflows past 2562047h).
   test('refuses 1e21 millicores (exponent form is no quantity)', () => {
     // Before the check: `requests.cpu: 1e+21m`.
@@ -121,8 +119,7 @@ describe('known bugs: silently wrong YAML', () => {
     expectValidationError(() => install({ interval: Duration.days(1e20) }), 'e+');
   });
 
-  // src/pod/selection.ts canonicalAddress / canonicalAddressWithPrefix: node:net's isIP accepts a
-  // zone index, which IotNetwork's own parser refuses ("a typo must not silently become another
+  // node:net's isIP accepts a zone index, which IotNetwork's own parser refuses ("a typo must not silently become another
   // address"); Go's net.ParseIP and net.ParseCIDR, which Multus and the CNI plugins use, reject it.
   test('refuses an IPv6 zone index in the ips of a NetworkRef selection', () => {
     const pod = () => new MultusPodAnnotation(chart('home-automation'), 'pod', { networks: [{ network: NetworkRef.of('iot', 'kube-system'), ips: ['fe80::10%eth0/64'] }] });
@@ -133,8 +130,8 @@ describe('known bugs: silently wrong YAML', () => {
     expectValidationError(pod, '"fe80::1%eth0"');
   });
 
-  // src/multus/install.ts: `props.image?.repository` of a string is undefined, so the default image
-  // is rendered instead of the one the caller meant; the same for resources.
+  // `props.image?.repository` of a string is undefined, so the default image was rendered instead
+  // of the one the caller meant; the same for resources.
   test('refuses an image given as one string', () => {
     // Before the check, the release ran the default image instead.
     expectValidationError(() => install({ image: 'ghcr.io/k8snetworkplumbingwg/multus-cni:v4.1.2-thick' }), 'v4.1.2-thick');
@@ -144,8 +141,8 @@ describe('known bugs: silently wrong YAML', () => {
   });
 });
 
-describe('known bugs: messages that do not name the value', () => {
-  // src/errors.ts renderValue: JSON.stringify(NaN) is "null", so "vlan: null is not valid" for NaN.
+describe('regressions: messages name the value', () => {
+  // JSON.stringify(NaN) is "null": the message once read "vlan: null is not valid" for NaN.
   test('shows NaN as NaN', () => {
     expectValidationError(() => iot({ master: 'eth0', vlan: NaN }), 'vlan: NaN ');
   });
@@ -154,10 +151,10 @@ describe('known bugs: messages that do not name the value', () => {
   });
 });
 
-describe('known bugs: a refusal that leaves half-made claims', () => {
-  // src/pod/annotation.ts claims the addresses of the elements one after the other: when a later
-  // element's claim is refused, the earlier ones stay claimed by a pod that was never made, and the
-  // next pod is told that this pod holds the address.
+describe('regressions: a refusal leaves no half-made claims', () => {
+  // MultusPodAnnotation claims the addresses of its elements one after the other: when a later
+  // claim is refused, the earlier ones must be given back, or the next pod would be told that a
+  // pod that was never made holds the address.
   test('a pod refused for its second address gives its first back', () => {
     const app = new App({ outdir: 'never-written' });
     const net = new IotNetwork(new Chart(app, 'net', { namespace: 'kube-system' }), 'iot', { subnet: '192.0.2.0/24', gateway: '192.0.2.1' });
