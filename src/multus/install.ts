@@ -187,7 +187,8 @@ export class MultusInstall extends Construct {
    *
    * With `cni.exclusive: true` (Cilium's default) the Cilium agent renames every other CNI config,
    * `00-multus.conf` included, to `*.cilium_bak` whenever it restarts, and Multus silently stops
-   * attaching networks (multus-cni #972; Talos #10468). Merge these into the Cilium release's values.
+   * attaching networks (multus-cni #972; Talos #10468). Merge these into the Cilium release's values,
+   * then restart the Multus daemon pods so that they write `00-multus.conf` again.
    */
   public static ciliumValues(): { [key: string]: any } {
     return { cni: { exclusive: false } };
