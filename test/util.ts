@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { App, Chart, Testing, Yaml } from 'cdk8s';
 import { ValidationError } from '../src';
 
@@ -39,4 +41,17 @@ export function validationError(fn: () => unknown): ValidationError {
 /** Manifests as the YAML `cdk8s synth` writes: what snapshots store, so that reviewers read YAML. */
 export function toYaml(...manifests: any[]): string {
   return Yaml.stringify(...manifests);
+}
+
+/** Every file under `dir`, by path relative to it (with "/"), sorted by code unit. */
+export function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(p); else out.push(p);
+    }
+  };
+  walk('');
+  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

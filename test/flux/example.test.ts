@@ -7,6 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import { buildCluster } from '../../examples/cluster';
 import { FluxTreeApp, FluxTreeFile } from '../../src';
 import { describeWithCrds, expectValidAgainstCrds, isPinnedCustomResource } from '../crd-schema';
+import { listFiles } from '../util';
 
 /** The example cluster's tree, rendered in memory. */
 function exampleFiles(testPod = true): FluxTreeFile[] {
@@ -230,14 +231,3 @@ describeWithCrds('the example against the pinned CRDs', () => {
   });
 });
 
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (rel: string) => {
-    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const p = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(p); else out.push(p);
-    }
-  };
-  walk('');
-  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}

@@ -6,23 +6,12 @@ import { buildCluster } from '../../examples/cluster';
 import {
   CniPaths, FluxAppUnit, FluxKustomization, FluxRepository, FluxTreeApp, Ipam, IotNetwork, MultusFluxApp, MultusPodAnnotation,
 } from '../../src';
+import { listFiles } from '../util';
 
 // The tree is committed to git and reconciled by Flux: a byte that changes between two renders of
 // the same code is a commit and a reconciliation for nothing, and a machine path or a date in it
 // leaks the build machine into the cluster's repository.
 
-/** Every file under `dir`, by path relative to it (with "/"), sorted. */
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (rel: string) => {
-    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const p = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(p); else out.push(p);
-    }
-  };
-  walk('');
-  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
 
 /** Renders the example with `cdk8s synth`'s entry point (FluxTreeApp) into `outdir`. */
 function synthExample(outdir: string): void {
