@@ -26,7 +26,7 @@ export interface MacvlanNetworkModel {
   readonly ipam: CniIpam;
   /** Declare `capabilities.ips` on macvlan (static IPAM takes addresses from the annotation). */
   readonly ipsCapability: boolean;
-  /** Chain `tuning` with `capabilities.mac`. */
+  /** Declare `capabilities.mac` on macvlan: the link is created with the pod's MAC, before IPAM runs. */
   readonly macCapability: boolean;
   /** Chain `sbr` last. */
   readonly sourceBasedRouting: boolean;
@@ -34,25 +34,16 @@ export interface MacvlanNetworkModel {
 
 /**
  * The CNI config object. A single-plugin config when macvlan alone is needed; the conflist form
- * (`plugins`) when `tuning` or `sbr` are chained, because only a conflist passes `prevResult` along.
+ * (`plugins`) when `sbr` is chained, because only a conflist passes `prevResult` along.
  * @internal
  */
 export function buildCniConfig(model: MacvlanNetworkModel): Record<string, unknown> {
   const macvlan = macvlanPlugin(model);
-  const chained: Array<Record<string, unknown>> = [];
-  if (model.macCapability) {
-    // The NPWG multi-net spec hands the annotation's `mac` only to a plugin that declares the
-    // capability; multus examples/macvlan-pod.yml chains tuning for it.
-    chained.push({ type: 'tuning', capabilities: { mac: true } });
-  }
-  if (model.sourceBasedRouting) {
-    // Last, so that it sees the final addresses and routes of net1 in prevResult.
-    chained.push({ type: 'sbr' });
-  }
-  if (chained.length === 0) {
+  if (!model.sourceBasedRouting) {
     return { cniVersion: model.cniVersion, name: model.name, ...macvlan };
   }
-  return { cniVersion: model.cniVersion, name: model.name, plugins: [macvlan, ...chained] };
+  // sbr last, so that it sees the final addresses and routes of net1 in prevResult.
+  return { cniVersion: model.cniVersion, name: model.name, plugins: [macvlan, { type: 'sbr' }] };
 }
 
 function macvlanPlugin(model: MacvlanNetworkModel): Record<string, unknown> {
@@ -60,11 +51,22 @@ function macvlanPlugin(model: MacvlanNetworkModel): Record<string, unknown> {
   if (model.master !== undefined) plugin.master = model.master;
   plugin.mode = model.mode;
   if (model.mtu !== undefined) plugin.mtu = model.mtu;
+  const capabilities: Record<string, boolean> = {};
   if (model.ipsCapability) {
     // Without this declaration a runtime that follows the CNI spec drops (or refuses) the
     // annotation's `ips`, and static IPAM fails with "IPAM plugin returned missing IP config".
-    plugin.capabilities = { ips: true };
+    capabilities.ips = true;
   }
+  if (model.macCapability) {
+    // The NPWG multi-net spec hands the annotation's `mac` only to a plugin that declares the
+    // capability. It is declared here, on the plugin that creates the link, and not on a `tuning`
+    // plugin chained after it (multus examples/macvlan-pod.yml): macvlan (reference plugins
+    // >= 1.1.0) creates net1 with `runtimeConfig.mac` and only then runs the IPAM plugin, so a
+    // DHCP request already carries the pinned MAC and a router reservation keyed on it matches.
+    // tuning would rewrite the MAC after the lease was requested with macvlan's random one.
+    capabilities.mac = true;
+  }
+  if (Object.keys(capabilities).length > 0) plugin.capabilities = capabilities;
   plugin.ipam = ipamSection(model.ipam);
   return plugin;
 }

@@ -127,7 +127,12 @@ export interface IotNetworkProps {
 
   /**
    * Let pods pin their MAC through the annotation's `mac` (a fixed MAC keeps router client
-   * reservations stable): chains the `tuning` plugin, which declares the `mac` capability.
+   * reservations stable, e.g. UniFi fixed IPs). The macvlan plugin itself declares the `mac`
+   * capability, so `net1` is created with the pinned MAC before the IPAM plugin runs: with
+   * `Ipam.dhcp()` the lease is requested with that MAC, and the router's reservation matches. A
+   * `tuning` plugin chained after macvlan (as in multus `examples/macvlan-pod.yml`) would set the
+   * MAC only after the DHCP request went out with macvlan's random MAC. Needs the reference
+   * plugins 1.1.0 or later (macvlan reads `runtimeConfig.mac`; the chart's installer ships 1.9.1).
    * @default false
    */
   readonly macCapability?: boolean;

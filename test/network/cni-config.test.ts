@@ -26,13 +26,51 @@ describe('buildCniConfig', () => {
     });
   });
 
-  test('chained plugins: the conflist form, macvlan first, tuning then sbr', () => {
+  test('sbr chained: the conflist form, macvlan first, sbr last', () => {
+    // GIVEN / WHEN
     const config = buildCniConfig({ ...base, macCapability: true, sourceBasedRouting: true }) as any;
 
+    // THEN
     expect(Object.keys(config)).toEqual(['cniVersion', 'name', 'plugins']);
     expect(config.plugins).toEqual([
-      { type: 'macvlan', master: 'eth0', mode: 'bridge', capabilities: { ips: true }, ipam: { type: 'static' } },
-      { type: 'tuning', capabilities: { mac: true } },
+      { type: 'macvlan', master: 'eth0', mode: 'bridge', capabilities: { ips: true, mac: true }, ipam: { type: 'static' } },
+      { type: 'sbr' },
+    ]);
+  });
+
+  test('mac capability: declared on macvlan, which creates the link, and no plugin chained for it', () => {
+    // GIVEN / WHEN a network whose pods pin their MAC
+    const config = buildCniConfig({ ...base, macCapability: true });
+
+    // THEN the single-plugin form: macvlan declares ips and mac itself (no tuning after it)
+    expect(Object.keys(config)).toEqual(['cniVersion', 'name', 'type', 'master', 'mode', 'capabilities', 'ipam']);
+    expect(config).toEqual({
+      cniVersion: '0.3.1', name: 'iot', type: 'macvlan', master: 'eth0', mode: 'bridge',
+      capabilities: { ips: true, mac: true }, ipam: { type: 'static' },
+    });
+  });
+
+  test('mac capability with DHCP: the MAC sits on the plugin that creates the link, before the lease is requested', () => {
+    // GIVEN a DHCP network (addresses from the router, so no ips capability) whose pods pin their MAC
+    const model: MacvlanNetworkModel = { ...base, ipsCapability: false, macCapability: true, ipam: { type: 'dhcp' } };
+
+    // WHEN its config is built
+    const config = buildCniConfig(model);
+
+    // THEN macvlan (whose IPAM section is the DHCP client) is the only plugin and declares mac:
+    // macvlan creates net1 with runtimeConfig.mac, then runs the dhcp plugin on it
+    expect(config).toEqual({
+      cniVersion: '0.3.1', name: 'iot', type: 'macvlan', master: 'eth0', mode: 'bridge',
+      capabilities: { mac: true }, ipam: { type: 'dhcp' },
+    });
+    expect(config).not.toHaveProperty('plugins');
+  });
+
+  test('mac capability with DHCP and sbr: still on macvlan, never on a later plugin', () => {
+    const config = buildCniConfig({ ...base, ipsCapability: false, macCapability: true, sourceBasedRouting: true, ipam: { type: 'dhcp' } }) as any;
+
+    expect(config.plugins).toEqual([
+      { type: 'macvlan', master: 'eth0', mode: 'bridge', capabilities: { mac: true }, ipam: { type: 'dhcp' } },
       { type: 'sbr' },
     ]);
   });

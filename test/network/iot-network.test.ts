@@ -132,27 +132,50 @@ describe('IotNetwork snapshots', () => {
     expect(iot.takesAddressesFromAnnotation).toBe(false);
   });
 
-  test('mac capability: tuning chained after macvlan in the conflist form', () => {
+  test('mac capability: declared on macvlan itself, single-plugin form (no tuning after it)', () => {
+    // GIVEN / WHEN a network whose pods pin their MAC
     const { iot, nad, config } = network({ master: 'eth0', macCapability: true });
 
+    // THEN macvlan, which creates net1, takes the MAC; nothing is chained for it
     expect(reviewable(nad)).toMatchSnapshot();
     expect(config).toEqual({
       cniVersion: '0.3.1',
       name: 'iot',
-      plugins: [
-        { type: 'macvlan', master: 'eth0', mode: 'bridge', capabilities: { ips: true }, ipam: { type: 'static' } },
-        { type: 'tuning', capabilities: { mac: true } },
-      ],
+      type: 'macvlan',
+      master: 'eth0',
+      mode: 'bridge',
+      capabilities: { ips: true, mac: true },
+      ipam: { type: 'static' },
     });
+    expect(JSON.stringify(config)).not.toContain('tuning');
     expect(iot.macCapability).toBe(true);
   });
 
-  test('source-based routing: sbr chained last, after tuning', () => {
+  test('mac capability with DHCP: the MAC is on macvlan, so the lease is requested with it', () => {
+    // GIVEN / WHEN a DHCP network (the router leases by MAC, e.g. a UniFi fixed IP) whose pods pin their MAC
+    const { nad, config } = network({ master: 'eth0', ipam: Ipam.dhcp(), macCapability: true });
+
+    // THEN the plugin that creates net1 declares mac, and its own IPAM section is the DHCP client:
+    // macvlan sets runtimeConfig.mac when it creates the link, then runs the dhcp plugin on it
+    expect(reviewable(nad)).toMatchSnapshot();
+    expect(config).toEqual({
+      cniVersion: '0.3.1',
+      name: 'iot',
+      type: 'macvlan',
+      master: 'eth0',
+      mode: 'bridge',
+      capabilities: { mac: true },
+      ipam: { type: 'dhcp' },
+    });
+  });
+
+  test('source-based routing: sbr chained last; the MAC stays on macvlan', () => {
     const { nad, config } = network({ master: 'eth0', gateway: '192.168.20.1', macCapability: true, sourceBasedRouting: true });
 
     expect(reviewable(nad)).toMatchSnapshot();
-    expect(config.plugins.map((p: any) => p.type)).toEqual(['macvlan', 'tuning', 'sbr']);
-    expect(config.plugins[2]).toEqual({ type: 'sbr' });
+    expect(config.plugins.map((p: any) => p.type)).toEqual(['macvlan', 'sbr']);
+    expect(config.plugins[0].capabilities).toEqual({ ips: true, mac: true });
+    expect(config.plugins[1]).toEqual({ type: 'sbr' });
     expect(config).not.toHaveProperty('type');
   });
 
