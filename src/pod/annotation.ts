@@ -99,7 +99,10 @@ export class MultusPodAnnotation extends Construct {
   public static readonly NETWORK_STATUS_KEY = 'k8s.v1.cni.cncf.io/network-status';
 
   /** The annotation value: a JSON list of NPWG v1.3 selection elements. */
-  public readonly value: string;
+  public get value(): string {
+    this.handedOut = true;
+    return this.rendered;
+  }
 
   /** The networks, in the order of the annotation. */
   public readonly networks: INetworkAttachment[];
@@ -111,6 +114,9 @@ export class MultusPodAnnotation extends Construct {
   public readonly holdsStaticAddresses: boolean;
 
   private readonly targets: IConstruct[] = [];
+  private readonly rendered: string;
+  /** Whether the annotation reached a pod: applied to a target, or its value or map taken. */
+  private handedOut = false;
 
   constructor(scope: Construct, id: string, props: MultusPodAnnotationProps) {
     super(scope, id);
@@ -203,7 +209,17 @@ export class MultusPodAnnotation extends Construct {
       for (const { network, address, claimant } of claimed) network.releaseAddress(address, claimant);
       throw e;
     }
-    this.value = renderSelections(elements);
+    this.rendered = renderSelections(elements);
+    // Known only at the end: an annotation that never reaches a pod attaches nothing, and its
+    // static addresses would still be held in the address plan.
+    this.node.addValidation({
+      validate: () => {
+        if (!this.handedOut) {
+          invalid('networks', this.rendered, 'apply it to the workload whose pod joins the networks (applyTo, applyToHelmRelease), or use its value (toAnnotations, toAppTemplateValues); remove it otherwise', this, 'never reaches a pod');
+        }
+        return [];
+      },
+    });
     this.networks = checked.map((c) => c.sel.network);
     this.holdsStaticAddresses = elements.some((e) => e.ips !== undefined || e.mac !== undefined);
   }
@@ -237,7 +253,7 @@ export class MultusPodAnnotation extends Construct {
     if (!site) invalid('target', path, ACCEPTED_TARGETS, this, 'has no pod to annotate');
     this.checkSinglePod(path, site.multiPod);
     const existing = site.existing(MultusPodAnnotation.ANNOTATION_KEY);
-    if (existing !== undefined && existing !== this.value) {
+    if (existing !== undefined && existing !== this.rendered) {
       invalid('target', path, `its pod already has ${MultusPodAnnotation.ANNOTATION_KEY}: ${existing}; put all of a pod's networks in one MultusPodAnnotation`, this, 'would lose its networks annotation');
     }
     site.set(MultusPodAnnotation.ANNOTATION_KEY, this.value);
@@ -323,7 +339,7 @@ export class MultusPodAnnotation extends Construct {
       invalid(`${field}.controllers.${controller}.annotations`, c.annotations[MultusPodAnnotation.ANNOTATION_KEY], 'this is the controller\'s own metadata, which Multus ignores (multus-cni #348, #444, #566); remove it: the annotation belongs under pod.annotations', this, 'is on the wrong object');
     }
     const existing = isPlainObject(c.pod) && isPlainObject(c.pod.annotations) ? c.pod.annotations[MultusPodAnnotation.ANNOTATION_KEY] : undefined;
-    if (existing !== undefined && existing !== this.value) {
+    if (existing !== undefined && existing !== this.rendered) {
       invalid(`${field}.controllers.${controller}.pod.annotations`, existing, 'the pod already has a networks annotation; put all of a pod\'s networks in one MultusPodAnnotation', this, 'would be overwritten');
     }
     if (c.type === 'daemonset') return `app-template controller ${controller} is a daemonset (one pod on every node)`;

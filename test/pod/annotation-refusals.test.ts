@@ -215,3 +215,38 @@ describe('MultusPodAnnotation refuses bad app-template targets', () => {
     expect(err.message).toContain(value);
   });
 });
+
+describe('MultusPodAnnotation refuses an annotation that never reaches a pod', () => {
+  function world() {
+    const app = new App({ outdir: 'never-written' });
+    const iot = new IotNetwork(new Chart(app, 'net', { namespace: 'kube-system' }), 'iot', { subnet: '192.0.2.0/24' });
+    const pods = new Chart(app, 'pods', { namespace: 'home-automation' });
+    const deployment = new kplus28.Deployment(pods, 'app', {
+      replicas: 1,
+      containers: [{ image: 'registry.example/app:1.0.0', securityContext: { ensureNonRoot: false } }],
+    });
+    return { app, iot, pods, deployment };
+  }
+
+  test('constructed but never applied: refused at synth, naming the construct', () => {
+    // GIVEN an annotation that claims an address but is applied to nothing
+    const { app, iot, pods } = world();
+    new MultusPodAnnotation(pods, 'forgotten', { networks: [{ network: iot, ips: ['192.0.2.10'] }] });
+
+    // WHEN the app is synthesized THEN the forgotten annotation is refused
+    const err = validationError(() => app.synthYaml());
+    expect(err.message).toContain('never reaches a pod');
+    expect(err.constructPath).toBe('pods/forgotten');
+  });
+
+  test.each([
+    ['applyTo', (a: MultusPodAnnotation, d: kplus28.Deployment) => a.applyTo(d)],
+    ['toAnnotations', (a: MultusPodAnnotation) => a.toAnnotations()],
+    ['toAppTemplateValues', (a: MultusPodAnnotation) => a.toAppTemplateValues('app')],
+    ['value', (a: MultusPodAnnotation) => a.value],
+  ])('handed out through %s: synthesizes', (_how, use) => {
+    const { app, iot, pods, deployment } = world();
+    use(new MultusPodAnnotation(pods, 'used', { networks: [{ network: iot, ips: ['192.0.2.10'] }] }), deployment);
+    expect(() => app.synthYaml()).not.toThrow();
+  });
+});
