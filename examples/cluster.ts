@@ -29,7 +29,8 @@ export interface Cluster {
 }
 
 /**
- * The hand-written plan (`seed/multus-plan.md`) as code, with the corrections of the field notes.
+ * The hand-written Multus plan as code, with the corrections the README lists ("What this library
+ * does differently from the hand-written plan, and why").
  * `cdk8s synth` writes it to `dist/kubernetes/main/`; copy that directory into the repository Flux
  * reads (GitRepository `home-kubernetes`).
  */

@@ -9,8 +9,9 @@ abstract class LibraryError extends Error {}
  *
  * Every refusal names the field, the offending value and what would be right, so that a typo in a
  * cluster definition is fixed from the message alone. Bad input never produces YAML: constructs
- * validate as props are passed in, and what can only be known once the whole app exists (two pods
- * claiming one address) is checked at synth.
+ * validate as props are passed in (a pod's address is checked against its network's address plan,
+ * and every earlier claim, when the annotation is constructed), and only what can be known once the
+ * whole app exists (an annotation that never reaches a pod) is checked at synth.
  *
  * @example
  * new ValidationError({ field: 'vlan', value: '4095', hint: 'use an integer from 1 to 4094' });

@@ -46,7 +46,8 @@ export class Ipam {
   /**
    * Addresses come from the pod annotation (`"ips": ["192.168.20.10/24"]`). The config declares
    * `"capabilities": {"ips": true}`, which the CNI spec and the NPWG multi-net spec require before a
-   * runtime may pass `ips` on; each address is checked against the network's address plan at synth.
+   * runtime may pass `ips` on; each address is checked against the network's address plan when the
+   * pod's annotation is constructed.
    * The right choice for Home Assistant and other hosts that IoT devices must find at a fixed address.
    */
   public static static(): Ipam {

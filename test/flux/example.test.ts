@@ -56,7 +56,7 @@ describe('the example cluster (the plan as code)', () => {
     ]);
   });
 
-  test('Multus installs in two Kustomizations: the chart first, then the NADs (FIELD-NOTES 3)', () => {
+  test('Multus installs in two Kustomizations: the chart first, then the NADs (kustomize-controller #601)', () => {
     const [chart, networks] = docsOf(files, `${MULTUS}/ks.yaml`);
     expect(chart).toMatchObject({
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
