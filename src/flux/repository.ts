@@ -5,7 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 import { HelmRepository } from '../../imports/source.toolkit.fluxcd.io';
 import { invalid } from '../errors';
 import { checkDnsLabel } from '../util/validate';
-import { fluxDuration } from './duration';
+import { checkHelmRepositoryUrl, helmRepositorySpec } from './helm-repository';
 import { FluxAppUnit, FluxKustomization } from './kustomization';
 import { FLUX_SOURCE_GROUP, TreeFile, checkRepoPath, compare, directoryFiles, kustomizationFile, mergeSources, orderKustomizationSpec, renderFile } from './tree';
 
@@ -129,25 +129,11 @@ export class FluxRepository extends Construct {
   public addHelmRepository(name: string, url: string, options: FluxHelmRepositoryOptions = {}): HelmRepository {
     options = options ?? {};
     checkDnsLabel('helmRepository.name', name, this);
-    let parsed: URL | undefined;
-    try {
-      // The URL parser strips tabs and newlines and trims spaces, but the string is written as given.
-      parsed = typeof url === 'string' && !/[\s\u0000-\u001f\u007f]/.test(url) ? new URL(url) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    if (!parsed || !['https:', 'http:', 'oci:'].includes(parsed.protocol)) {
-      invalid('helmRepository.url', url, 'give the repository URL, e.g. "https://bjw-s-labs.github.io/helm-charts"', this);
-    }
+    checkHelmRepositoryUrl('helmRepository.url', url, 'https://bjw-s-labs.github.io/helm-charts', this);
     this.sourcesChart ??= new Chart(this, 'Sources', { namespace: this.fluxNamespace });
     return new HelmRepository(this.sourcesChart, name, {
       metadata: { name, namespace: this.fluxNamespace },
-      spec: {
-        interval: fluxDuration('helmRepository.interval', options.interval ?? Duration.hours(2)),
-        url,
-        // An oci:// URL is an OCI Helm registry; Flux needs the type to read it.
-        ...(parsed.protocol === 'oci:' ? { type: 'oci' as any } : {}),
-      },
+      spec: helmRepositorySpec(url, options.interval ?? Duration.hours(2), 'helmRepository.interval'),
     });
   }
 

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { invalid } from '../errors';
+import { checkHelmRepositoryUrl } from '../flux/helm-repository';
 import { isPlainObject } from '../util/merge';
 import { checkDnsLabel } from '../util/validate';
 
@@ -118,7 +119,7 @@ export class MultusChart {
     checkDnsLabel('chart.repositoryName', repositoryName);
     checkDnsLabel('chart.repositoryNamespace', repositoryNamespace);
     const url = options.url ?? 'https://angelnu.github.io/helm-charts';
-    checkUrl('chart.url', url);
+    checkHelmRepositoryUrl('chart.url', url, 'https://angelnu.github.io/helm-charts');
     if (options.repositoryInterval !== undefined && !(options.repositoryInterval instanceof Duration)) {
       invalid('chart.repositoryInterval', options.repositoryInterval, 'give a cdk8s Duration, e.g. Duration.hours(2)');
     }
@@ -192,21 +193,4 @@ function resolveLayout(version: string, explicit?: MultusValuesLayout): MultusVa
     invalid('chart.version', version, `its values layout is unknown to this library (known: ${known}); use one of those, or check the chart's values.yaml and pass valuesLayout: MultusValuesLayout.V7 (controllers.multus) or MultusValuesLayout.V6 (controllers.main)`);
   }
   return explicit;
-}
-
-function checkUrl(field: string, value: string): void {
-  // The URL parser silently strips tabs and newlines and trims spaces; the string would then be
-  // written as given. Refuse them before parsing.
-  if (typeof value !== 'string' || /[\s\u0000-\u001f\u007f]/.test(value)) {
-    invalid(field, value, 'give the Helm repository URL without white space or control characters, e.g. "https://angelnu.github.io/helm-charts"');
-  }
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (!url || !['https:', 'http:', 'oci:'].includes(url.protocol)) {
-    invalid(field, value, 'give the Helm repository URL, e.g. "https://angelnu.github.io/helm-charts"');
-  }
 }

@@ -4,6 +4,7 @@ import { HelmRelease } from '../../imports/helm.toolkit.fluxcd.io';
 import { HelmRepository } from '../../imports/source.toolkit.fluxcd.io';
 import { invalid } from '../errors';
 import { fluxDuration } from '../flux/duration';
+import { helmRepositorySpec } from '../flux/helm-repository';
 import { deepMerge, isPlainObject } from '../util/merge';
 import { checkDnsLabel } from '../util/validate';
 import { MultusChart } from './chart';
@@ -279,10 +280,8 @@ export class MultusInstall extends Construct {
     if (!this.chart.existingRepository) {
       this.helmRepository = new HelmRepository(this, 'HelmRepository', {
         metadata: { name: this.chart.repositoryName, namespace: this.chart.repositoryNamespace },
-        spec: {
-          interval: fluxDuration('chart.repositoryInterval', this.chart.repositoryInterval),
-          url: this.chart.url,
-        },
+        // The same spec as FluxRepository.addHelmRepository: an oci:// chart URL needs `type: oci`.
+        spec: helmRepositorySpec(this.chart.url, this.chart.repositoryInterval, 'chart.repositoryInterval'),
       });
     }
 

@@ -127,6 +127,22 @@ describe('FluxRepository', () => {
     expect(files.filter((f) => f.path.includes('/apps/') && f.content.includes('apiVersion: source.toolkit.fluxcd.io')).map((f) => f.path)).toEqual([]);
   });
 
+  test('an OCI chart of MultusInstall and addHelmRepository with the same URL write one identical HelmRepository', () => {
+    // GIVEN the Multus chart from an OCI registry, and the same registry declared for other apps
+    const r = repo();
+    new MultusFluxApp(r, 'multus', { install: { cniPaths: CniPaths.K3S, chart: MultusChart.angelnu({ url: 'oci://ghcr.io/angelnu/helm-charts' }) } });
+    r.addHelmRepository('angelnu', 'oci://ghcr.io/angelnu/helm-charts');
+    // WHEN
+    const files = r.files();
+    // THEN both render the same spec (type oci included), so they merge into one file
+    expect(doc(files, 'kubernetes/main/flux/repositories/helm/angelnu.yaml')).toEqual([{
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'HelmRepository',
+      metadata: { name: 'angelnu', namespace: 'flux-system' },
+      spec: { interval: '2h', url: 'oci://ghcr.io/angelnu/helm-charts', type: 'oci' },
+    }]);
+  });
+
   test('MultusFluxApp: networks depend on the chart, which health-checks the release and the CRD', () => {
     const r = repo();
     const m = new MultusFluxApp(r, 'multus', { install: { cniPaths: CniPaths.STANDARD, releaseName: 'cni-multus' }, networksDirectory: 'nads' });

@@ -160,6 +160,16 @@ describe('the plan\'s settings and the escape hatch', () => {
     expect(toYaml(values)).toMatchSnapshot();
   });
 
+  test('a chart from an OCI registry: the HelmRepository carries type oci', () => {
+    // GIVEN a chart URL with the oci:// scheme
+    const chart = MultusChart.angelnu({ url: 'oci://ghcr.io/angelnu/helm-charts' });
+    // WHEN installed
+    const { manifests, release } = install({ chart });
+    // THEN Flux reads the source as an OCI registry, and the release still refers to it
+    expect(findKind(manifests, 'HelmRepository').spec).toEqual({ interval: '2h', url: 'oci://ghcr.io/angelnu/helm-charts', type: 'oci' });
+    expect(release.spec.chart.spec.sourceRef).toEqual({ kind: 'HelmRepository', name: 'angelnu', namespace: 'flux-system' });
+  });
+
   test('addToleration lands in the post-renderer patch', () => {
     const chart = testChart();
     const multus = new MultusInstall(chart, 'multus', { cniPaths: CniPaths.K3S, tolerations: [] });
@@ -190,6 +200,7 @@ describe('refusals', () => {
     ['layout contradicting a known version', () => MultusChart.angelnu({ version: '6.0.4', valuesLayout: MultusValuesLayout.V7 }), 'V7'],
     ['bad repository name', () => MultusChart.angelnu({ repositoryName: 'Angel_Nu' }), 'Angel_Nu'],
     ['bad repository URL', () => MultusChart.angelnu({ url: 'angelnu.github.io/helm-charts' }), 'angelnu.github.io/helm-charts'],
+    ['repository URL scheme in capitals', () => MultusChart.angelnu({ url: 'OCI://ghcr.io/angelnu/helm-charts' }), 'OCI://ghcr.io/angelnu/helm-charts'],
     ['non-thick tag', () => install({ image: { tag: 'v4.3.0' } }), 'v4.3.0'],
     ['thin tag', () => install({ image: { tag: 'v4.1.2-thin' } }), 'v4.1.2-thin'],
     ['upstream tag without v', () => install({ image: { tag: '4.3.0-thick' } }), '4.3.0-thick'],

@@ -1,0 +1,54 @@
+import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { HelmRepositorySpec, HelmRepositorySpecType } from '../../imports/source.toolkit.fluxcd.io';
+import { invalid } from '../errors';
+import { fluxDuration } from './duration';
+
+// The HelmRepository CRD (source.toolkit.fluxcd.io/v1) accepts `url` only against
+// `^(http|https|oci)://.*$`, case-sensitive: `HTTPS://...` or `https:host` would parse as URLs
+// but fail the CRD's validation when Flux applies the object.
+const SCHEME = /^(https?|oci):\/\//;
+
+/**
+ * Checks a Helm repository URL: an `http://`, `https://` or `oci://` URL with a host, written
+ * exactly as the HelmRepository CRD accepts it. The URL parser silently strips tabs and newlines
+ * and trims spaces, but the string is written to the manifest as given, so white space and
+ * control characters are refused before parsing.
+ * @internal
+ */
+export function checkHelmRepositoryUrl(field: string, url: string, example: string, scope?: IConstruct): void {
+  if (typeof url !== 'string' || /[\s\u0000-\u001f\u007f]/.test(url)) {
+    invalid(field, url, `give the Helm repository URL without white space or control characters, e.g. "${example}"`, scope);
+  }
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!SCHEME.test(url) || !parsed || parsed.hostname === '') {
+    invalid(field, url, `give the Helm repository URL starting with https://, http:// or oci://, e.g. "${example}"`, scope);
+  }
+}
+
+/**
+ * True iff `url` (already checked) names an OCI registry rather than an index over HTTP.
+ * @internal
+ */
+export function isOciUrl(url: string): boolean {
+  return url.startsWith('oci://');
+}
+
+/**
+ * The spec of a Flux HelmRepository for a checked URL: `{ interval, url, type? }`. An `oci://` URL
+ * is an OCI Helm registry, which Flux reads only with `type: oci`; without it, Flux fetches
+ * `index.yaml` from the URL and the source never becomes ready.
+ * @internal
+ */
+export function helmRepositorySpec(url: string, interval: Duration, intervalField: string): HelmRepositorySpec {
+  return {
+    interval: fluxDuration(intervalField, interval),
+    url,
+    ...(isOciUrl(url) ? { type: HelmRepositorySpecType.OCI } : {}),
+  };
+}

@@ -1,0 +1,47 @@
+import { Duration } from 'cdk8s';
+import { ValidationError } from '../../src';
+import { checkHelmRepositoryUrl, helmRepositorySpec } from '../../src/flux/helm-repository';
+import { validationError } from '../util';
+
+const EXAMPLE = 'https://charts.example.com';
+
+describe('checkHelmRepositoryUrl', () => {
+  test.each([
+    'https://angelnu.github.io/helm-charts',
+    'http://charts.lan:8080/stable',
+    'oci://ghcr.io/angelnu/helm-charts',
+  ])('accepts %s', (url) => {
+    expect(() => checkHelmRepositoryUrl('url', url, EXAMPLE)).not.toThrow();
+  });
+
+  // Each of these parses with the WHATWG URL parser, but the HelmRepository CRD's
+  // `^(http|https|oci)://.*$` (or Flux) refuses the string as written.
+  test.each([
+    ['no scheme', 'angelnu.github.io/helm-charts'],
+    ['ftp', 'ftp://angelnu.github.io/helm-charts'],
+    ['scheme in capitals', 'HTTPS://angelnu.github.io/helm-charts'],
+    ['scheme without slashes', 'https:angelnu.github.io'],
+    ['oci without a host', 'oci:///charts'],
+    ['a newline inside', 'https://angelnu.github.io/helm-\ncharts'],
+    ['a trailing space', 'oci://ghcr.io/angelnu/helm-charts '],
+    ['a tab', '\thttps://angelnu.github.io/helm-charts'],
+  ])('refuses %s', (_name, url) => {
+    const err = validationError(() => checkHelmRepositoryUrl('chart.url', url, EXAMPLE));
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err.field).toBe('chart.url');
+    expect(err.value).toBe(JSON.stringify(url));
+    expect(err.hint).toContain(EXAMPLE);
+  });
+});
+
+describe('helmRepositorySpec', () => {
+  test('an https URL: interval and url, no type (Flux defaults to the HTTP index)', () => {
+    expect(helmRepositorySpec('https://angelnu.github.io/helm-charts', Duration.hours(2), 'interval'))
+      .toEqual({ interval: '2h', url: 'https://angelnu.github.io/helm-charts' });
+  });
+
+  test('an oci:// URL carries type oci, without which Flux cannot read the registry', () => {
+    expect(helmRepositorySpec('oci://ghcr.io/angelnu/helm-charts', Duration.minutes(90), 'interval'))
+      .toEqual({ interval: '1h30m', url: 'oci://ghcr.io/angelnu/helm-charts', type: 'oci' });
+  });
+});
