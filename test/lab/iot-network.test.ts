@@ -31,9 +31,10 @@ describeLab('CNI lab: IotNetwork options through the reference plugins', () => {
   let seq = 0;
   const containerId = () => `iot${process.pid}c${++seq}`;
 
-  test.each(['0.4.0', '1.0.0'])('cniVersion %s: ADD with IP + MAC, and DEL with the cached result', async (cniVersion) => {
-    // GIVEN a network of that CNI version that takes addresses and MACs from the annotation
-    const config = synthesizedConfig({ ...IOT, master: 'eth0', macCapability: true, cniVersion });
+  test.each(['0.4.0', '1.0.0'])('cniVersion %s: ADD with IP + MAC through a chain, and DEL with the cached result', async (cniVersion) => {
+    // GIVEN a network of that CNI version that takes addresses and MACs from the annotation, with
+    // sbr chained (a conflist, so DEL hands the chain the cached result as prevResult)
+    const config = synthesizedConfig({ ...IOT, master: 'eth0', macCapability: true, sourceBasedRouting: true, cniVersion });
     const pod = await lab().pod();
     const request = { containerId: containerId(), netns: pod, ips: ['192.0.2.60/24'], mac: '02:00:5e:00:53:3c' };
 

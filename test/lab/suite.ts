@@ -148,8 +148,8 @@ export function labSuite(title: string, networks: () => LabNetworks): void {
       expect(atLan).toEqual({ message: 'mdns from 192.0.2.21', from: '192.0.2.21' });
     }, LAB_TEST_TIMEOUT_MS);
 
-    test('DEL removes net1 again (single plugin and chained list alike)', async () => {
-      // GIVEN two attached pods, one through a plugin chain
+    test('DEL removes net1 again (with and without a pinned MAC)', async () => {
+      // GIVEN two attached pods, one with a pinned MAC
       const [a, b] = [await lab().pod(), await lab().pod()];
       const reqA = { containerId: containerId(), netns: a, ips: ['192.0.2.31/24'] };
       const reqB = { containerId: containerId(), netns: b, ips: ['192.0.2.32/24'], mac: '02:00:5e:00:53:20' };
