@@ -2,8 +2,8 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { invalid } from '../errors';
+import { checkPinnedImage } from '../util/image';
 import { checkDnsLabel } from '../util/validate';
-import { checkPinnedImage } from './cleanup-image';
 import { CLEANUP_BIN_DIR_ENV, CLEANUP_CONF_DIR_ENV, NODE_CLEANUP_SCRIPT } from './cleanup-script';
 import { CniPaths } from './cni-paths';
 

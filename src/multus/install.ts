@@ -5,6 +5,7 @@ import { HelmRepository } from '../../imports/source.toolkit.fluxcd.io';
 import { invalid } from '../errors';
 import { fluxDuration } from '../flux/duration';
 import { helmRepositorySpec } from '../flux/helm-repository';
+import { isImageName, isImageTag } from '../util/image';
 import { deepMerge, isPlainObject } from '../util/merge';
 import { checkDnsLabel } from '../util/validate';
 import { MultusChart } from './chart';
@@ -170,9 +171,6 @@ const DEFAULT_TAG = 'v4.3.0-thick';
 const CNI_VERSIONS = ['0.3.1', '0.4.0', '1.0.0'];
 const OPERATORS = ['Exists', 'Equal'];
 const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
-// OCI distribution spec: repository path components and tag grammar.
-const IMAGE_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$/;
-const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 /**
  * Installs Multus through Flux: a `HelmRelease` (helm.toolkit.fluxcd.io/v2) of the angelnu chart with
@@ -364,11 +362,12 @@ function isQualifiedName(key: unknown): boolean {
   return prefixOk && QUALIFIED_NAME_PART.test(name);
 }
 
+/** The Multus image: any well-formed repository and tag (util/image), and a thick tag. */
 function checkImage(scope: Construct, repository: string, tag: string): void {
-  if (typeof repository !== 'string' || !IMAGE_REPOSITORY.test(repository)) {
-    invalid('image.repository', repository, `give an image repository such as "${DEFAULT_IMAGE}" (lower case, no tag)`, scope);
+  if (!isImageName(repository)) {
+    invalid('image.repository', repository, `give an image repository such as "${DEFAULT_IMAGE}" (a registry host, then a lower-case path; no tag)`, scope);
   }
-  if (typeof tag !== 'string' || !IMAGE_TAG.test(tag)) {
+  if (!isImageTag(tag)) {
     invalid('image.tag', tag, `give an image tag such as "${DEFAULT_TAG}"`, scope);
   }
   if (!tag.endsWith('-thick')) {

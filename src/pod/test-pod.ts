@@ -3,9 +3,9 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { invalid } from '../errors';
-import { checkPinnedImage } from '../multus/cleanup-image';
 import { IotNetwork } from '../network/iot-network';
 import { INetworkAttachment } from '../network/network-ref';
+import { checkPinnedImage } from '../util/image';
 import { checkDnsLabel, checkDnsSubdomain } from '../util/validate';
 import { MultusPodAnnotation } from './annotation';
 

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import {
   CniPaths, FluxHealthCheck, FluxKustomization, FluxKustomizationRef, FluxAppUnit, Ipam, IotNetwork, MacvlanMode, MultusChart,
-  MultusFluxApp, MultusInstall, MultusLogLevel, MultusNodeCleanup, MultusPodAnnotation, NetworkRef, ValidationError,
+  MultusFluxApp, MultusInstall, MultusLogLevel, MultusNodeCleanup, MultusPodAnnotation, MultusTestPod, NetworkRef, ValidationError,
 } from '../../src';
 import { appUnit, chart, expectRefusal, hostLocalIot, install, iot, kustomization, repository, thrown } from './world';
 
@@ -100,7 +100,9 @@ const MALFORMED: Row[] = [
   ['cluster path with a backslash', () => repository({ clusterPath: 'kubernetes\\main' }), 'clusterPath', '"kubernetes\\\\main"'],
   // images, resources, tolerations
   ['image tag with a trailing space', () => install({ image: { tag: 'v4.3.0-thick ' } }), 'image.tag', '"v4.3.0-thick "'],
-  ['image repository in capitals', () => install({ image: { repository: 'GHCR.io/k8snetworkplumbingwg/multus-cni' } }), 'image.repository', '"GHCR.io/k8snetworkplumbingwg/multus-cni"'],
+  // Capitals are allowed in the registry host (host names are case-insensitive), never in the path.
+  ['image repository path in capitals', () => install({ image: { repository: 'ghcr.io/K8sNetworkPlumbingWG/multus-cni' } }), 'image.repository', '"ghcr.io/K8sNetworkPlumbingWG/multus-cni"'],
+  ['verification pod image path in capitals', () => new MultusTestPod(chart(), 'test', { network: NetworkRef.of('iot', 'kube-system'), image: 'ghcr.io/Nicolaka/netshoot:v0.14' }), 'image', '"ghcr.io/Nicolaka/netshoot:v0.14"'],
   ['toleration effect in lower case', () => install({ tolerations: [{ operator: 'Exists', effect: 'noschedule' }] }), 'tolerations[0].effect', '"noschedule"'],
   ['toleration Equal without a key', () => install({ tolerations: [{ operator: 'Equal', value: 'true' }] }), 'tolerations[0].key', 'undefined'],
   ['fractional millicores', () => install({ resources: { cpuRequestMillis: 1.5 } }), 'resources.cpuRequestMillis', '1.5'],
