@@ -157,7 +157,7 @@ export class MultusPodAnnotation extends Construct {
       if (sel.mac !== undefined) {
         mac = canonicalMac(`${base}.mac`, sel.mac, this);
         if (iot && !iot.macCapability) {
-          invalid(`${base}.mac`, sel.mac, `network ${label} has no MAC capability, so the plugin would never see the MAC; enable it on the network (a tuning plugin with capabilities.mac), or leave mac out`, this, 'cannot be honoured');
+          invalid(`${base}.mac`, sel.mac, `network ${label} has no MAC capability, so the plugin would never see the MAC; enable it on the network (macCapability: true on the IotNetwork), or leave mac out`, this, 'cannot be honoured');
         }
       }
 
