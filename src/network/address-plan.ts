@@ -23,30 +23,49 @@ export interface ParsedAddress extends Address {
 }
 
 /**
- * Parses an address (`a.b.c.d`, an IPv6 address) with an optional `/prefix`. Refuses anything
- * `node:net` does not accept as plain dotted-decimal or IPv6 text (no octal, hex or short IPv4
- * forms, no zone index): a typo must not silently become another address.
+ * A prefix length as Go's `net.ParseCIDR` (which Multus and the CNI plugins use) reads it: decimal
+ * digits without a leading zero, so `/024` is refused rather than read as 24.
+ */
+const PREFIX_LENGTH = /^(0|[1-9][0-9]{0,2})$/;
+
+/**
+ * The host part of an address, parsed, or undefined when it is none: `node:net` decides what an
+ * address is (plain dotted-decimal or IPv6 text; no octal, hex or short IPv4 forms, which
+ * `ipaddr.js` would quietly accept), and an IPv6 zone index ("fe80::1%eth0"), which `node:net`
+ * accepts, is refused, because Go's `net.ParseIP` is.
+ */
+function parseHost(text: unknown): { family: Family; addr: ipaddr.IPv4 | ipaddr.IPv6 } | undefined {
+  if (typeof text !== 'string' || text.includes('%')) return undefined;
+  const family = isIP(text);
+  if (family === 0) return undefined;
+  return { family: family as Family, addr: ipaddr.parse(text) };
+}
+
+/**
+ * Parses an address (`a.b.c.d`, an IPv6 address) with an optional `/prefix`, to its canonical
+ * text (RFC 5952 for IPv6). The one parser of the library: networks, pods' `ips` and default
+ * routes, on an `IotNetwork` or a `NetworkRef`, all read addresses through it, so that an address
+ * is either valid everywhere or nowhere. A typo must not silently become another address.
  * @internal
  */
 export function parseAddress(field: string, text: string, scope?: IConstruct, allowPrefix = true): ParsedAddress {
   const example = allowPrefix ? 'an IP address such as "192.168.20.10" or "192.168.20.10/24"' : 'an IP address such as "192.168.20.10"';
   if (typeof text !== 'string') invalid(field, text, `give ${example}`, scope);
   const slash = text.indexOf('/');
-  const host = slash < 0 ? text : text.slice(0, slash);
-  const family = isIP(host);
-  if (family === 0 || host.includes('%')) invalid(field, text, `give ${example}`, scope);
+  const host = parseHost(slash < 0 ? text : text.slice(0, slash));
+  if (!host) invalid(field, text, `give ${example}`, scope);
+  const canonicalText = canonical(host.addr);
   let prefixLength: number | undefined;
   if (slash >= 0) {
-    const bits = family === 4 ? 32 : 128;
+    const bits = host.family === 4 ? 32 : 128;
     const prefix = text.slice(slash + 1);
     if (!allowPrefix) invalid(field, text, `give ${example}, without a prefix length`, scope);
-    if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > bits) {
-      invalid(field, text, `the prefix length must be a whole number from 0 to ${bits}`, scope);
+    if (!PREFIX_LENGTH.test(prefix) || Number(prefix) > bits) {
+      invalid(field, text, `the prefix length must be a whole number from 0 to ${bits} without leading zeros, e.g. "${canonicalText}/${host.family === 4 ? 24 : 64}"`, scope);
     }
     prefixLength = Number(prefix);
   }
-  const addr = ipaddr.parse(host);
-  return { family: family as Family, value: toBigInt(addr.toByteArray()), text: canonical(addr), prefixLength };
+  return { family: host.family, value: toBigInt(host.addr.toByteArray()), text: canonicalText, prefixLength };
 }
 
 /**
@@ -261,10 +280,9 @@ export class AddressPlan {
 
   /** True iff `address` (no prefix) is inside the subnet; false for anything unparsable. */
   public containsAddress(address: string): boolean {
-    if (typeof address !== 'string' || address.includes('/')) return false;
-    const family = isIP(address);
-    if (family !== this.subnet.family || address.includes('%')) return false;
-    return this.subnet.contains(toBigInt(ipaddr.parse(address).toByteArray()));
+    const host = parseHost(address);
+    if (!host || host.family !== this.subnet.family) return false;
+    return this.subnet.contains(toBigInt(host.addr.toByteArray()));
   }
 
   /**
@@ -289,10 +307,9 @@ export class AddressPlan {
    * addresses undo its earlier claims when a later one is refused.
    */
   public release(address: string, claimant: string): void {
-    if (typeof address !== 'string') return;
-    const host = address.split('/')[0];
-    if (isIP(host) !== this.subnet.family || host.includes('%')) return;
-    const key = canonical(ipaddr.parse(host));
+    const host = parseHost(typeof address === 'string' ? address.split('/')[0] : address);
+    if (!host || host.family !== this.subnet.family) return;
+    const key = canonical(host.addr);
     const holder = this.claims.get(key);
     if (holder && holder.role === 'static' && holder.claimant === claimant) this.claims.delete(key);
   }

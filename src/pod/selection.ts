@@ -1,7 +1,6 @@
-import { isIP } from 'node:net';
 import { IConstruct } from 'constructs';
-import * as ipaddr from 'ipaddr.js';
 import { invalid } from '../errors';
+import { parseAddress } from '../network/address-plan';
 import { isPlainObject } from '../util/merge';
 import { checkDnsLabel, checkInterfaceName } from '../util/validate';
 
@@ -27,43 +26,23 @@ export interface SelectionElement {
 const RESERVED_INTERFACES = ['eth0', 'lo'];
 
 /**
- * An IP address without a prefix, in canonical form (RFC 5952 for IPv6). `node:net` decides what an
- * address is: it refuses the octal and hex forms that `ipaddr.js` would quietly accept.
+ * An IP address without a prefix, in canonical form (RFC 5952 for IPv6), read by the address
+ * plan's parser: the same rules as every other address of the library.
  * @internal
  */
 export function canonicalAddress(field: string, address: string, scope?: IConstruct): string {
-  // node:net accepts an IPv6 zone index ("fe80::1%eth0"); Go's net.ParseIP, which Multus and the
-  // CNI plugins use, does not.
-  if (typeof address !== 'string' || isIP(address) === 0 || address.includes('%')) {
-    invalid(field, address, 'give an IPv4 or IPv6 address without a prefix, e.g. "192.0.2.1"', scope);
-  }
-  return ipaddr.parse(address).toString();
+  return parseAddress(field, address, scope, false).text;
 }
 
 /**
  * An IP address with an optional prefix (`192.0.2.10` or `192.0.2.10/24`), in canonical form. Used
- * for networks of which nothing is known (`NetworkRef`): the form is all that can be checked.
+ * for networks of which nothing is known (`NetworkRef`): the form is all that can be checked, by
+ * the same parser as an `IotNetwork`'s addresses.
  * @internal
  */
 export function canonicalAddressWithPrefix(field: string, value: string, scope?: IConstruct): string {
-  if (typeof value !== 'string') {
-    invalid(field, value, 'give an IP address, optionally with a prefix, e.g. "192.0.2.10/24"', scope);
-  }
-  const slash = value.indexOf('/');
-  const address = slash < 0 ? value : value.slice(0, slash);
-  const family = isIP(address);
-  if (family === 0 || address.includes('%')) {
-    invalid(field, value, 'give an IP address, optionally with a prefix, e.g. "192.0.2.10/24"', scope);
-  }
-  const canonical = ipaddr.parse(address).toString();
-  if (slash < 0) return canonical;
-  const prefixText = value.slice(slash + 1);
-  const max = family === 4 ? 32 : 128;
-  const prefix = /^(0|[1-9][0-9]{0,2})$/.test(prefixText) ? Number(prefixText) : NaN;
-  if (!(prefix >= 0 && prefix <= max)) {
-    invalid(field, value, `the prefix must be a whole number from 0 to ${max}, e.g. "${canonical}/24"`, scope);
-  }
-  return `${canonical}/${prefix}`;
+  const parsed = parseAddress(field, value, scope, true);
+  return parsed.prefixLength === undefined ? parsed.text : `${parsed.text}/${parsed.prefixLength}`;
 }
 
 /**

@@ -62,6 +62,24 @@ describe('parseAddress', () => {
     expect(parseAddress('ip', '192.0.2.10')).toMatchObject({ family: 4, text: '192.0.2.10', prefixLength: undefined });
   });
 
+  // Go's net.ParseCIDR, which Multus and the CNI plugins use, refuses "/024": so does every
+  // address of the library, on a subnet, an IotNetwork's claim and a NetworkRef's ips alike.
+  test.each(['192.0.2.10/024', '192.0.2.10/00', '2001:db8::a/064', '192.0.2.10/+24', '192.0.2.10/ 24', '192.0.2.10/'])('the prefix of %j is refused', (text) => {
+    const e = validationError(() => parseAddress('ip', text));
+    expect(e).toBeInstanceOf(ValidationError);
+    expect(e.message).toContain(JSON.stringify(text));
+  });
+
+  test('prefixes 0 and the full length are whole numbers without leading zeros', () => {
+    expect(parseAddress('ip', '0.0.0.0/0').prefixLength).toBe(0);
+    expect(parseAddress('ip', '192.0.2.10/32').prefixLength).toBe(32);
+    expect(parseAddress('ip', '2001:db8::a/128').prefixLength).toBe(128);
+  });
+
+  test('a subnet with a leading zero in its prefix is refused', () => {
+    expect(validationError(() => Subnet.parse('subnet', '192.0.2.0/024')).message).toContain('"192.0.2.0/024"');
+  });
+
   test('a prefix where none is allowed is refused', () => {
     const e = validationError(() => parseAddress('gateway', '192.0.2.1/24', undefined, false));
 

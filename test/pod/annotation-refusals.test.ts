@@ -108,6 +108,39 @@ describe('MultusPodAnnotation refuses bad selections', () => {
   });
 });
 
+// One address parser for every network: an address is refused on an IotNetwork exactly when it is
+// refused on a NetworkRef, and accepted ones come out in the same canonical form.
+describe('an address follows one rule on an IotNetwork and on a NetworkRef', () => {
+  const ref = () => NetworkRef.of('lan', 'kube-system');
+
+  test.each(['192.0.2.10/024', '192.0.2.10/0x18', '192.0.2.010', 'fe80::10%eth0'])('%j is refused on both', (ip) => {
+    // GIVEN
+    const w = givenWorld();
+    // WHEN
+    const onIot = validationError(() => new MultusPodAnnotation(w.pods, 'a', { networks: [{ network: w.iot, ips: [ip] }] }));
+    const onRef = validationError(() => new MultusPodAnnotation(w.pods, 'b', { networks: [{ network: ref(), ips: [ip] }] }));
+    // THEN
+    for (const err of [onIot, onRef]) {
+      expect(err.field).toBe('networks[0].ips[0]');
+      expect(err.message).toContain(JSON.stringify(ip));
+    }
+  });
+
+  test('IPv6 addresses and gateways are written in RFC 5952 form on both', () => {
+    // GIVEN an IPv6 IoT network and a reference to one defined elsewhere
+    const w = givenWorld();
+    const iot6 = new IotNetwork(w.iot.node.scope as Chart, 'iot6', { subnet: '2001:db8:20::/64' });
+    // WHEN both get an address (and a gateway) in a non-canonical spelling
+    const spelled = '2001:DB8:20:0:0:0:0:A';
+    const onIot = new MultusPodAnnotation(w.pods, 'a', { networks: [{ network: iot6, ips: [`${spelled}/64`], defaultRoute: ['2001:DB8:20::1'] }] });
+    const onRef = new MultusPodAnnotation(w.pods, 'b', { networks: [{ network: ref(), ips: [`${spelled}/64`], defaultRoute: ['2001:DB8:20::1'] }] });
+    // THEN
+    for (const a of [onIot, onRef]) {
+      expect(JSON.parse(a.value)[0]).toMatchObject({ ips: ['2001:db8:20::a/64'], 'default-route': ['2001:db8:20::1'] });
+    }
+  });
+});
+
 describe('MultusPodAnnotation refuses bad targets', () => {
   function staticAnnotation(w: World, id = 'ha'): MultusPodAnnotation {
     return new MultusPodAnnotation(w.pods, id, { networks: [{ network: w.iot, ips: ['192.0.2.10'] }] });
