@@ -5,9 +5,10 @@ import { HelmRepository } from '../../imports/source.toolkit.fluxcd.io';
 import { invalid } from '../errors';
 import { fluxDuration } from '../flux/duration';
 import { helmRepositorySpec } from '../flux/helm-repository';
+import { checkCniVersion } from '../util/cni';
 import { isImageName, isImageTag } from '../util/image';
 import { deepMerge, isPlainObject } from '../util/merge';
-import { checkDnsLabel } from '../util/validate';
+import { checkDnsLabel, isDnsSubdomain } from '../util/validate';
 import { MultusChart } from './chart';
 import { CniPaths } from './cni-paths';
 
@@ -168,7 +169,6 @@ export interface MultusInstallProps {
 
 const DEFAULT_IMAGE = 'ghcr.io/k8snetworkplumbingwg/multus-cni';
 const DEFAULT_TAG = 'v4.3.0-thick';
-const CNI_VERSIONS = ['0.3.1', '0.4.0', '1.0.0'];
 const OPERATORS = ['Exists', 'Equal'];
 const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
@@ -247,9 +247,7 @@ export class MultusInstall extends Construct {
     if (props.logLevel !== undefined && !Object.values(MultusLogLevel).includes(props.logLevel)) {
       invalid('logLevel', props.logLevel, `use one of ${Object.values(MultusLogLevel).join(', ')} (MultusLogLevel)`, this);
     }
-    if (props.cniVersion !== undefined && !CNI_VERSIONS.includes(props.cniVersion)) {
-      invalid('cniVersion', props.cniVersion, `use one of ${CNI_VERSIONS.join(', ')}`, this);
-    }
+    if (props.cniVersion !== undefined) checkCniVersion('cniVersion', props.cniVersion, this);
     if (props.values !== undefined && !isPlainObject(props.values)) {
       invalid('values', props.values, 'give a plain object of chart values, e.g. { cni: { logToStderr: true } }', this);
     }
@@ -357,8 +355,7 @@ function isQualifiedName(key: unknown): boolean {
   const slash = key.lastIndexOf('/');
   const name = slash < 0 ? key : key.slice(slash + 1);
   const prefix = slash < 0 ? undefined : key.slice(0, slash);
-  const prefixOk = prefix === undefined
-    || (prefix.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(prefix));
+  const prefixOk = prefix === undefined || isDnsSubdomain(prefix);
   return prefixOk && QUALIFIED_NAME_PART.test(name);
 }
 

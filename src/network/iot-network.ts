@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { NetworkAttachmentDefinition } from '../../imports/k8s.cni.cncf.io';
 import { invalid } from '../errors';
+import { checkCniVersion } from '../util/cni';
 import { isPlainObject } from '../util/merge';
 import { checkDnsLabel, checkInterfaceName } from '../util/validate';
 import { AddressPlan, AddressRange, Subnet, overlaps } from './address-plan';
@@ -151,8 +152,6 @@ export interface IotNetworkProps {
   readonly cniVersion?: string;
 }
 
-const CNI_VERSIONS = ['0.3.1', '0.4.0', '1.0.0'];
-
 /**
  * The IoT LAN as a Multus network: one macvlan `NetworkAttachmentDefinition` (k8s.cni.cncf.io/v1)
  * whose `spec.config` is built from a typed model, and the address plan of the subnet (who holds
@@ -234,7 +233,7 @@ export class IotNetwork extends Construct implements INetworkAttachment {
     this.master = resolveMaster(this, props.master, props.vlan);
 
     const cniVersion = props.cniVersion ?? '0.3.1';
-    if (!CNI_VERSIONS.includes(cniVersion)) invalid('cniVersion', cniVersion, `use one of ${CNI_VERSIONS.join(', ')}`, this);
+    checkCniVersion('cniVersion', cniVersion, this);
     const mode = props.mode ?? MacvlanMode.BRIDGE;
     if (!Object.values(MacvlanMode).includes(mode)) {
       invalid('mode', mode, `use one of ${Object.values(MacvlanMode).join(', ')} (MacvlanMode)`, this);

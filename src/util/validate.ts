@@ -15,11 +15,20 @@ export function checkDnsLabel(field: string, value: string, scope?: IConstruct):
 }
 
 /**
+ * True iff `value` is a DNS-1123 subdomain (also the prefix of a qualified name such as a label
+ * or taint key).
+ * @internal
+ */
+export function isDnsSubdomain(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 253 && DNS_1123_SUBDOMAIN.test(value);
+}
+
+/**
  * A DNS-1123 subdomain (most Kubernetes object names).
  * @internal
  */
 export function checkDnsSubdomain(field: string, value: string, scope?: IConstruct): void {
-  if (typeof value !== 'string' || value.length > 253 || !DNS_1123_SUBDOMAIN.test(value)) {
+  if (!isDnsSubdomain(value)) {
     invalid(field, value, 'use a DNS-1123 subdomain: lower-case letters, digits, "-" and ".", starting and ending with a letter or digit, at most 253 characters', scope);
   }
 }

@@ -1,5 +1,5 @@
 import { Duration, Size } from 'cdk8s';
-import { CniPaths, MultusChart, MultusInstall, MultusLogLevel, MultusValuesLayout, ValidationError } from '../../src';
+import { CniPaths, IotNetwork, MultusChart, MultusInstall, MultusLogLevel, MultusValuesLayout, ValidationError } from '../../src';
 import { findKind, synth, testChart, toYaml, validationError } from '../util';
 
 function install(props: Partial<ConstructorParameters<typeof MultusInstall>[2]> = {}, namespace?: string) {
@@ -187,6 +187,23 @@ describe('the plan\'s settings and the escape hatch', () => {
   test('same input, same bytes', () => {
     const yaml = () => require('cdk8s').Yaml.stringify(...install().manifests);
     expect(yaml()).toBe(yaml());
+  });
+});
+
+describe('cniVersion follows one list for Multus and the networks', () => {
+  const network = (cniVersion: string) => new IotNetwork(testChart('kube-system'), 'iot', { subnet: '192.0.2.0/24', cniVersion });
+
+  test.each(['0.3.1', '0.4.0', '1.0.0'])('%s is accepted by both', (cniVersion) => {
+    expect(install({ cniVersion }).release.spec.values.cni.version).toBe(cniVersion);
+    expect(network(cniVersion).cniConfig.cniVersion).toBe(cniVersion);
+  });
+
+  test.each(['0.2.0', 'v1.0.0', '1.0'])('%s is refused by both', (cniVersion) => {
+    for (const fn of [() => install({ cniVersion }), () => network(cniVersion)]) {
+      const err = validationError(fn);
+      expect(err.field).toBe('cniVersion');
+      expect(err.message).toContain(`"${cniVersion}"`);
+    }
   });
 });
 
