@@ -265,6 +265,20 @@ export class IotNetwork extends Construct implements INetworkAttachment {
   }
 
   /**
+   * Checks that `address` (without a prefix) is one a host on this network can hold, and returns it
+   * in canonical form: inside the subnet, and neither the network address (the IPv6 Subnet-Router
+   * anycast address) nor the IPv4 broadcast address. For addresses pods point at without holding
+   * them, such as a `defaultRoute` gateway: no router answers at the network or broadcast address,
+   * so a route through either cannot work. Claims nothing.
+   *
+   * @param address the address, without prefix length
+   * @param field the field that holds the address, for error messages
+   */
+  public checkHostAddress(address: string, field?: string): string {
+    return this.plan.subnet.hostAddress(field ?? 'address', address, this).text;
+  }
+
+  /**
    * Claims a static address for `claimant` and returns it as canonical `address/prefix`.
    *
    * Accepts `a.b.c.d` or `a.b.c.d/nn` (and IPv6). A missing prefix gets the subnet's; another

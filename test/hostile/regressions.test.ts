@@ -141,6 +141,38 @@ describe('regressions: refused, not written as wrong YAML', () => {
   });
 });
 
+// A default-route gateway was checked against the subnet only, so the broadcast address passed.
+// IotNetwork.checkHostAddress gives callers the host-address rule of the address plan.
+describe('regressions: a gateway a pod points at must be a host address of the network', () => {
+  test.each([
+    ['the broadcast address', '192.0.2.255', 'is the broadcast address of 192.0.2.0/24'],
+    ['the network address', '192.0.2.0', 'is the network address of 192.0.2.0/24'],
+    ['an address outside the subnet', '198.51.100.1', 'is outside the subnet'],
+    ['an address with a prefix', '192.0.2.1/24', 'without a prefix length'],
+    ['an IPv6 address on an IPv4 network', '2001:db8::1', 'is IPv4'],
+  ])('refuses %s', (_name, address, problem) => {
+    // GIVEN the plan's IoT network
+    const network = iot();
+    // WHEN / THEN
+    const e = thrown(() => network.checkHostAddress(address, 'networks[0].defaultRoute[0]')) as ValidationError;
+    expect(e).toBeInstanceOf(ValidationError);
+    expect(e.field).toBe('networks[0].defaultRoute[0]');
+    expect(e.message).toContain(`"${address}"`);
+    expect(e.message).toContain(problem);
+  });
+
+  test('returns a host address in canonical form, claiming nothing', () => {
+    // GIVEN
+    const network = iot();
+    // WHEN
+    const gateway = network.checkHostAddress('192.0.2.1');
+    const host = network.checkHostAddress('192.0.2.254');
+    // THEN
+    expect([gateway, host]).toEqual(['192.0.2.1', '192.0.2.254']);
+    expect(network.claimAddress('192.0.2.254', 'a pod')).toBe('192.0.2.254/24');
+  });
+});
+
 describe('regressions: messages name the value', () => {
   // JSON.stringify(NaN) is "null": the message once read "vlan: null is not valid" for NaN.
   test('shows NaN as NaN', () => {
