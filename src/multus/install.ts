@@ -161,7 +161,7 @@ export interface MultusInstallProps {
   /**
    * Values deep-merged over everything this construct renders, last: the escape hatch for chart
    * settings the library does not model. Objects merge key by key; arrays and scalars replace;
-   * `null` removes a key.
+   * `null` removes a key. `cni.paths` is refused here (and in `addValues`): set it with `cniPaths`.
    * @default - none
    */
   readonly values?: { [key: string]: any };
@@ -251,6 +251,7 @@ export class MultusInstall extends Construct {
     if (props.values !== undefined && !isPlainObject(props.values)) {
       invalid('values', props.values, 'give a plain object of chart values, e.g. { cni: { logToStderr: true } }', this);
     }
+    if (props.values !== undefined) checkNoCniPaths(this, props.values);
     const interval = fluxDuration('interval', props.interval ?? Duration.minutes(30));
 
     const { controller, container } = this.chart.layout;
@@ -304,12 +305,13 @@ export class MultusInstall extends Construct {
 
   /**
    * Deep-merges more values over the rendered ones (after the `values` prop), for settings the
-   * library does not model.
+   * library does not model. `cni.paths` is refused: set it with the `cniPaths` prop.
    */
   public addValues(values: { [key: string]: any }): void {
     if (!isPlainObject(values)) {
       invalid('values', values, 'give a plain object of chart values', this);
     }
+    checkNoCniPaths(this, values);
     this.extraValues.push(values);
   }
 
@@ -357,6 +359,23 @@ function isQualifiedName(key: unknown): boolean {
   const prefix = slash < 0 ? undefined : key.slice(0, slash);
   const prefixOk = prefix === undefined || isDnsSubdomain(prefix);
   return prefixOk && QUALIFIED_NAME_PART.test(name);
+}
+
+/**
+ * Refuses values that would change `cni.paths`: the directories come from `cniPaths` alone, so that
+ * `install.cniPaths` describes what is installed. The removal runbook passes it to
+ * `MultusNodeCleanup`, which would otherwise clean directories Multus never wrote to and leave
+ * the real `00-multus.conf` behind (multus-cni #1105, #1146, #1429).
+ */
+function checkNoCniPaths(scope: Construct, values: Record<string, any>): void {
+  if (!Object.prototype.hasOwnProperty.call(values, 'cni')) return;
+  const fix = 'choose the CNI directories with the cniPaths prop (CniPaths.K3S, CniPaths.K3S_LEGACY, CniPaths.STANDARD or CniPaths.custom(configDir, binDir)), so that install.cniPaths, which MultusNodeCleanup cleans, describes the install';
+  if (!isPlainObject(values.cni)) {
+    invalid('values.cni', values.cni, `give an object of other cni settings, e.g. { logToStderr: true }: replacing cni drops cni.paths; ${fix}`, scope, 'would replace cni.paths');
+  }
+  if (Object.prototype.hasOwnProperty.call(values.cni, 'paths')) {
+    invalid('values.cni.paths', values.cni.paths, fix, scope, 'cannot be set through values');
+  }
 }
 
 /** The Multus image: any well-formed repository and tag (util/image), and a thick tag. */

@@ -190,6 +190,38 @@ describe('the plan\'s settings and the escape hatch', () => {
   });
 });
 
+describe('cni.paths comes from cniPaths alone', () => {
+  test.each([
+    ['values', 'values.cni.paths', () => install({ values: { cni: { paths: { bin: '/opt/cni/bin' } } } })],
+    ['values, paths removed', 'values.cni.paths', () => install({ values: { cni: { paths: null } } })],
+    ['values, cni removed', 'values.cni', () => install({ values: { cni: null } })],
+    ['values, cni replaced', 'values.cni', () => install({ values: { cni: 'verbose' } })],
+    ['addValues', 'values.cni.paths', () => install().multus.addValues({ cni: { paths: { config: '/etc/cni/net.d' } } })],
+  ])('refuses cni.paths through %s', (_name, field, fn) => {
+    // WHEN values would override the directories cniPaths set
+    const err = validationError(() => fn());
+    // THEN the refusal points at cniPaths
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err.field).toBe(field);
+    expect(err.hint).toContain('cniPaths');
+    expect(err.constructPath).toBe('test/multus');
+  });
+
+  test('a refused addValues leaves the rendered paths equal to install.cniPaths', () => {
+    // GIVEN
+    const { multus } = install({ cniPaths: CniPaths.STANDARD });
+    // WHEN
+    validationError(() => multus.addValues({ cni: { paths: { bin: '/var/lib/rancher/k3s/data/cni' } } }));
+    // THEN
+    expect(multus.values.cni.paths).toEqual({ config: multus.cniPaths.configDir, bin: multus.cniPaths.binDir });
+  });
+
+  test('other cni settings still merge', () => {
+    const { multus } = install({ values: { cni: { logLevel: 'debug' } } });
+    expect(multus.values.cni).toEqual({ paths: { config: CniPaths.K3S.configDir, bin: CniPaths.K3S.binDir }, logLevel: 'debug' });
+  });
+});
+
 describe('cniVersion follows one list for Multus and the networks', () => {
   const network = (cniVersion: string) => new IotNetwork(testChart('kube-system'), 'iot', { subnet: '192.0.2.0/24', cniVersion });
 
