@@ -45,9 +45,9 @@ export function isOciUrl(url: string): boolean {
  * `index.yaml` from the URL and the source never becomes ready.
  * @internal
  */
-export function helmRepositorySpec(url: string, interval: Duration, intervalField: string): HelmRepositorySpec {
+export function helmRepositorySpec(url: string, interval: Duration, intervalField: string, scope?: IConstruct): HelmRepositorySpec {
   return {
-    interval: fluxDuration(intervalField, interval),
+    interval: fluxDuration(intervalField, interval, scope),
     url,
     ...(isOciUrl(url) ? { type: HelmRepositorySpecType.OCI } : {}),
   };

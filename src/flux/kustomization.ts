@@ -231,9 +231,9 @@ export class FluxKustomization extends Chart implements IFluxKustomizationRef {
     this.kustomizationNamespace = repo.fluxNamespace;
     this.treePath = `${app.treePath}/${this.directory}`;
 
-    const interval = fluxDuration('interval', props.interval ?? Duration.minutes(30));
-    const retryInterval = fluxDuration('retryInterval', props.retryInterval ?? Duration.minutes(1));
-    const timeout = fluxDuration('timeout', props.timeout ?? Duration.minutes(5));
+    const interval = fluxDuration('interval', props.interval ?? Duration.minutes(30), this);
+    const retryInterval = fluxDuration('retryInterval', props.retryInterval ?? Duration.minutes(1), this);
+    const timeout = fluxDuration('timeout', props.timeout ?? Duration.minutes(5), this);
     if (props.prune !== undefined && typeof props.prune !== 'boolean') invalid('prune', props.prune, 'give true or false', this);
     if (props.wait !== undefined && typeof props.wait !== 'boolean') invalid('wait', props.wait, 'give true or false', this);
     this.waitGiven = props.wait;

@@ -103,9 +103,9 @@ export class FluxRepository extends Construct {
     // null, as JavaScript callers (and jsii) pass for an omitted optional argument: the defaults.
     props = props ?? {};
     this.clusterPath = props.clusterPath ?? 'kubernetes/main';
-    checkRepoPath('clusterPath', this.clusterPath, false);
+    checkRepoPath('clusterPath', this.clusterPath, false, this);
     this.pathPrefix = props.pathPrefix ?? '';
-    checkRepoPath('pathPrefix', this.pathPrefix, true);
+    checkRepoPath('pathPrefix', this.pathPrefix, true, this);
     this.fluxNamespace = props.fluxNamespace ?? 'flux-system';
     checkDnsLabel('fluxNamespace', this.fluxNamespace, this);
     this.gitRepositoryName = props.gitRepositoryName ?? 'flux-system';
@@ -133,7 +133,7 @@ export class FluxRepository extends Construct {
     this.sourcesChart ??= new Chart(this, 'Sources', { namespace: this.fluxNamespace });
     return new HelmRepository(this.sourcesChart, name, {
       metadata: { name, namespace: this.fluxNamespace },
-      spec: helmRepositorySpec(url, options.interval ?? Duration.hours(2), 'helmRepository.interval'),
+      spec: helmRepositorySpec(url, options.interval ?? Duration.hours(2), 'helmRepository.interval', this),
     });
   }
 
@@ -224,7 +224,7 @@ export class FluxRepository extends Construct {
       if (owner) {
         const ns = json.metadata?.namespace;
         if (ns !== undefined && ns !== owner.targetNamespace) {
-          invalid(`${c.node.path}.metadata.namespace`, ns, `its directory is applied with targetNamespace ${owner.targetNamespace}, which would move the object; create it in a FluxKustomization of an app in namespace ${ns}, or give that FluxKustomization targetNamespace "${ns}"`, c);
+          invalid('metadata.namespace', ns, `its directory is applied with targetNamespace ${owner.targetNamespace}, which would move the object; create it in a FluxKustomization of an app in namespace ${ns}, or give that FluxKustomization targetNamespace "${ns}"`, c);
         }
         dirObjects.set(owner, [...(dirObjects.get(owner) ?? []), json]);
         continue;
@@ -233,7 +233,7 @@ export class FluxRepository extends Construct {
         namespaceDocs.set(json.metadata.name, json);
         continue;
       }
-      invalid(c.node.path, `${json.kind} ${json.metadata?.name}`, 'create every object of the tree inside a FluxKustomization (a directory of an app)', c, 'has no place in the tree');
+      invalid('object', `${json.kind} ${json.metadata?.name}`, 'create every object of the tree inside a FluxKustomization (a directory of an app)', c, 'has no place in the tree');
     }
 
     const root = this.clusterPath;
@@ -268,7 +268,7 @@ export class FluxRepository extends Construct {
       for (const app of apps) {
         const units = app.kustomizations;
         if (units.length === 0) {
-          invalid(app.node.path, app.appName, 'add at least one FluxKustomization (e.g. new FluxKustomization(app, "app")): an app without one would write an empty ks.yaml', app, 'has no Kustomization');
+          invalid('name', app.appName, 'add at least one FluxKustomization (e.g. new FluxKustomization(app, "app")): an app without one would write an empty ks.yaml', app, 'has no Kustomization');
         }
         for (const unit of units) {
           const key = `${unit.kustomizationNamespace}/${unit.kustomizationName}`;
@@ -306,7 +306,7 @@ export class FluxTreeApp extends App {
     }
     for (const c of this.node.findAll()) {
       if (c instanceof ApiObject && !repos.some((r) => isWithin(c, r))) {
-        invalid(c.node.path, `${c.kind} ${c.name}`, 'create it inside a FluxKustomization of a FluxRepository; FluxTreeApp writes nothing else', c, 'has no place in the tree');
+        invalid('object', `${c.kind} ${c.name}`, 'create it inside a FluxKustomization of a FluxRepository; FluxTreeApp writes nothing else', c, 'has no place in the tree');
       }
     }
     const roots = new Map<string, FluxRepository>();

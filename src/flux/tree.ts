@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Yaml } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { invalid } from '../errors';
 
 /**
@@ -130,18 +131,18 @@ export function mergeSources(manifests: any[]): any[] {
  * `allowEmpty` (the repository root).
  * @internal
  */
-export function checkRepoPath(field: string, value: string, allowEmpty: boolean): void {
+export function checkRepoPath(field: string, value: string, allowEmpty: boolean, scope?: IConstruct): void {
   if (typeof value !== 'string') {
-    invalid(field, value, 'give a directory relative to the git repository root, e.g. "kubernetes/main"');
+    invalid(field, value, 'give a directory relative to the git repository root, e.g. "kubernetes/main"', scope);
   }
   if (value === '') {
-    if (!allowEmpty) invalid(field, value, 'give a directory relative to the git repository root, e.g. "kubernetes/main"');
+    if (!allowEmpty) invalid(field, value, 'give a directory relative to the git repository root, e.g. "kubernetes/main"', scope);
     return;
   }
   const segments = value.split('/');
   const bad = segments.some((s) => s === '' || s === '.' || s === '..' || !/^[A-Za-z0-9._-]+$/.test(s));
   if (bad) {
-    invalid(field, value, 'give a relative directory of plain names separated by "/", without "./", "..", a leading or a trailing "/", e.g. "kubernetes/main"');
+    invalid(field, value, 'give a relative directory of plain names separated by "/", without "./", "..", a leading or a trailing "/", e.g. "kubernetes/main"', scope);
   }
 }
 

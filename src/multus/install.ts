@@ -252,7 +252,7 @@ export class MultusInstall extends Construct {
       invalid('values', props.values, 'give a plain object of chart values, e.g. { cni: { logToStderr: true } }', this);
     }
     if (props.values !== undefined) checkNoCniPaths(this, props.values);
-    const interval = fluxDuration('interval', props.interval ?? Duration.minutes(30));
+    const interval = fluxDuration('interval', props.interval ?? Duration.minutes(30), this);
 
     const { controller, container } = this.chart.layout;
     this.baseValues = {
@@ -278,7 +278,7 @@ export class MultusInstall extends Construct {
       this.helmRepository = new HelmRepository(this, 'HelmRepository', {
         metadata: { name: this.chart.repositoryName, namespace: this.chart.repositoryNamespace },
         // The same spec as FluxRepository.addHelmRepository: an oci:// chart URL needs `type: oci`.
-        spec: helmRepositorySpec(this.chart.url, this.chart.repositoryInterval, 'chart.repositoryInterval'),
+        spec: helmRepositorySpec(this.chart.url, this.chart.repositoryInterval, 'chart.repositoryInterval', this),
       });
     }
 

@@ -135,12 +135,12 @@ const MALFORMED: Row[] = [
     const r = repository();
     new ApiObject(new Chart(r, 'loose'), 'stray', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'stray' } });
     r.files();
-  }, 'cluster/loose/stray', '"ConfigMap stray"'],
+  }, 'object', '"ConfigMap stray"'],
   ['an object that names another namespace than its directory applies', () => {
     const k = kustomization();
     new ApiObject(k, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'kube-system' } });
     k.app.repository.files();
-  }, 'cluster/echo/app/settings.metadata.namespace', '"kube-system"'],
+  }, 'metadata.namespace', '"kube-system"'],
 ];
 
 /** What a JavaScript caller can pass: null, undefined, numbers for strings, odd prototypes, odd strings. */

@@ -1,4 +1,4 @@
-import { App, Chart, Duration, Size } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, Size } from 'cdk8s';
 import {
   CniPaths, FluxKustomization, FluxRepository, IotNetwork, MultusChart, MultusFluxApp, MultusPodAnnotation, MultusValuesLayout,
   NetworkRef, ValidationError,
@@ -170,6 +170,39 @@ describe('regressions: a gateway a pod points at must be a host address of the n
     // THEN
     expect([gateway, host]).toEqual(['192.0.2.1', '192.0.2.254']);
     expect(network.claimAddress('192.0.2.254', 'a pod')).toBe('192.0.2.254/24');
+  });
+});
+
+// Durations, repository paths and tree placement were refused without the construct path, or
+// with the construct path in place of the field's name.
+describe('regressions: a refusal names the field, and the construct path apart from it', () => {
+  test.each([
+    ['MultusInstall interval', () => install({ interval: Duration.seconds(0) }), 'interval', 'hostile/multus'],
+    ['MultusInstall chart.repositoryInterval', () => install({ chart: MultusChart.angelnu({ repositoryInterval: Duration.millis(0.5) }) }), 'chart.repositoryInterval', 'hostile/multus'],
+    ['FluxKustomization timeout', () => new FluxKustomization(appUnit(), 'app', { timeout: Duration.seconds(0) }), 'timeout', 'cluster/echo/app'],
+    ['FluxKustomization retryInterval', () => new FluxKustomization(appUnit(), 'app', { retryInterval: Duration.days(1e9) }), 'retryInterval', 'cluster/echo/app'],
+    ['addHelmRepository interval', () => repository().addHelmRepository('bjw-s', 'https://bjw-s-labs.github.io/helm-charts', { interval: Duration.seconds(0) }), 'helmRepository.interval', 'cluster'],
+    ['FluxRepository clusterPath', () => repository({ clusterPath: '/kubernetes/main' }), 'clusterPath', 'cluster'],
+    ['FluxRepository pathPrefix', () => repository({ pathPrefix: '../up' }), 'pathPrefix', 'cluster'],
+    ['an object in another namespace than its directory applies', () => {
+      const unit = new FluxKustomization(appUnit(), 'app');
+      new ApiObject(unit, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'kube-system' } });
+      unit.app.repository.files();
+    }, 'metadata.namespace', 'cluster/echo/app/settings'],
+    ['an object outside every FluxKustomization', () => {
+      const r = repository();
+      new ApiObject(new Chart(r, 'loose'), 'stray', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'stray' } });
+      r.files();
+    }, 'object', 'cluster/loose/stray'],
+    ['an app without a Kustomization', () => appUnit().repository.files(), 'name', 'cluster/echo'],
+  ])('%s', (_name, fn, field, path) => {
+    // WHEN
+    const e = thrown(fn) as ValidationError;
+    // THEN the field is a field, and the path is where it belongs
+    expect(e).toBeInstanceOf(ValidationError);
+    expect(e.field).toBe(field);
+    expect(e.constructPath).toBe(path);
+    expect(e.message).toContain(`(at ${path})`);
   });
 });
 
