@@ -172,11 +172,9 @@ export class MultusPodAnnotation extends Construct {
         defaultRouteAt = i;
         defaultRoute = sel.defaultRoute.map((gw, j) => {
           const field = `${base}.defaultRoute[${j}]`;
-          const address = canonicalAddress(field, gw, this);
-          if (iot && !iot.containsAddress(address)) {
-            invalid(field, gw, `a gateway must be on the network it routes through; give an address in ${iot.subnet}`, this, `is not in the subnet of ${label}`);
-          }
-          return address;
+          // On an IotNetwork the gateway must be a usable host of its subnet (not the network or
+          // broadcast address); on a NetworkRef only its form is known.
+          return iot ? iot.checkHostAddress(gw, field) : canonicalAddress(field, gw, this);
         });
       }
 
