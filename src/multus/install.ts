@@ -293,8 +293,9 @@ export class MultusInstall extends Construct {
             sourceRef: { kind: 'HelmRepository' as any, name: this.chart.repositoryName, namespace: this.chart.repositoryNamespace },
           },
         },
-        // The chart ships the NetworkAttachmentDefinition CRD: keep it current on upgrades too
-        // (Flux skips CRD updates on upgrade by default).
+        // The NetworkAttachmentDefinition CRD comes with the chart. Helm applies a chart's crds/
+        // directory only on install, and Flux skips it on upgrade by default: CreateReplace keeps
+        // such a CRD current on upgrades too (for a CRD among the templates it changes nothing).
         install: { crds: 'CreateReplace' as any, remediation: { retries: 3 } },
         upgrade: { crds: 'CreateReplace' as any, cleanupOnFail: true, remediation: { retries: 3 } },
         values: Lazy.any({ produce: () => this.renderValues() }),
