@@ -4,6 +4,8 @@
 // two cores. Extra arguments go to jest. Fails when either fails.
 'use strict';
 const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
@@ -16,11 +18,19 @@ function run(name, args) {
   });
 }
 
+// jest's results also go to a JSON file, for one plain closing line with the counts.
+const results = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-multus-test-')), 'jest.json');
+
 Promise.all([
   run('tsc --noEmit', [bin('typescript', 'tsc'), '-p', 'tsconfig.json', '--noEmit']),
-  run('jest', [bin('jest', 'jest.js'), ...process.argv.slice(2)]),
-]).then((results) => {
-  const failed = results.filter((r) => r.code !== 0);
+  run('jest', [bin('jest', 'jest.js'), '--json', `--outputFile=${results}`, ...process.argv.slice(2)]),
+]).then((runs) => {
+  const failed = runs.filter((r) => r.code !== 0);
   for (const r of failed) console.error(`${r.name} failed (exit ${r.code})`);
+  if (fs.existsSync(results)) {
+    const j = JSON.parse(fs.readFileSync(results, 'utf8'));
+    console.log(`jest: ${j.numPassedTests} passed, ${j.numFailedTests} failed, ${j.numPendingTests} skipped`);
+  }
+  fs.rmSync(path.dirname(results), { recursive: true, force: true });
   process.exit(failed.length > 0 ? 1 : 0);
 });
