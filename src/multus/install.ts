@@ -161,7 +161,8 @@ export interface MultusInstallProps {
   /**
    * Values deep-merged over everything this construct renders, last: the escape hatch for chart
    * settings the library does not model. Objects merge key by key; arrays and scalars replace;
-   * `null` removes a key. `cni.paths` is refused here (and in `addValues`): set it with `cniPaths`.
+   * `null` removes a key. `cni.paths` and the daemon container's `image` are refused here (and in
+   * `addValues`): set them with `cniPaths` and `image`, which are checked.
    * @default - none
    */
   readonly values?: { [key: string]: any };
@@ -251,7 +252,7 @@ export class MultusInstall extends Construct {
     if (props.values !== undefined && !isPlainObject(props.values)) {
       invalid('values', props.values, 'give a plain object of chart values, e.g. { cni: { logToStderr: true } }', this);
     }
-    if (props.values !== undefined) checkNoCniPaths(this, props.values);
+    if (props.values !== undefined) checkNoModelledValues(this, props.values, this.chart);
     const interval = fluxDuration('interval', props.interval ?? Duration.minutes(30), this);
 
     const { controller, container } = this.chart.layout;
@@ -306,13 +307,14 @@ export class MultusInstall extends Construct {
 
   /**
    * Deep-merges more values over the rendered ones (after the `values` prop), for settings the
-   * library does not model. `cni.paths` is refused: set it with the `cniPaths` prop.
+   * library does not model. `cni.paths` and the daemon container's `image` are refused: set them with
+   * the `cniPaths` and `image` props.
    */
   public addValues(values: { [key: string]: any }): void {
     if (!isPlainObject(values)) {
       invalid('values', values, 'give a plain object of chart values', this);
     }
-    checkNoCniPaths(this, values);
+    checkNoModelledValues(this, values, this.chart);
     this.extraValues.push(values);
   }
 
@@ -360,6 +362,22 @@ function isQualifiedName(key: unknown): boolean {
   const prefix = slash < 0 ? undefined : key.slice(0, slash);
   const prefixOk = prefix === undefined || isDnsSubdomain(prefix);
   return prefixOk && QUALIFIED_NAME_PART.test(name);
+}
+
+/**
+ * Refuses values for what the construct models and checks: the CNI directories and the daemon's
+ * image (a thin or untagged image through values would bypass the thick-tag check, and
+ * `install.image` would no longer describe the install).
+ */
+function checkNoModelledValues(scope: Construct, values: Record<string, any>, chart: MultusChart): void {
+  checkNoCniPaths(scope, values);
+  const { controller, container } = chart.layout;
+  const target = values.controllers?.[controller]?.containers?.[container];
+  if (isPlainObject(target) && Object.prototype.hasOwnProperty.call(target, 'image')) {
+    invalid(`values.controllers.${controller}.containers.${container}.image`, target.image,
+      "set the daemon image with the image prop, e.g. image: { tag: 'v4.3.0-thick' }: it is checked for a thick tag, and install.image then describes the install",
+      scope, 'cannot be set through values');
+  }
 }
 
 /**

@@ -190,6 +190,23 @@ describe('the plan\'s settings and the escape hatch', () => {
   });
 });
 
+describe('the daemon image comes from the image prop alone', () => {
+  test.each([
+    ['values on chart 7.0.0', 'values.controllers.multus.containers.multus.image', () => install({ values: { controllers: { multus: { containers: { multus: { image: { tag: 'v4.3.0' } } } } } } })],
+    ['values on chart 6.0.4', 'values.controllers.main.containers.main.image', () => install({ chart: MultusChart.angelnu({ version: '6.0.4' }), values: { controllers: { main: { containers: { main: { image: { tag: 'v4.3.0-thin' } } } } } } })],
+    ['addValues', 'values.controllers.multus.containers.multus.image', () => install().multus.addValues({ controllers: { multus: { containers: { multus: { image: null } } } } })],
+  ])('refuses the image through %s', (_name, field, fn) => {
+    const err = validationError(() => fn());
+    expect(err.field).toBe(field);
+    expect(err.hint).toContain('image prop');
+  });
+
+  test('other settings of the daemon container still merge', () => {
+    const { release } = install({ values: { controllers: { multus: { containers: { multus: { env: { TZ: 'UTC' } } } } } } });
+    expect(release.spec.values.controllers.multus.containers.multus).toMatchObject({ env: { TZ: 'UTC' }, image: { tag: 'v4.3.0-thick' } });
+  });
+});
+
 describe('cni.paths comes from cniPaths alone', () => {
   test.each([
     ['values', 'values.cni.paths', () => install({ values: { cni: { paths: { bin: '/opt/cni/bin' } } } })],
