@@ -4,7 +4,7 @@ import { NetworkAttachmentDefinition } from '../../imports/k8s.cni.cncf.io';
 import { invalid } from '../errors';
 import { checkCniVersion } from '../util/cni';
 import { isPlainObject } from '../util/merge';
-import { checkDnsLabel, checkInterfaceName } from '../util/validate';
+import { checkBoolean, checkDnsLabel, checkInterfaceName } from '../util/validate';
 import { AddressPlan, AddressRange, Subnet, overlaps } from './address-plan';
 import { CniIpam, CniRoute, MacvlanNetworkModel, buildCniConfig } from './cni-config';
 import { Ipam, IpamType } from './ipam';
@@ -229,7 +229,7 @@ export class IotNetwork extends Construct implements INetworkAttachment {
       invalid('ipam', this.ipam, 'use Ipam.static(), Ipam.hostLocal({...}), Ipam.dhcp() or Ipam.whereabouts({...})', this);
     }
     this.takesAddressesFromAnnotation = this.ipam.takesAddressesFromAnnotation;
-    this.macCapability = checkBoolean(this, 'macCapability', props.macCapability);
+    this.macCapability = checkBoolean('macCapability', props.macCapability, this);
     this.master = resolveMaster(this, props.master, props.vlan);
 
     const cniVersion = props.cniVersion ?? '0.3.1';
@@ -249,7 +249,7 @@ export class IotNetwork extends Construct implements INetworkAttachment {
       ipam: resolveIpam(this, this.ipam, subnet, this.plan, routes),
       ipsCapability: this.takesAddressesFromAnnotation,
       macCapability: this.macCapability,
-      sourceBasedRouting: checkBoolean(this, 'sourceBasedRouting', props.sourceBasedRouting),
+      sourceBasedRouting: checkBoolean('sourceBasedRouting', props.sourceBasedRouting, this),
     };
     this.cniConfig = deepFreeze(buildCniConfig(model));
 
@@ -307,11 +307,6 @@ export class IotNetwork extends Construct implements INetworkAttachment {
   public releaseAddress(address: string, claimant: string): void {
     this.plan.release(address, claimant);
   }
-}
-
-function checkBoolean(scope: Construct, field: string, value: boolean | undefined): boolean {
-  if (value !== undefined && typeof value !== 'boolean') invalid(field, value, 'use true or false', scope);
-  return value ?? false;
 }
 
 function checkStringList(scope: Construct, field: string, list: string[] | undefined): string[] | undefined {

@@ -48,3 +48,12 @@ export function checkInterfaceName(field: string, value: string, scope?: IConstr
     invalid(field, value, 'use a Linux interface name: 1 to 15 characters, not "." or "..", without "/", ":" or white space (e.g. "eth0", "ens18", "eth0.20")', scope);
   }
 }
+
+/**
+ * An optional boolean prop; returns it, or false when it is left out.
+ * @internal
+ */
+export function checkBoolean(field: string, value: boolean | undefined, scope?: IConstruct): boolean {
+  if (value !== undefined && typeof value !== 'boolean') invalid(field, value, 'use true or false', scope);
+  return value ?? false;
+}
