@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { HelmRelease, HelmReleaseSpecChartSpecSourceRefKind } from '../imports/helm.toolkit.fluxcd.io';
 import {
-  CniPaths, FluxAppUnit, FluxKustomization, FluxRepository, IotNetwork, MacvlanMode, MultusChart,
+  CniPaths, FluxApp, FluxKustomization, FluxTree, IotNetwork, MacvlanMode, MultusChart,
   MultusFluxApp, MultusPodAnnotation, MultusTestPod,
 } from '../src';
 
@@ -19,7 +19,7 @@ export interface ClusterOptions {
 
 /** What `buildCluster` made, for tests and for extending the example. */
 export interface Cluster {
-  readonly repository: FluxRepository;
+  readonly repository: FluxTree;
   readonly multus: MultusFluxApp;
   readonly iot: IotNetwork;
   readonly homeAssistant: FluxKustomization;
@@ -35,7 +35,7 @@ export interface Cluster {
  * reads (GitRepository `home-kubernetes`).
  */
 export function buildCluster(scope: Construct, options: ClusterOptions = {}): Cluster {
-  const repository = new FluxRepository(scope, 'home-kubernetes', {
+  const repository = new FluxTree(scope, 'home-kubernetes', {
     clusterPath: 'kubernetes/main',
     gitRepositoryName: 'home-kubernetes',
   });
@@ -81,7 +81,7 @@ export function buildCluster(scope: Construct, options: ClusterOptions = {}): Cl
   // Plan step 7: Home Assistant (bjw-s app-template 4.1.1) on the IoT LAN at 192.168.20.100.
   repository.addHelmRepository('bjw-s', 'https://bjw-s-labs.github.io/helm-charts', { interval: Duration.hours(2) });
   repository.addNamespace('home-automation');
-  const haUnit = new FluxAppUnit(repository, 'home-assistant', { namespace: 'home-automation' });
+  const haUnit = new FluxApp(repository, 'home-assistant', { namespace: 'home-automation' });
   // The NAD must exist before the pod starts, or Multus fails the pod's sandbox.
   const homeAssistant = new FluxKustomization(haUnit, 'app', { dependsOn: [multus.networks] });
   const homeAssistantRelease = new HelmRelease(homeAssistant, 'home-assistant', {
@@ -132,7 +132,7 @@ export function buildCluster(scope: Construct, options: ClusterOptions = {}): Cl
   // Verification step 3: the test pod, in `default`, on iot at 192.168.20.250 (outside the DHCP pool).
   let testPod: MultusTestPod | undefined;
   if (options.testPod ?? true) {
-    const testUnit = new FluxAppUnit(repository, 'multus-test', { namespace: 'default' });
+    const testUnit = new FluxApp(repository, 'multus-test', { namespace: 'default' });
     const testApp = new FluxKustomization(testUnit, 'app', { dependsOn: [multus.networks] });
     testPod = new MultusTestPod(testApp, 'multus-test', { network: iot, ips: ['192.168.20.250/24'] });
   }

@@ -5,13 +5,35 @@ import { IConstruct } from 'constructs';
 abstract class LibraryError extends Error {}
 
 /**
+ * One refused value: which field holds it, the value, what is wrong with it and what would be right.
+ * @internal
+ */
+export interface ValidationProblem {
+  /** The property (or dotted path of a property) that holds the offending value. */
+  readonly field: string;
+  /** The offending value, rendered for a human (JSON for anything that is not a string). */
+  readonly value: string;
+  /** What is wrong with the value, as a phrase that follows it (`is not valid`, `is used twice`). */
+  readonly problem: string;
+  /** What would be right. */
+  readonly hint: string;
+  /** The construct path of the construct that refused the value, when there is one. */
+  readonly constructPath?: string;
+  /** The problem as one line: `field: value problem: hint (at path)`. */
+  readonly message: string;
+}
+
+/**
  * The one error this library throws for input it refuses.
  *
  * Every refusal names the field, the offending value and what would be right, so that a typo in a
  * cluster definition is fixed from the message alone. Bad input never produces YAML: constructs
  * validate as props are passed in (a pod's address is checked against its network's address plan,
- * and every earlier claim, when the annotation is constructed), and only what can be known once the
- * whole app exists (an annotation that never reaches a pod) is checked at synth.
+ * and every earlier claim, when the annotation is constructed), and what can be known only once the
+ * whole app exists (an annotation that never reaches a pod) is checked when the app is synthesized.
+ *
+ * One error reports every problem found together (`problems`): all the props a constructor refused,
+ * or everything the end-of-app checks found. `field`, `value` and `hint` are those of the first.
  *
  * @example
  * new ValidationError({ field: 'vlan', value: '4095', hint: 'use an integer from 1 to 4094' });
@@ -24,25 +46,38 @@ abstract class LibraryError extends Error {}
  * @internal
  */
 export class ValidationError extends LibraryError {
-  /** The property (or dotted path of a property) that holds the offending value. */
-  public readonly field: string;
-  /** The offending value, rendered for a human (JSON for anything that is not a string). */
-  public readonly value: string;
-  /** What would be right. */
-  public readonly hint: string;
-  /** The construct path of the construct that refused the value, when there is one. */
-  public readonly constructPath?: string;
+  /**
+   * One error for several problems, in the order given. A single problem gives an error equal to it.
+   */
+  public static of(problems: ReadonlyArray<ValidationProblem>): ValidationError {
+    if (problems.length === 0) throw new Error('ValidationError.of needs at least one problem');
+    return new ValidationError({ ...problems[0], problems });
+  }
 
-  constructor(props: ValidationErrorProps) {
-    const where = props.scope ? ` (at ${props.scope.node.path || '<root>'})` : '';
-    const problem = props.problem ?? 'is not valid';
-    super(`${props.field}: ${props.value} ${problem}: ${props.hint}${where}`);
+  /** The property (or dotted path of a property) that holds the (first) offending value. */
+  public readonly field: string;
+  /** The (first) offending value, rendered for a human (JSON for anything that is not a string). */
+  public readonly value: string;
+  /** What would be right (for the first problem). */
+  public readonly hint: string;
+  /** The construct path of the construct that refused the (first) value, when there is one. */
+  public readonly constructPath?: string;
+  /** Every problem this error reports, the first one included. */
+  public readonly problems: ReadonlyArray<ValidationProblem>;
+
+  constructor(props: ValidationErrorProps & { readonly problems?: ReadonlyArray<ValidationProblem> }) {
+    const first = problemOf(props);
+    const problems = props.problems && props.problems.length > 0 ? [...props.problems] : [first];
+    super(problems.length === 1
+      ? problems[0].message
+      : `${problems.length} problems:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`);
     Object.setPrototypeOf(this, ValidationError.prototype);
     this.name = 'ValidationError';
-    this.field = props.field;
-    this.value = props.value;
-    this.hint = props.hint;
-    this.constructPath = props.scope?.node.path;
+    this.field = problems[0].field;
+    this.value = problems[0].value;
+    this.hint = problems[0].hint;
+    this.constructPath = problems[0].constructPath;
+    this.problems = problems;
   }
 }
 
@@ -67,6 +102,25 @@ export interface ValidationErrorProps {
    * @default - no construct path in the message
    */
   readonly scope?: IConstruct;
+  /**
+   * The construct path to name, when the refusing construct is not at hand (a plain manifest).
+   * @default - the path of `scope`
+   */
+  readonly constructPath?: string;
+}
+
+function problemOf(props: ValidationErrorProps): ValidationProblem {
+  const constructPath = props.scope !== undefined ? props.scope.node.path : props.constructPath;
+  const where = constructPath !== undefined ? ` (at ${constructPath || '<root>'})` : '';
+  const problem = props.problem ?? 'is not valid';
+  return {
+    field: props.field,
+    value: props.value,
+    problem,
+    hint: props.hint,
+    constructPath,
+    message: `${props.field}: ${props.value} ${problem}: ${props.hint}${where}`,
+  };
 }
 
 /**
@@ -79,6 +133,7 @@ export function renderValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   // JSON has no NaN or Infinity (JSON.stringify gives "null"): show the number as JavaScript does.
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  if (typeof value === 'bigint') return `${value}`;
   try {
     const json = JSON.stringify(value);
     return json === undefined ? String(value) : json;
@@ -88,9 +143,81 @@ export function renderValue(value: unknown): string {
 }
 
 /**
- * Throws a `ValidationError` for `field` holding `value`.
+ * A refusal: the field, the offending value (any value; rendered for the message), what would be
+ * right, and optionally what is wrong and the refusing construct.
  * @internal
  */
-export function invalid(field: string, value: unknown, hint: string, scope?: IConstruct, problem?: string): never {
-  throw new ValidationError({ field, value: renderValue(value), hint, scope, problem });
+export interface Refusal {
+  readonly field: string;
+  readonly value: unknown;
+  readonly hint: string;
+  /** @default 'is not valid' */
+  readonly problem?: string;
+  /** @default - no construct path */
+  readonly scope?: IConstruct;
+  /** The construct path to name when the construct itself is not at hand. @default - the path of `scope` */
+  readonly constructPath?: string;
+}
+
+/**
+ * The `ValidationError` of a refusal, for a caller that collects problems rather than throwing.
+ * @internal
+ */
+export function refusal(r: Refusal): ValidationError {
+  return new ValidationError({ field: r.field, value: renderValue(r.value), hint: r.hint, scope: r.scope, problem: r.problem, constructPath: r.constructPath });
+}
+
+/**
+ * Throws the `ValidationError` of a refusal.
+ * @internal
+ */
+export function invalid(r: Refusal): never {
+  throw refusal(r);
+}
+
+/**
+ * Collects the problems of checks that do not depend on each other, so that one error reports them
+ * all: `check()` runs a check and records the ValidationError it throws (any other error passes
+ * through); `throwIfAny()` throws one ValidationError listing every problem recorded.
+ *
+ * @example
+ * const problems = new Problems();
+ * const name = problems.check(() => checkDnsLabel('name', props.name));
+ * const vlan = problems.check(() => checkVlan(props.vlan));
+ * problems.throwIfAny();
+ * @internal
+ */
+export class Problems {
+  private readonly found: ValidationProblem[] = [];
+
+  /** Runs `fn`; returns what it returns, or undefined when it threw a ValidationError (recorded). */
+  public check<T>(fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      this.found.push(...e.problems);
+      return undefined;
+    }
+  }
+
+  /** Records a problem found without throwing. */
+  public add(error: ValidationError): void {
+    this.found.push(...error.problems);
+  }
+
+  /** True iff no problem was recorded. */
+  public get ok(): boolean {
+    return this.found.length === 0;
+  }
+
+  /** The problems recorded so far. */
+  public get list(): ReadonlyArray<ValidationProblem> {
+    return [...this.found];
+  }
+
+  /** Throws one ValidationError listing every problem recorded, if any. */
+  public throwIfAny(): void {
+    if (this.found.length > 0) throw ValidationError.of(this.found);
+  }
 }

@@ -1,26 +1,41 @@
 // The public API of cdk8s-multus. Nothing but exports here: modules that also hold internal
 // helpers are exported by name, so that the helpers stay out of the package's surface.
-export { ValidationError, ValidationErrorProps } from './errors';
+export { ValidationError, ValidationErrorProps, ValidationProblem } from './errors';
+export { CpuQuantity } from './util/quantity';
+
+// Flux building blocks
+export { FluxHealthCheck } from './flux/health-check';
+export { FluxKustomizationRef, IFluxKustomizationRef } from './flux/kustomization-ref';
 
 // Installing Multus
 export * from './multus/cni-paths';
 export * from './multus/chart';
+export { MultusImage, MultusInstallProps, MultusLogLevel } from './multus/install-model';
+export { MultusResources } from './multus/resources';
+export { MultusToleration, TaintEffect } from './multus/toleration';
 export * from './multus/install';
 export { MultusNodeCleanup, MultusNodeCleanupProps } from './multus/cleanup';
 
 // The IoT network
 export * from './network/network-ref';
-export * from './network/ipam';
-export * from './network/iot-network';
+export { HostLocalIpamOptions, Ipam, IpamType, WhereaboutsIpamOptions } from './network/ipam';
+export { DhcpRange, IotNetworkProps, IotNetworkRoute, MacvlanMode } from './network/network-model';
+export { IotNetwork } from './network/iot-network';
 
 // Pods on the network
-export * from './pod/annotation';
+export { MultusPodAnnotation, MultusPodAnnotationProps, NetworkSelection } from './pod/annotation';
 export { MultusTestPod, MultusTestPodProps } from './pod/test-pod';
 
 // The Flux repository tree
-export * from './flux/kustomization';
-export * from './flux/repository';
-export * from './flux/multus-app';
+export { IFluxApp, IFluxTree } from './tree/scope';
+export { FluxTree, FluxTreeProps, FluxHelmRepositoryOptions } from './tree/flux-tree';
+export { FluxApp, FluxAppProps } from './tree/flux-app';
+export { FluxKustomization, FluxKustomizationOptions, FluxKustomizationProps } from './tree/kustomization';
+export { FluxTreeFile } from './tree/files';
+export { FluxTreeApp } from './tree/tree-app';
+
+// Apps that know both Multus and the tree
+export * from './apps/multus-flux-app';
 
 // The generated Flux and NetworkAttachmentDefinition classes, so that the objects the constructs
 // expose (`MultusInstall.helmRelease`, ...) have a public type in every jsii language.

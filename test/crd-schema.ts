@@ -33,7 +33,6 @@ export function describeWithCrds(title: string, fn: () => void): void {
   if (CRD_MIRROR.dir) {
     describe(title, fn);
   } else {
-    // eslint-disable-next-line no-console
     console.warn(`SKIPPED ${title}: ${CRD_MIRROR.reason}`);
     describe.skip(`${title} (skipped: ${CRD_MIRROR.reason})`, fn);
   }

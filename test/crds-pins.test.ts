@@ -4,6 +4,7 @@ import { Yaml } from 'cdk8s';
 
 // The CRD pins in scripts/crds.js (used by `npm run import`, `npm run crds` and the schema tests)
 // and the `imports:` list of cdk8s.yaml must name the same upstream files.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- scripts/ is plain CommonJS, outside the TypeScript project
 const { CRDS } = require('../scripts/crds.js');
 
 test('cdk8s.yaml imports exactly the pinned CRD URLs', () => {

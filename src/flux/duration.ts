@@ -12,15 +12,15 @@ const MAX_GO_DURATION_MS = 9_223_372_036_854;
  */
 export function fluxDuration(field: string, duration: Duration, scope?: IConstruct): string {
   if (!(duration instanceof Duration)) {
-    invalid(field, duration, 'give a cdk8s Duration, e.g. Duration.minutes(30)', scope);
+    invalid({ field, value: duration, hint: 'give a cdk8s Duration, e.g. Duration.minutes(30)', scope });
   }
   const ms = duration.toMilliseconds({ integral: false });
   if (!Number.isInteger(ms) || ms <= 0) {
-    invalid(field, `${ms}ms`, 'use a positive whole number of milliseconds, e.g. Duration.minutes(30)', scope);
+    invalid({ field, value: `${ms}ms`, hint: 'use a positive whole number of milliseconds, e.g. Duration.minutes(30)', scope });
   }
   // Go's time.Duration is an int64 of nanoseconds: Flux cannot parse anything longer (about 2562047h).
   if (ms > MAX_GO_DURATION_MS) {
-    invalid(field, `${ms}ms`, 'use a duration shorter than 2562047h (the largest Go duration)', scope);
+    invalid({ field, value: `${ms}ms`, hint: 'use a duration shorter than 2562047h (the largest Go duration)', scope });
   }
   const units: Array<[string, number]> = [['h', 3_600_000], ['m', 60_000], ['s', 1_000], ['ms', 1]];
   let rest = ms;

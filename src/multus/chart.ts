@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { invalid } from '../errors';
-import { checkHelmRepositoryUrl } from '../flux/helm-repository';
+import { checkHelmRepositoryUrl } from '../flux/sources';
 import { isPlainObject } from '../util/merge';
 import { checkDnsLabel } from '../util/validate';
 
@@ -74,7 +74,7 @@ export interface AngelnuChartOptions {
 
   /**
    * Namespace of the Flux HelmRepository.
-   * @default 'flux-system'
+   * @default - the Flux namespace of the install's scope: its FluxTree's `fluxNamespace`, else 'flux-system'
    */
   readonly repositoryNamespace?: string;
 
@@ -104,24 +104,24 @@ export class MultusChart {
    * Chart `multus` from angelnu's Helm repository (https://angelnu.github.io/helm-charts).
    *
    * @example
-   * MultusChart.angelnu();                        // 7.0.0, HelmRepository angelnu in flux-system
+   * MultusChart.angelnu();                        // 7.0.0, HelmRepository angelnu in the Flux namespace
    * MultusChart.angelnu({ version: '6.0.4' });    // clusters older than Kubernetes 1.31
    */
   public static angelnu(options: AngelnuChartOptions = {}): MultusChart {
     options = options ?? {};
     if (!isPlainObject(options)) {
-      invalid('chart', options, "give an options object, e.g. MultusChart.angelnu({ version: '7.0.0' })");
+      invalid({ field: 'chart', value: options, hint: "give an options object, e.g. MultusChart.angelnu({ version: '7.0.0' })" });
     }
     const version = options.version ?? DEFAULT_VERSION;
     const layout = resolveLayout(version, options.valuesLayout);
     const repositoryName = options.repositoryName ?? 'angelnu';
-    const repositoryNamespace = options.repositoryNamespace ?? 'flux-system';
+    const repositoryNamespace = options.repositoryNamespace;
     checkDnsLabel('chart.repositoryName', repositoryName);
-    checkDnsLabel('chart.repositoryNamespace', repositoryNamespace);
+    if (repositoryNamespace !== undefined) checkDnsLabel('chart.repositoryNamespace', repositoryNamespace);
     const url = options.url ?? 'https://angelnu.github.io/helm-charts';
     checkHelmRepositoryUrl('chart.url', url, 'https://angelnu.github.io/helm-charts');
     if (options.repositoryInterval !== undefined && !(options.repositoryInterval instanceof Duration)) {
-      invalid('chart.repositoryInterval', options.repositoryInterval, 'give a cdk8s Duration, e.g. Duration.hours(2)');
+      invalid({ field: 'chart.repositoryInterval', value: options.repositoryInterval, hint: 'give a cdk8s Duration, e.g. Duration.hours(2)' });
     }
     return new MultusChart({
       chart: 'multus',
@@ -143,8 +143,8 @@ export class MultusChart {
   public readonly layout: MultusValuesLayout;
   /** Name of the Flux HelmRepository. */
   public readonly repositoryName: string;
-  /** Namespace of the Flux HelmRepository. */
-  public readonly repositoryNamespace: string;
+  /** Namespace of the Flux HelmRepository; undefined for the Flux namespace of the install's scope. */
+  public readonly repositoryNamespace?: string;
   /** URL of the Helm repository. */
   public readonly url: string;
   /** How often Flux refreshes the repository index. */
@@ -153,7 +153,7 @@ export class MultusChart {
   public readonly existingRepository: boolean;
 
   private constructor(p: {
-    chart: string; version: string; layout: MultusValuesLayout; repositoryName: string; repositoryNamespace: string;
+    chart: string; version: string; layout: MultusValuesLayout; repositoryName: string; repositoryNamespace?: string;
     url: string; repositoryInterval: Duration; existingRepository: boolean;
   }) {
     this.chart = p.chart;
@@ -169,28 +169,28 @@ export class MultusChart {
 
 function resolveLayout(version: string, explicit?: MultusValuesLayout): MultusValuesLayout {
   if (explicit !== undefined && !(explicit instanceof MultusValuesLayout)) {
-    invalid('chart.valuesLayout', explicit, 'use MultusValuesLayout.V7 (controllers.multus) or MultusValuesLayout.V6 (controllers.main)');
+    invalid({ field: 'chart.valuesLayout', value: explicit, hint: 'use MultusValuesLayout.V7 (controllers.multus) or MultusValuesLayout.V6 (controllers.main)' });
   }
   const known = Object.keys(KNOWN_VERSIONS).join(', ');
   if (typeof version !== 'string' || !SEMVER.test(version)) {
-    invalid('chart.version', version, `pin an exact chart version (${known}): a range would let Flux move to a chart whose values layout differs`);
+    invalid({ field: 'chart.version', value: version, hint: `pin an exact chart version (${known}): a range would let Flux move to a chart whose values layout differs` });
   }
   const refused = REFUSED_VERSIONS[version];
   if (refused) {
-    invalid('chart.version', version, `this version ${refused}; use '${DEFAULT_VERSION}' (Kubernetes >= 1.31) or '6.0.4'`, undefined, 'must not be installed');
+    invalid({ field: 'chart.version', value: version, hint: `this version ${refused}; use '${DEFAULT_VERSION}' (Kubernetes >= 1.31) or '6.0.4'`, problem: 'must not be installed' });
   }
   const layout = KNOWN_VERSIONS[version];
   if (layout) {
     if (explicit && explicit !== layout) {
-      invalid('chart.valuesLayout', explicit.name, `chart ${version} uses layout ${layout.name}; leave valuesLayout out for known versions`);
+      invalid({ field: 'chart.valuesLayout', value: explicit.name, hint: `chart ${version} uses layout ${layout.name}; leave valuesLayout out for known versions` });
     }
     return layout;
   }
   if (Number(version.split('.')[0]) < 6) {
-    invalid('chart.version', version, `charts before 6.0 use a values layout without controllers that this library does not write; use '${DEFAULT_VERSION}' or '6.0.4'`);
+    invalid({ field: 'chart.version', value: version, hint: `charts before 6.0 use a values layout without controllers that this library does not write; use '${DEFAULT_VERSION}' or '6.0.4'` });
   }
   if (!explicit) {
-    invalid('chart.version', version, `its values layout is unknown to this library (known: ${known}); use one of those, or check the chart's values.yaml and pass valuesLayout: MultusValuesLayout.V7 (controllers.multus) or MultusValuesLayout.V6 (controllers.main)`);
+    invalid({ field: 'chart.version', value: version, hint: `its values layout is unknown to this library (known: ${known}); use one of those, or check the chart's values.yaml and pass valuesLayout: MultusValuesLayout.V7 (controllers.multus) or MultusValuesLayout.V6 (controllers.main)` });
   }
   return explicit;
 }

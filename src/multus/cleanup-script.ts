@@ -22,7 +22,7 @@ export const CLEANUP_BIN_DIR_ENV = 'MULTUS_CLEANUP_BIN_DIR';
  * - `check`: removes nothing; exits 0 when the node is clean, else lists what is left and exits 1
  *   (the readiness probe: "every pod ready" means "every node clean").
  *
- * What it removes, and nothing else (multus-cni #1105, #1146, #1429: a leftover `00-multus.conf`
+ * What it removes, and nothing else (https://github.com/k8snetworkplumbingwg/multus-cni/issues/1105: a leftover `00-multus.conf`
  * sends every pod start on the node to a `multus-shim` that answers "connection refused"):
  *
  * - in the configuration directory, every entry whose name contains `multus` that is a file or a

@@ -61,8 +61,8 @@ export interface NodeCleanupModel {
  * Uninstalling Multus is not non-destructive: the thick daemon deletes its `00-multus.conf` only
  * when it stops gracefully, and the chart's pre-delete hook is one Job on one node. On every other
  * node the leftover config keeps sending each pod start (and stop) to a `multus-shim` whose daemon
- * is gone, and pods there fail with `multus-shim ... connection refused` (multus-cni #1105, #1146,
- * #1429).
+ * is gone, and pods there fail with `multus-shim ... connection refused`
+ * (https://github.com/k8snetworkplumbingwg/multus-cni/issues/1105, https://github.com/k8snetworkplumbingwg/multus-cni/issues/1146, https://github.com/k8snetworkplumbingwg/multus-cni/issues/1429).
  *
  * This DaemonSet runs one pod on every node (it tolerates every taint; it uses the host network,
  * since a pod with its own network would be set up through the very `multus-shim` that fails),
@@ -104,7 +104,7 @@ export class MultusNodeCleanup extends Construct {
   constructor(scope: Construct, id: string, props: MultusNodeCleanupProps) {
     super(scope, id);
     if (!props || !(props.cniPaths instanceof CniPaths)) {
-      invalid('cniPaths', props?.cniPaths, 'pass the CniPaths the install used (install.cniPaths, or CniPaths.K3S, CniPaths.K3S_LEGACY, CniPaths.STANDARD, CniPaths.custom(configDir, binDir))', this, 'is required');
+      invalid({ field: 'cniPaths', value: props?.cniPaths, hint: 'pass the CniPaths the install used (install.cniPaths, or CniPaths.K3S, CniPaths.K3S_LEGACY, CniPaths.STANDARD, CniPaths.custom(configDir, binDir))', scope: this, problem: 'is required' });
     }
     this.cniPaths = props.cniPaths;
     this.name = props.name ?? DEFAULT_NAME;

@@ -14,7 +14,8 @@ export class CniPaths {
   /**
    * k3s with its embedded flannel, releases from October 2024 on (v1.28.15+k3s1, v1.29.10+k3s1,
    * v1.30.6+k3s1, v1.31.2+k3s1 and later): conf `/var/lib/rancher/k3s/agent/etc/cni/net.d`,
-   * bin `/var/lib/rancher/k3s/data/cni` (k3s docs "Multus and IPAM plugins"; k3s PR #10868).
+   * bin `/var/lib/rancher/k3s/data/cni` (https://docs.k3s.io/networking/multus-ipams;
+   * https://github.com/k3s-io/k3s/pull/10868).
    */
   public static readonly K3S = new CniPaths('/var/lib/rancher/k3s/agent/etc/cni/net.d', '/var/lib/rancher/k3s/data/cni', 'K3S');
 
@@ -43,7 +44,7 @@ export class CniPaths {
     checkDir('cniPaths.configDir', configDir);
     checkDir('cniPaths.binDir', binDir);
     if (configDir === binDir) {
-      invalid('cniPaths.binDir', binDir, 'the plugin directory must differ from the configuration directory: Multus would read its own binaries as configs');
+      invalid({ field: 'cniPaths.binDir', value: binDir, hint: 'the plugin directory must differ from the configuration directory: Multus would read its own binaries as configs' });
     }
     return new CniPaths(configDir, binDir, 'custom');
   }
@@ -64,19 +65,19 @@ export class CniPaths {
 
 function checkDir(field: string, dir: string): void {
   if (typeof dir !== 'string' || dir.length === 0) {
-    invalid(field, dir, 'give the absolute directory containerd uses on the nodes, e.g. "/etc/cni/net.d"');
+    invalid({ field, value: dir, hint: 'give the absolute directory containerd uses on the nodes, e.g. "/etc/cni/net.d"' });
   }
   if (!path.posix.isAbsolute(dir)) {
-    invalid(field, dir, `the path must be absolute: the daemon resolves it on the node, not in the pod; did you mean "/${dir}"?`);
+    invalid({ field, value: dir, hint: `the path must be absolute: the daemon resolves it on the node, not in the pod; did you mean "/${dir}"?` });
   }
   if (/[\s\0]/.test(dir)) {
-    invalid(field, dir, 'remove the white space: containerd paths on the nodes contain none');
+    invalid({ field, value: dir, hint: 'remove the white space: containerd paths on the nodes contain none' });
   }
   const normalized = path.posix.normalize(dir).replace(/(.)\/$/, '$1');
   if (normalized !== dir) {
-    invalid(field, dir, `write the path in normal form: "${normalized}"`);
+    invalid({ field, value: dir, hint: `write the path in normal form: "${normalized}"` });
   }
   if (dir === '/') {
-    invalid(field, dir, 'the filesystem root is not a CNI directory; give the directory containerd uses');
+    invalid({ field, value: dir, hint: 'the filesystem root is not a CNI directory; give the directory containerd uses' });
   }
 }

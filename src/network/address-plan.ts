@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { IConstruct } from 'constructs';
 import * as ipaddr from 'ipaddr.js';
-import { invalid, renderValue } from '../errors';
+import { Problems, invalid, refusal, renderValue } from '../errors';
 
 // The address math of a network: parsing and containment with `node:net` (strict syntax) and
 // `ipaddr.js` (bytes and canonical text), compared as bigints. Pure: no cdk8s, no constructs
@@ -50,18 +50,18 @@ function parseHost(text: unknown): { family: Family; addr: ipaddr.IPv4 | ipaddr.
  */
 export function parseAddress(field: string, text: string, scope?: IConstruct, allowPrefix = true): ParsedAddress {
   const example = allowPrefix ? 'an IP address such as "192.168.20.10" or "192.168.20.10/24"' : 'an IP address such as "192.168.20.10"';
-  if (typeof text !== 'string') invalid(field, text, `give ${example}`, scope);
+  if (typeof text !== 'string') invalid({ field, value: text, hint: `give ${example}`, scope });
   const slash = text.indexOf('/');
   const host = parseHost(slash < 0 ? text : text.slice(0, slash));
-  if (!host) invalid(field, text, `give ${example}`, scope);
+  if (!host) invalid({ field, value: text, hint: `give ${example}`, scope });
   const canonicalText = canonical(host.addr);
   let prefixLength: number | undefined;
   if (slash >= 0) {
     const bits = host.family === 4 ? 32 : 128;
     const prefix = text.slice(slash + 1);
-    if (!allowPrefix) invalid(field, text, `give ${example}, without a prefix length`, scope);
+    if (!allowPrefix) invalid({ field, value: text, hint: `give ${example}, without a prefix length`, scope });
     if (!PREFIX_LENGTH.test(prefix) || Number(prefix) > bits) {
-      invalid(field, text, `the prefix length must be a whole number from 0 to ${bits} without leading zeros, e.g. "${canonicalText}/${host.family === 4 ? 24 : 64}"`, scope);
+      invalid({ field, value: text, hint: `the prefix length must be a whole number from 0 to ${bits} without leading zeros, e.g. "${canonicalText}/${host.family === 4 ? 24 : 64}"`, scope });
     }
     prefixLength = Number(prefix);
   }
@@ -79,11 +79,11 @@ export class Subnet {
    */
   public static parse(field: string, cidr: string, scope?: IConstruct): Subnet {
     const hint = 'give the network in CIDR notation, e.g. "192.168.20.0/24" or "2001:db8:20::/64"';
-    if (typeof cidr !== 'string' || !cidr.includes('/')) invalid(field, cidr, hint, scope);
+    if (typeof cidr !== 'string' || !cidr.includes('/')) invalid({ field, value: cidr, hint, scope });
     const parsed = parseAddress(field, cidr, scope);
     const subnet = new Subnet(parsed.family, parsed.prefixLength!, parsed.value);
     if (subnet.network !== parsed.value) {
-      invalid(field, cidr, `host bits are set; the network is "${subnet.cidr}"`, scope);
+      invalid({ field, value: cidr, hint: `host bits are set; the network is "${subnet.cidr}"`, scope });
     }
     return subnet;
   }
@@ -118,11 +118,11 @@ export class Subnet {
   }
 
   /**
-   * Why `value` can never be a host's address, or undefined when it can: the IPv4 network and
-   * broadcast addresses (except in /31 and /32, RFC 3021), the IPv6 Subnet-Router anycast address
-   * (RFC 4291 2.6.1, the all-zero host).
+   * Why `value` can never be a host's address, as a phrase (`is the broadcast address of ...`), or
+   * undefined when it can be one: the IPv4 network and broadcast addresses (except in /31 and /32,
+   * RFC 3021), the IPv6 Subnet-Router anycast address (RFC 4291 2.6.1, the all-zero host).
    */
-  public unusable(value: bigint): string | undefined {
+  public whyUnusable(value: bigint): string | undefined {
     if (this.family === 4 && this.prefixLength >= 31) return undefined;
     if (this.family === 6 && this.prefixLength >= 127) return undefined;
     if (value === this.network) {
@@ -148,16 +148,16 @@ export class Subnet {
   public hostAddress(field: string, text: string, scope?: IConstruct, allowPrefix = false): Address {
     const parsed = parseAddress(field, text, scope, allowPrefix);
     if (parsed.family !== this.family) {
-      invalid(field, text, `the subnet ${this.cidr} is IPv${this.family}; give an IPv${this.family} address`, scope);
+      invalid({ field, value: text, hint: `the subnet ${this.cidr} is IPv${this.family}; give an IPv${this.family} address`, scope });
     }
     if (parsed.prefixLength !== undefined && parsed.prefixLength !== this.prefixLength) {
-      invalid(field, text, `the subnet is ${this.cidr}: write "${parsed.text}/${this.prefixLength}" or leave the prefix out (another prefix gives the interface the wrong netmask)`, scope);
+      invalid({ field, value: text, hint: `the subnet is ${this.cidr}: write "${parsed.text}/${this.prefixLength}" or leave the prefix out (another prefix gives the interface the wrong netmask)`, scope });
     }
     if (!this.contains(parsed.value)) {
-      invalid(field, text, `give an address inside ${this.cidr}`, scope, 'is outside the subnet');
+      invalid({ field, value: text, hint: `give an address inside ${this.cidr}`, scope, problem: 'is outside the subnet' });
     }
-    const unusable = this.unusable(parsed.value);
-    if (unusable) invalid(field, text, 'no host can use it; give another address inside the subnet', scope, unusable);
+    const unusable = this.whyUnusable(parsed.value);
+    if (unusable) invalid({ field, value: text, hint: 'no host can use it; give another address inside the subnet', scope, problem: unusable });
     return { value: parsed.value, text: parsed.text };
   }
 
@@ -168,7 +168,7 @@ export class Subnet {
     const inner = Subnet.parse(field, text, scope);
     const within = outer ?? this;
     if (inner.family !== within.family || inner.prefixLength < within.prefixLength || !within.contains(inner.network)) {
-      invalid(field, text, `give a CIDR inside ${within.cidr}`, scope, 'is outside the subnet');
+      invalid({ field, value: text, hint: `give a CIDR inside ${within.cidr}`, scope, problem: 'is outside the subnet' });
     }
     return inner;
   }
@@ -208,7 +208,7 @@ export function parseRange(subnet: Subnet, field: string, start: string, end: st
   const s = subnet.hostAddress(`${field}.start`, start, scope);
   const e = subnet.hostAddress(`${field}.end`, end, scope);
   if (s.value > e.value) {
-    invalid(`${field}.end`, end, `the range must not end before its start ${renderValue(start)}`, scope, 'comes before the start');
+    invalid({ field: `${field}.end`, value: end, hint: `the range must not end before its start ${renderValue(start)}`, scope, problem: 'comes before the start' });
   }
   return { start: s, end: e };
 }
@@ -225,6 +225,21 @@ interface Claim {
   readonly role: 'gateway' | 'reserved' | 'static';
 }
 
+/** One address a pod asks for: as written, who asks, and the field that holds it. @internal */
+export interface ClaimRequest {
+  readonly address: string;
+  readonly claimant: string;
+  readonly field: string;
+}
+
+/** A request that passed every check, ready to be recorded. @internal */
+export interface CheckedClaim {
+  readonly request: ClaimRequest;
+  readonly address: Address;
+  /** `address/prefix`, canonical: what the pod's annotation carries. */
+  readonly withPrefix: string;
+}
+
 /** Options of an `AddressPlan`. @internal */
 export interface AddressPlanOptions {
   /** The router, if any: no pod may take it. */
@@ -238,10 +253,11 @@ export interface AddressPlanOptions {
 }
 
 /**
- * Who holds which address of a subnet. Every claim is checked when it is made, against the subnet,
- * the gateway, the DHCP pool, the reserved addresses and every earlier claim: a Map keyed by the
- * canonical address keeps this linear in the number of claims, and the canonical key makes
- * `2001:db8::a` and `2001:DB8:0::A` the same address.
+ * Who holds which address of a subnet. Claims are checked as a whole, against the subnet, the
+ * gateway, the DHCP pool, the reserved addresses, every earlier claim and each other, and recorded
+ * only when all of them pass: a pod that is refused holds nothing, and nothing is ever given back.
+ * A Map keyed by the canonical address keeps this linear in the number of claims, and the canonical
+ * key makes `2001:db8::a` and `2001:DB8:0::A` the same address.
  * @internal
  */
 export class AddressPlan {
@@ -254,35 +270,34 @@ export class AddressPlan {
   constructor(subnet: Subnet, options: AddressPlanOptions = {}) {
     this.subnet = subnet;
     this.scope = options.scope;
+    const problems = new Problems();
     if (options.gateway !== undefined) {
-      this.gateway = subnet.hostAddress('gateway', options.gateway, this.scope);
-      this.record('gateway', options.gateway, this.gateway, { address: this.gateway, claimant: 'gateway', role: 'gateway' });
+      const gateway = problems.check(() => subnet.hostAddress('gateway', options.gateway!, this.scope));
+      if (gateway) {
+        this.gateway = gateway;
+        this.claims.set(gateway.text, { address: gateway, claimant: 'gateway', role: 'gateway' });
+      }
     }
     if (options.dhcpRange !== undefined) {
-      this.dhcpRange = parseRange(subnet, 'dhcpRange', options.dhcpRange.start, options.dhcpRange.end, this.scope);
+      this.dhcpRange = problems.check(() => parseRange(subnet, 'dhcpRange', options.dhcpRange!.start, options.dhcpRange!.end, this.scope));
     }
     (options.reservedAddresses ?? []).forEach((text, i) => {
       const field = `reservedAddresses[${i}]`;
-      const address = subnet.hostAddress(field, text, this.scope);
-      this.record(field, text, address, { address, claimant: field, role: 'reserved' });
+      const address = problems.check(() => subnet.hostAddress(field, text, this.scope));
+      if (!address) return;
+      const holder = this.claims.get(address.text);
+      if (holder) {
+        problems.add(this.clash(field, text, holder, field));
+        return;
+      }
+      this.claims.set(address.text, { address, claimant: field, role: 'reserved' });
     });
+    problems.throwIfAny();
   }
 
-  /** The addresses held so far, canonical, in the order they were claimed, with their holders. */
-  public get holders(): Array<{ address: string; claimant: string }> {
-    return [...this.claims.entries()].map(([address, c]) => ({ address, claimant: c.claimant }));
-  }
-
-  /** The canonical addresses held by the gateway and reservedAddresses. */
-  public get held(): Address[] {
+  /** The addresses of the gateway and of the reserved hosts, canonical: no pod can hold them. */
+  public get nonPodAddresses(): Address[] {
     return [...this.claims.values()].filter((c) => c.role !== 'static').map((c) => c.address);
-  }
-
-  /** True iff `address` (no prefix) is inside the subnet; false for anything unparsable. */
-  public containsAddress(address: string): boolean {
-    const host = parseHost(address);
-    if (!host || host.family !== this.subnet.family) return false;
-    return this.subnet.contains(toBigInt(host.addr.toByteArray()));
   }
 
   /**
@@ -292,37 +307,54 @@ export class AddressPlan {
    * another host, and an address someone else already holds (naming both).
    */
   public claim(address: string, claimant: string, field = 'address'): string {
-    const parsed = this.subnet.hostAddress(field, address, this.scope, true);
-    const range = this.dhcpRange;
-    if (range && parsed.value >= range.start.value && parsed.value <= range.end.value) {
-      invalid(field, address, `the router leases ${range.start.text}-${range.end.text} by DHCP and will hand it to another device; give ${claimant} an address outside that range`, this.scope, 'is inside the DHCP range');
-    }
-    this.record(field, address, parsed, { address: parsed, claimant, role: 'static' });
-    return `${parsed.text}/${this.subnet.prefixLength}`;
+    const [checked] = this.check([{ address, claimant, field }]);
+    this.record([checked]);
+    return checked.withPrefix;
   }
 
   /**
-   * Gives back a static address `claimant` holds (as `claim` returned it, or as written); does
-   * nothing when the address is not held by that claimant. Lets a caller that claims several
-   * addresses undo its earlier claims when a later one is refused.
+   * Checks requests as a whole and returns them ready to record; throws one ValidationError for
+   * every request that cannot be granted (two requests of the batch for one address included).
+   * Records nothing.
    */
-  public release(address: string, claimant: string): void {
-    const host = parseHost(typeof address === 'string' ? address.split('/')[0] : address);
-    if (!host || host.family !== this.subnet.family) return;
-    const key = canonical(host.addr);
-    const holder = this.claims.get(key);
-    if (holder && holder.role === 'static' && holder.claimant === claimant) this.claims.delete(key);
+  public check(requests: ReadonlyArray<ClaimRequest>): CheckedClaim[] {
+    const problems = new Problems();
+    const checked: CheckedClaim[] = [];
+    const inBatch = new Map<string, ClaimRequest>();
+    for (const request of requests) {
+      const ok = problems.check(() => {
+        const parsed = this.subnet.hostAddress(request.field, request.address, this.scope, true);
+        const range = this.dhcpRange;
+        if (range && parsed.value >= range.start.value && parsed.value <= range.end.value) {
+          invalid({ field: request.field, value: request.address, hint: `the router leases ${range.start.text}-${range.end.text} by DHCP and will hand it to another device; give ${request.claimant} an address outside that range`, scope: this.scope, problem: 'is inside the DHCP range' });
+        }
+        const holder = this.claims.get(parsed.text);
+        if (holder) throw this.clash(request.field, request.address, holder, request.claimant);
+        const sibling = inBatch.get(parsed.text);
+        if (sibling) {
+          throw this.clash(request.field, request.address, { address: parsed, claimant: sibling.claimant, role: 'static' }, request.claimant);
+        }
+        inBatch.set(parsed.text, request);
+        return { request, address: parsed, withPrefix: `${parsed.text}/${this.subnet.prefixLength}` };
+      });
+      if (ok) checked.push(ok);
+    }
+    problems.throwIfAny();
+    return checked;
   }
 
-  private record(field: string, given: string, address: Address, claim: Claim): void {
-    const holder = this.claims.get(address.text);
-    if (holder) {
-      const problem = holder.role === 'gateway' ? 'is the gateway'
-        : holder.role === 'reserved' ? `is reserved for another host (${holder.claimant})`
-          : 'is already claimed';
-      invalid(field, given, `${renderValue(holder.claimant)} holds it and ${renderValue(claim.claimant)} claims it too; give each its own address`, this.scope, problem);
+  /** Records requests that `check()` returned (and nothing was recorded since). */
+  public record(checked: ReadonlyArray<CheckedClaim>): void {
+    for (const c of checked) {
+      this.claims.set(c.address.text, { address: c.address, claimant: c.request.claimant, role: 'static' });
     }
-    this.claims.set(address.text, claim);
+  }
+
+  private clash(field: string, given: string, holder: Claim, claimant: string) {
+    const problem = holder.role === 'gateway' ? 'is the gateway'
+      : holder.role === 'reserved' ? `is reserved for another host (${holder.claimant})`
+        : 'is already claimed';
+    return refusal({ field, value: given, hint: `${renderValue(holder.claimant)} holds it and ${renderValue(claimant)} claims it too; give each its own address`, scope: this.scope, problem });
   }
 }
 

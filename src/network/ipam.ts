@@ -1,3 +1,9 @@
+import { IConstruct } from 'constructs';
+import { invalid } from '../errors';
+import { isPlainObject } from '../util/merge';
+import { AddressPlan, AddressRange, Subnet, overlaps } from './address-plan';
+import { CniIpam, CniRoute } from './cni-config';
+
 /** The IPAM plugins an `IotNetwork` can use. */
 export enum IpamType {
   /** `static`: addresses come from the pod annotation (`ips`). */
@@ -39,7 +45,7 @@ export interface WhereaboutsIpamOptions {
  * Where a pod's address on the network comes from (the `ipam` section of the CNI config).
  *
  * @example
- * Ipam.static(); // the pod annotation names the address; the library checks it against the plan
+ * Ipam.static(); // the pod annotation names the address; the library checks it against the network's address plan
  * Ipam.hostLocal({ rangeStart: '192.168.20.200', rangeEnd: '192.168.20.220' });
  */
 export class Ipam {
@@ -97,4 +103,69 @@ export class Ipam {
   public get takesAddressesFromAnnotation(): boolean {
     return this.type === IpamType.STATIC;
   }
+}
+
+/**
+ * The `ipam` section of a network's CNI config for its `Ipam`, checked against the network's subnet
+ * and address plan (a pure function of the validated network).
+ * @internal
+ */
+export function resolveIpam(ipam: Ipam, subnet: Subnet, plan: AddressPlan, routes: CniRoute[], scope?: IConstruct): CniIpam {
+  switch (ipam.type) {
+    case IpamType.STATIC:
+      // The static plugin gets its addresses from the annotation (runtimeConfig.ips), which carry
+      // no gateway: routes are what reaches beyond the subnet.
+      return { type: 'static', routes };
+    case IpamType.DHCP:
+      if (routes.length > 0) {
+        invalid({ field: 'routes', value: routes.map((r) => r.dst), hint: 'with Ipam.dhcp() routes come from the DHCP server; configure them in the router', scope, problem: 'would be ignored' });
+      }
+      return { type: 'dhcp' };
+    case IpamType.HOST_LOCAL:
+      return hostLocal(ipam, subnet, plan, routes, scope);
+    case IpamType.WHEREABOUTS:
+      return whereabouts(ipam, subnet, plan, routes, scope);
+  }
+}
+
+function hostLocal(ipam: Ipam, subnet: Subnet, plan: AddressPlan, routes: CniRoute[], scope?: IConstruct): CniIpam {
+  const o = ipam.hostLocalOptions;
+  if (!isPlainObject(o)) invalid({ field: 'ipam', value: o, hint: 'give Ipam.hostLocal({ rangeStart, rangeEnd })', scope });
+  const start = subnet.hostAddress('ipam.rangeStart', o.rangeStart, scope);
+  const end = subnet.hostAddress('ipam.rangeEnd', o.rangeEnd, scope);
+  if (start.value > end.value) {
+    invalid({ field: 'ipam.rangeEnd', value: o.rangeEnd, hint: `the range must not end before rangeStart "${start.text}"`, scope, problem: 'comes before rangeStart' });
+  }
+  const range: AddressRange = { start, end };
+  if (plan.dhcpRange && overlaps(range, plan.dhcpRange)) {
+    invalid({ field: 'ipam.rangeStart', value: `${start.text}-${end.text}`, hint: `the router leases ${plan.dhcpRange.start.text}-${plan.dhcpRange.end.text}: give host-local a range outside the DHCP pool`, scope, problem: 'overlaps the DHCP range' });
+  }
+  // host-local skips the range's gateway itself, but knows nothing of other hosts' addresses.
+  for (const held of plan.nonPodAddresses) {
+    if (held.value >= start.value && held.value <= end.value && held.value !== plan.gateway?.value) {
+      invalid({ field: 'ipam.rangeStart', value: `${start.text}-${end.text}`, hint: `${held.text} is reserved for another host: narrow the range so that it leaves it out`, scope, problem: 'contains a reserved address' });
+    }
+  }
+  return { type: 'host-local', subnet: subnet.cidr, rangeStart: start.text, rangeEnd: end.text, gateway: plan.gateway?.text, routes };
+}
+
+function whereabouts(ipam: Ipam, subnet: Subnet, plan: AddressPlan, routes: CniRoute[], scope?: IConstruct): CniIpam {
+  const o = ipam.whereaboutsOptions;
+  if (!isPlainObject(o)) invalid({ field: 'ipam', value: o, hint: 'give Ipam.whereabouts({ range })', scope });
+  const range = subnet.innerCidr('ipam.range', o.range, scope);
+  if (o.exclude !== undefined && !Array.isArray(o.exclude)) invalid({ field: 'ipam.exclude', value: o.exclude, hint: 'give a list of CIDRs inside the range', scope });
+  const exclude = (o.exclude ?? []).map((cidr, i) => subnet.innerCidr(`ipam.exclude[${i}]`, cidr, scope, range).cidr);
+  // Whereabouts allocates from the whole range: keep the router, the reserved hosts and the DHCP
+  // pool out of it without making the user spell them out.
+  const excluded = (value: bigint) => exclude.some((c) => Subnet.parse('exclude', c).contains(value));
+  for (const held of plan.nonPodAddresses) {
+    if (range.contains(held.value) && !excluded(held.value)) exclude.push(`${held.text}/${subnet.bits}`);
+  }
+  const pool = plan.dhcpRange;
+  if (pool && pool.start.value <= range.last && range.network <= pool.end.value) {
+    const from = pool.start.value > range.network ? pool.start.value : range.network;
+    const to = pool.end.value < range.last ? pool.end.value : range.last;
+    exclude.push(...subnet.cidrsCovering(from, to));
+  }
+  return { type: 'whereabouts', range: range.cidr, exclude, gateway: plan.gateway?.text, routes };
 }

@@ -1,10 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { invalid } from '../errors';
+import { Problems, ValidationError, invalid, refusal } from '../errors';
+import { CheckedClaim, ClaimRequest } from '../network/address-plan';
 import { IotNetwork } from '../network/iot-network';
 import { INetworkAttachment } from '../network/network-ref';
+import { AppCheckContext, addAppCheck } from '../util/app-checks';
 import { deepMerge, isPlainObject } from '../util/merge';
 import { checkDnsLabel } from '../util/validate';
+import { NETWORKS_ANNOTATION, checkAppTemplateValues, podAnnotationValues } from './app-template';
 import { findPodAnnotationSite, readNested, setNested } from './pod-template';
 import {
   SelectionElement, canonicalAddress, canonicalAddressWithPrefix, canonicalMac, checkCniArgs,
@@ -74,7 +77,7 @@ const ACCEPTED_TARGETS = 'give a cdk8s-plus workload (Deployment, StatefulSet, D
  * Puts a pod on one or more Multus networks: builds the `k8s.v1.cni.cncf.io/networks` annotation
  * from typed selections, checks each against the network it names, and writes it where Multus reads
  * it: the pod, or a workload's pod template, never the workload's own metadata (the most reported
- * Multus mistake: multus-cni #348, #444, #566).
+ * Multus mistake: https://github.com/k8snetworkplumbingwg/multus-cni/issues/348, https://github.com/k8snetworkplumbingwg/multus-cni/issues/444, https://github.com/k8snetworkplumbingwg/multus-cni/issues/566).
  *
  * One `MultusPodAnnotation` is one pod's set of attachments. Static addresses (`ips`) are claimed in
  * the `IotNetwork`'s address plan when it is constructed (claimant: this construct's path and the
@@ -90,7 +93,7 @@ const ACCEPTED_TARGETS = 'give a cdk8s-plus workload (Deployment, StatefulSet, D
  */
 export class MultusPodAnnotation extends Construct {
   /** The pod annotation Multus reads the requested networks from. */
-  public static readonly ANNOTATION_KEY = 'k8s.v1.cni.cncf.io/networks';
+  public static readonly ANNOTATION_KEY = NETWORKS_ANNOTATION;
 
   /**
    * The pod annotation Multus writes back: a JSON list of `{name, interface, ips, mac, default}`
@@ -98,133 +101,109 @@ export class MultusPodAnnotation extends Construct {
    */
   public static readonly NETWORK_STATUS_KEY = 'k8s.v1.cni.cncf.io/network-status';
 
-  /** The annotation value: a JSON list of NPWG v1.3 selection elements. */
-  public get value(): string {
-    this.handedOut = true;
-    return this.rendered;
-  }
-
   /** The networks, in the order of the annotation. */
   public readonly networks: INetworkAttachment[];
 
   /**
-   * Whether the annotation pins static addresses or a MAC (then it may be applied to one single-pod
-   * target only).
+   * Whether the annotation pins static addresses or a MAC: then every pod that carries it would take
+   * the same addresses, so it may be applied to one single-pod target only.
    */
-  public readonly holdsStaticAddresses: boolean;
+  public readonly requiresSinglePod: boolean;
 
   private readonly targets: IConstruct[] = [];
   private readonly rendered: string;
-  /** Whether the annotation reached a pod: applied to a target, or its value or map taken. */
+  /** Whether the annotation was handed to a pod: applied to a target, or its map or values taken. */
   private handedOut = false;
 
   constructor(scope: Construct, id: string, props: MultusPodAnnotationProps) {
     super(scope, id);
     const selections = props?.networks;
     if (!Array.isArray(selections) || selections.length === 0) {
-      invalid('networks', selections, 'give at least one network, e.g. [{ network: iot }]', this, 'is empty');
+      invalid({ field: 'networks', value: selections, hint: 'give at least one network, e.g. [{ network: iot }]', scope: this, problem: 'is empty' });
     }
 
-    // Every check that cannot change the address plan runs first, so that a refusal of a later
-    // element leaves no half-made claims of earlier ones.
+    // Every element is checked, and every problem of every element reported together; the
+    // addresses are then checked against the networks' plans as a whole and recorded only when
+    // all of them can be granted, so a pod that is refused holds no address.
+    const problems = new Problems();
     let defaultRouteAt: number | undefined;
-    const checked = selections.map((sel, i) => {
+    const checked = selections.map((sel, i) => problems.check(() => {
       const base = `networks[${i}]`;
-      if (!isPlainObject(sel)) invalid(base, sel, 'give an object such as { network: iot }', this);
-      const { name, namespace } = checkNetworkIdentity(`${base}.network`, sel.network, this);
+      if (!isPlainObject(sel)) invalid({ field: base, value: sel, hint: 'give an object such as { network: iot }', scope: this });
+      const element = new Problems();
+      const identity = element.check(() => checkNetworkIdentity(`${base}.network`, sel.network, this));
       const iot = sel.network instanceof IotNetwork ? sel.network : undefined;
-      const label = `${namespace}/${name}`;
-
-      let ips: string[] | undefined;
-      if (sel.ips !== undefined) {
-        if (!Array.isArray(sel.ips) || sel.ips.length === 0) {
-          invalid(`${base}.ips`, sel.ips, 'give at least one address, or leave ips out to let the IPAM choose', this);
-        }
-        if (iot && !iot.takesAddressesFromAnnotation) {
-          invalid(`${base}.ips`, sel.ips, `the IPAM of network ${label} does not take addresses from the annotation; give the network static IPAM with addresses from pods (capabilities.ips), or leave ips out`, this, 'cannot be honoured');
-        }
-        if (!iot) {
-          ips = sel.ips.map((ip, j) => canonicalAddressWithPrefix(`${base}.ips[${j}]`, ip, this));
-          const seen = new Set<string>();
-          ips.forEach((ip, j) => {
-            if (seen.has(ip)) invalid(`${base}.ips[${j}]`, sel.ips![j], 'each address may be given once', this, 'is given twice');
-            seen.add(ip);
-          });
-        }
-      }
-
-      let mac: string | undefined;
-      if (sel.mac !== undefined) {
-        mac = canonicalMac(`${base}.mac`, sel.mac, this);
-        if (iot && !iot.macCapability) {
-          invalid(`${base}.mac`, sel.mac, `network ${label} has no MAC capability, so the plugin would never see the MAC; enable it on the network (macCapability: true on the IotNetwork), or leave mac out`, this, 'cannot be honoured');
-        }
-      }
-
-      let defaultRoute: string[] | undefined;
-      if (sel.defaultRoute !== undefined) {
+      const label = identity ? `${identity.namespace}/${identity.name}` : `networks[${i}]`;
+      const ips = element.check(() => this.checkIps(sel, base, iot, label));
+      const mac = element.check(() => this.checkMac(sel, base, iot, label));
+      const defaultRoute = element.check(() => {
+        if (sel.defaultRoute === undefined) return undefined;
         if (!Array.isArray(sel.defaultRoute) || sel.defaultRoute.length === 0) {
-          invalid(`${base}.defaultRoute`, sel.defaultRoute, 'give at least one gateway address, or leave defaultRoute out to keep the default route on eth0', this);
+          invalid({ field: `${base}.defaultRoute`, value: sel.defaultRoute, hint: 'give at least one gateway address, or leave defaultRoute out to keep the default route on eth0', scope: this });
         }
         if (defaultRouteAt !== undefined) {
-          invalid(`${base}.defaultRoute`, sel.defaultRoute, `networks[${defaultRouteAt}] already carries the default route; only one network of a pod may (NPWG multi-net spec)`, this, 'is a second default route');
+          invalid({ field: `${base}.defaultRoute`, value: sel.defaultRoute, hint: `networks[${defaultRouteAt}] already carries the default route; only one network of a pod may (NPWG multi-net spec)`, scope: this, problem: 'is a second default route' });
         }
         defaultRouteAt = i;
-        defaultRoute = sel.defaultRoute.map((gw, j) => {
+        return sel.defaultRoute.map((gw, j) => {
           const field = `${base}.defaultRoute[${j}]`;
           // On an IotNetwork the gateway must be a usable host of its subnet (not the network or
           // broadcast address); on a NetworkRef only its form is known.
           return iot ? iot.checkHostAddress(gw, field) : canonicalAddress(field, gw, this);
         });
-      }
+      });
+      const cniArgs = element.check(() => (sel.cniArgs === undefined ? undefined : checkCniArgs(`${base}.cniArgs`, sel.cniArgs, this)));
+      element.throwIfAny();
+      return { sel, iot, name: identity!.name, namespace: identity!.namespace, ips, mac, defaultRoute, cniArgs };
+    }));
+    problems.check(() => checkInterfaces((i) => `networks[${i}].interface`, selections.map((s) => (isPlainObject(s) ? s.interface : undefined)), this));
+    problems.throwIfAny();
+    const elements = checked.map((c) => c!);
 
-      const cniArgs = sel.cniArgs === undefined ? undefined : checkCniArgs(`${base}.cniArgs`, sel.cniArgs, this);
-      return { sel, iot, name, namespace, ips, mac, defaultRoute, cniArgs };
+    // The static addresses of each IotNetwork, checked as one batch per network.
+    const batches = new Map<IotNetwork, ClaimRequest[]>();
+    elements.forEach((c, i) => {
+      if (!c.iot || !c.sel.ips) return;
+      const batch = batches.get(c.iot) ?? [];
+      c.sel.ips.forEach((address, j) => batch.push({ address, claimant: `${this.node.path} networks[${i}].ips[${j}]`, field: `networks[${i}].ips[${j}]` }));
+      batches.set(c.iot, batch);
     });
-    checkInterfaces((i) => `networks[${i}].interface`, selections.map((s) => s.interface), this);
-
-    // All or nothing: when a later address is refused, the ones this pod already claimed are given
-    // back, so that a pod that was never made holds no address.
-    const claimed: Array<{ network: IotNetwork; address: string; claimant: string }> = [];
-    const claim = (network: IotNetwork, ip: string, i: number, j: number): string => {
-      const claimant = `${this.node.path} networks[${i}].ips[${j}]`;
-      const address = network.claimAddress(ip, claimant, `networks[${i}].ips[${j}]`);
-      claimed.push({ network, address, claimant });
-      return address;
-    };
-    let elements: SelectionElement[];
-    try {
-      elements = checked.map((c, i) => ({
-        name: c.name,
-        namespace: c.namespace,
-        interface: c.sel.interface,
-        ips: c.iot && c.sel.ips ? c.sel.ips.map((ip, j) => claim(c.iot!, ip, i, j)) : c.ips,
-        mac: c.mac,
-        'default-route': c.defaultRoute,
-        'cni-args': c.cniArgs,
-      }));
-    } catch (e) {
-      for (const { network, address, claimant } of claimed) network.releaseAddress(address, claimant);
-      throw e;
+    const granted = new Map<IotNetwork, CheckedClaim[]>();
+    for (const [network, requests] of batches) {
+      const ok = problems.check(() => network._checkClaims(requests));
+      if (ok) granted.set(network, ok);
     }
-    this.rendered = renderSelections(elements);
+    problems.throwIfAny();
+    for (const [network, claims] of granted) network._recordClaims(claims);
+    const grantedByField = new Map<string, string>();
+    for (const claims of granted.values()) for (const c of claims) grantedByField.set(c.request.field, c.withPrefix);
+
+    const selectionElements: SelectionElement[] = elements.map((c, i) => ({
+      name: c.name,
+      namespace: c.namespace,
+      interface: c.sel.interface,
+      ips: c.iot && c.sel.ips ? c.sel.ips.map((_, j) => grantedByField.get(`networks[${i}].ips[${j}]`)!) : c.ips,
+      mac: c.mac,
+      'default-route': c.defaultRoute,
+      'cni-args': c.cniArgs,
+    }));
+    this.rendered = renderSelections(selectionElements);
+    this.networks = elements.map((c) => c.sel.network);
+    this.requiresSinglePod = selectionElements.some((e) => e.ips !== undefined || e.mac !== undefined);
     // Known only at the end: an annotation that never reaches a pod attaches nothing, and its
     // static addresses would still be held in the address plan.
-    this.node.addValidation({
-      validate: () => {
-        if (!this.handedOut) {
-          invalid('networks', this.rendered, 'apply it to the workload whose pod joins the networks (applyTo, applyToHelmRelease), or use its value (toAnnotations, toAppTemplateValues); remove it otherwise', this, 'never reaches a pod');
-        }
-        return [];
-      },
-    });
-    this.networks = checked.map((c) => c.sel.network);
-    this.holdsStaticAddresses = elements.some((e) => e.ips !== undefined || e.mac !== undefined);
+    addAppCheck(this, (context) => this.checkReachesPod(context));
+  }
+
+  /** The annotation value: a JSON list of NPWG v1.3 selection elements. */
+  public get value(): string {
+    return this.rendered;
   }
 
   /** The annotation as a map, `{ 'k8s.v1.cni.cncf.io/networks': value }`, for any pod metadata. */
   public toAnnotations(): { [key: string]: string } {
-    return { [MultusPodAnnotation.ANNOTATION_KEY]: this.value };
+    this.handedOut = true;
+    return { [MultusPodAnnotation.ANNOTATION_KEY]: this.rendered };
   }
 
   /**
@@ -243,24 +222,25 @@ export class MultusPodAnnotation extends Construct {
    */
   public applyTo(target: IConstruct): void {
     if (!target || typeof target !== 'object' || !target.node) {
-      invalid('target', target, ACCEPTED_TARGETS, this, 'is not a construct');
+      invalid({ field: 'target', value: target, hint: ACCEPTED_TARGETS, scope: this, problem: 'is not a construct' });
     }
     if (this.targets.includes(target)) return;
     const path = target.node.path;
     const site = findPodAnnotationSite(target, 'target');
-    if (!site) invalid('target', path, ACCEPTED_TARGETS, this, 'has no pod to annotate');
+    if (!site) invalid({ field: 'target', value: path, hint: ACCEPTED_TARGETS, scope: this, problem: 'has no pod to annotate' });
     this.checkSinglePod(path, site.multiPod);
     const existing = site.existing(MultusPodAnnotation.ANNOTATION_KEY);
     if (existing !== undefined && existing !== this.rendered) {
-      invalid('target', path, `its pod already has ${MultusPodAnnotation.ANNOTATION_KEY}: ${existing}; put all of a pod's networks in one MultusPodAnnotation`, this, 'would lose its networks annotation');
+      invalid({ field: 'target', value: path, hint: `its pod already has ${MultusPodAnnotation.ANNOTATION_KEY}: ${existing}; put all of a pod's networks in one MultusPodAnnotation`, scope: this, problem: 'would lose its networks annotation' });
     }
-    site.set(MultusPodAnnotation.ANNOTATION_KEY, this.value);
+    site.set(MultusPodAnnotation.ANNOTATION_KEY, this.rendered);
     this.targets.push(target);
+    this.handedOut = true;
   }
 
   /**
    * The values fragment that puts the annotation on the pods of one controller of a bjw-s
-   * app-template release: `{ controllers: { <controller>: { pod: { annotations: {...} } } } }`.
+   * app-template release (4.x and 5.x): `{ controllers: { <controller>: { pod: { annotations: {...} } } } }`.
    * (`controllers.<controller>.annotations` would be the controller's own metadata, which Multus
    * ignores.) A pure value: unlike `applyTo`, it does not count as a target.
    *
@@ -268,7 +248,7 @@ export class MultusPodAnnotation extends Construct {
    */
   public toAppTemplateValues(controller: string): { [key: string]: any } {
     checkDnsLabel('controller', controller, this);
-    return { controllers: { [controller]: { pod: { annotations: this.toAnnotations() } } } };
+    return podAnnotationValues(controller, this.toAnnotations());
   }
 
   /**
@@ -281,7 +261,7 @@ export class MultusPodAnnotation extends Construct {
    * @param controller the controller whose pods join the networks
    */
   public mergeIntoAppTemplateValues(values: { [key: string]: any }, controller: string): { [key: string]: any } {
-    this.checkAppTemplateValues(values, controller, 'values');
+    checkAppTemplateValues(values, controller, this.rendered, 'values', this);
     return deepMerge(values, this.toAppTemplateValues(controller));
   }
 
@@ -297,51 +277,88 @@ export class MultusPodAnnotation extends Construct {
    */
   public applyToHelmRelease(release: ApiObject, controller: string): void {
     if (!ApiObject.isApiObject(release) || release.kind !== 'HelmRelease') {
-      invalid('release', (release as any)?.node?.path ?? release, 'give a Flux HelmRelease (helm.toolkit.fluxcd.io/v2) of the bjw-s app-template chart; for workloads use applyTo()', this, 'is not a HelmRelease');
+      invalid({ field: 'release', value: (release as any)?.node?.path ?? release, hint: 'give a Flux HelmRelease (helm.toolkit.fluxcd.io/v2) of the bjw-s app-template chart; for workloads use applyTo()', scope: this, problem: 'is not a HelmRelease' });
     }
     if (this.targets.includes(release)) return;
     const values = readNested(release, ['spec', 'values'], 'release');
     if (values === undefined) {
-      invalid('release', release.node.path, 'the release has no spec.values; use toAppTemplateValues() when creating it', this, 'has no values');
+      invalid({ field: 'release', value: release.node.path, hint: 'the release has no spec.values; use toAppTemplateValues() when creating it', scope: this, problem: 'has no values' });
     }
-    const multiPod = this.checkAppTemplateValues(values, controller, 'release.spec.values');
+    const multiPod = checkAppTemplateValues(values, controller, this.rendered, 'release.spec.values', this);
     this.checkSinglePod(release.node.path, multiPod);
-    setNested(release, ['spec', 'values', 'controllers', controller, 'pod', 'annotations'], MultusPodAnnotation.ANNOTATION_KEY, this.value, 'release');
+    setNested(release, ['spec', 'values', 'controllers', controller, 'pod', 'annotations'], MultusPodAnnotation.ANNOTATION_KEY, this.rendered, 'release');
     this.targets.push(release);
+    this.handedOut = true;
+  }
+
+  private checkIps(sel: NetworkSelection, base: string, iot: IotNetwork | undefined, label: string): string[] | undefined {
+    if (sel.ips === undefined) return undefined;
+    if (!Array.isArray(sel.ips) || sel.ips.length === 0) {
+      invalid({ field: `${base}.ips`, value: sel.ips, hint: 'give at least one address, or leave ips out to let the IPAM choose', scope: this });
+    }
+    if (iot && !iot.takesAddressesFromAnnotation) {
+      invalid({ field: `${base}.ips`, value: sel.ips, hint: `the IPAM of network ${label} does not take addresses from the annotation; give the network static IPAM with addresses from pods (capabilities.ips), or leave ips out`, scope: this, problem: 'cannot be honoured' });
+    }
+    // On an IotNetwork the plan checks the addresses (and their duplicates) with the claims.
+    if (iot) return undefined;
+    const problems = new Problems();
+    const seen = new Set<string>();
+    const ips = sel.ips.map((ip, j) => problems.check(() => {
+      const canonical = canonicalAddressWithPrefix(`${base}.ips[${j}]`, ip, this);
+      if (seen.has(canonical)) invalid({ field: `${base}.ips[${j}]`, value: ip, hint: 'each address may be given once', scope: this, problem: 'is given twice' });
+      seen.add(canonical);
+      return canonical;
+    }));
+    problems.throwIfAny();
+    return ips as string[];
+  }
+
+  private checkMac(sel: NetworkSelection, base: string, iot: IotNetwork | undefined, label: string): string | undefined {
+    if (sel.mac === undefined) return undefined;
+    const mac = canonicalMac(`${base}.mac`, sel.mac, this);
+    if (iot && !iot.macCapability) {
+      invalid({ field: `${base}.mac`, value: sel.mac, hint: `network ${label} has no MAC capability, so the plugin would never see the MAC; enable it on the network (macCapability: true on the IotNetwork), or leave mac out`, scope: this, problem: 'cannot be honoured' });
+    }
+    return mac;
   }
 
   /** Refuses a second pod with the same static addresses; returns nothing. */
   private checkSinglePod(path: string, multiPod: string | undefined): void {
-    if (!this.holdsStaticAddresses) return;
+    if (!this.requiresSinglePod) return;
     if (multiPod !== undefined) {
-      invalid('target', path, `${multiPod}, and every pod would take the same static addresses/MAC; run a single pod (replicas: 1), or leave ips and mac out`, this, 'runs more than one pod');
+      invalid({ field: 'target', value: path, hint: `${multiPod}, and every pod would take the same static addresses/MAC; run a single pod (replicas: 1), or leave ips and mac out`, scope: this, problem: 'runs more than one pod' });
     }
     if (this.targets.length > 0) {
-      invalid('target', path, `this annotation already holds its static addresses/MAC for ${this.targets[0].node.path}; create one MultusPodAnnotation per pod`, this, 'would be a second pod with the same addresses');
+      invalid({ field: 'target', value: path, hint: `this annotation already holds its static addresses/MAC for ${this.targets[0].node.path}; create one MultusPodAnnotation per pod`, scope: this, problem: 'would be a second pod with the same addresses' });
     }
   }
 
-  /** Checks app-template values for `controller`; returns why it runs more than one pod, if it does. */
-  private checkAppTemplateValues(values: unknown, controller: string, field: string): string | undefined {
-    checkDnsLabel('controller', controller, this);
-    if (!isPlainObject(values)) {
-      invalid(field, values, 'give the app-template values as a plain object', this);
-    }
-    const controllers = values.controllers;
-    const names = isPlainObject(controllers) ? Object.keys(controllers) : [];
-    if (!isPlainObject(controllers) || !isPlainObject(controllers[controller])) {
-      invalid('controller', controller, `the values have no controllers.${controller} (they have: ${names.length ? names.join(', ') : 'none'}); name an existing app-template controller`, this, 'is not a controller of the release');
-    }
-    const c = controllers[controller];
-    if (isPlainObject(c.annotations) && c.annotations[MultusPodAnnotation.ANNOTATION_KEY] !== undefined) {
-      invalid(`${field}.controllers.${controller}.annotations`, c.annotations[MultusPodAnnotation.ANNOTATION_KEY], 'this is the controller\'s own metadata, which Multus ignores (multus-cni #348, #444, #566); remove it: the annotation belongs under pod.annotations', this, 'is on the wrong object');
-    }
-    const existing = isPlainObject(c.pod) && isPlainObject(c.pod.annotations) ? c.pod.annotations[MultusPodAnnotation.ANNOTATION_KEY] : undefined;
-    if (existing !== undefined && existing !== this.rendered) {
-      invalid(`${field}.controllers.${controller}.pod.annotations`, existing, 'the pod already has a networks annotation; put all of a pod\'s networks in one MultusPodAnnotation', this, 'would be overwritten');
-    }
-    if (c.type === 'daemonset') return `app-template controller ${controller} is a daemonset (one pod on every node)`;
-    if (typeof c.replicas === 'number' && c.replicas > 1) return `app-template controller ${controller} runs ${c.replicas} replicas`;
-    return undefined;
+  /**
+   * The end-of-app check: the annotation reached a pod when it was applied or handed out, or when
+   * its value appears in a manifest of the app (written into a pod by hand from `value`).
+   */
+  private checkReachesPod(context: AppCheckContext): ValidationError[] {
+    if (this.handedOut) return [];
+    if (annotationValuesOf(context).has(this.rendered)) return [];
+    return [refusal({ field: 'networks', value: this.rendered, hint: 'apply it to the workload whose pod joins the networks (applyTo, applyToHelmRelease), or use its value (toAnnotations, toAppTemplateValues); remove it otherwise', scope: this, problem: 'never reaches a pod' })];
   }
+}
+
+/** Every networks annotation value in the app's manifests, wherever it is (computed once per synth). */
+function annotationValuesOf(context: AppCheckContext): Set<string> {
+  return context.memo('networks-annotation-values', () => {
+    const found = new Set<string>();
+    const walk = (node: unknown) => {
+      if (Array.isArray(node)) {
+        node.forEach(walk);
+      } else if (isPlainObject(node)) {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === NETWORKS_ANNOTATION && typeof value === 'string') found.add(value);
+          else walk(value);
+        }
+      }
+    };
+    for (const m of context.manifests) walk(m.manifest);
+    return found;
+  });
 }

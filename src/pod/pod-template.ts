@@ -20,8 +20,8 @@ export interface PodAnnotationSite {
 
 /**
  * Finds where the pod annotations of `target` live. The pod's metadata only, never the workload's own:
- * Multus reads the pod, and an annotation on a Deployment's metadata is ignored (multus-cni #348,
- * #444, #566).
+ * Multus reads the pod, and an annotation on a Deployment's metadata is ignored
+ * (https://github.com/k8snetworkplumbingwg/multus-cni/issues/348).
  *
  * - Anything with `podMetadata.addAnnotation()`: the workloads of every cdk8s-plus line (for a
  *   cdk8s-plus `Pod`, `podMetadata` is the pod's own metadata). Duck-typed so that no one
@@ -80,10 +80,11 @@ export function findPodAnnotationSite(target: IConstruct, field: string): PodAnn
 /**
  * The props an `ApiObject` was created with (what it renders before patches). cdk8s 2.x keeps them
  * in a private field; the generated classes (`KubeDeployment`, `HelmRelease`, ...) pass the user's
- * props through, so nested objects are the ones the user wrote.
- * @internal
+ * props through, so nested objects are the ones the user wrote. This is the one place the library
+ * reads them: only the props show which parts are computed at synth (`Lazy`), and so cannot take a
+ * patch that merges into them.
  */
-export function apiObjectProps(apiObject: ApiObject): Record<string, any> {
+function apiObjectProps(apiObject: ApiObject): Record<string, any> {
   const props = (apiObject as any).props;
   return isPlainObject(props) ? props : {};
 }
@@ -99,7 +100,7 @@ export function readNested(apiObject: ApiObject, path: string[], field: string):
     const next = current[path[i]];
     if (next === undefined || next === null) return undefined;
     if (!isPlainObject(next)) {
-      invalid(field, apiObject.node.path, `${path.slice(0, i + 1).join('.')} of this ${apiObject.kind} is computed at synth (not a plain object), so the annotation cannot be merged into it; write it as a plain object`, apiObject, 'cannot be annotated');
+      invalid({ field, value: apiObject.node.path, hint: `${path.slice(0, i + 1).join('.')} of this ${apiObject.kind} is computed at synth (not a plain object), so the annotation cannot be merged into it; write it as a plain object`, scope: apiObject, problem: 'cannot be annotated' });
     }
     current = next;
   }
@@ -122,7 +123,7 @@ export function setNested(apiObject: ApiObject, path: string[], key: string, val
       return;
     }
     if (!isPlainObject(next)) {
-      invalid(field, apiObject.node.path, `${path.slice(0, i + 1).join('.')} of this ${apiObject.kind} is computed at synth (not a plain object), so the annotation cannot be merged into it; write it as a plain object`, apiObject, 'cannot be annotated');
+      invalid({ field, value: apiObject.node.path, hint: `${path.slice(0, i + 1).join('.')} of this ${apiObject.kind} is computed at synth (not a plain object), so the annotation cannot be merged into it; write it as a plain object`, scope: apiObject, problem: 'cannot be annotated' });
     }
     current = next;
   }

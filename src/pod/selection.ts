@@ -55,15 +55,15 @@ export function canonicalAddressWithPrefix(field: string, value: string, scope?:
 export function canonicalMac(field: string, mac: string, scope?: IConstruct): string {
   const m = typeof mac === 'string' ? /^([0-9a-fA-F]{2})([:-])([0-9a-fA-F]{2})\2([0-9a-fA-F]{2})\2([0-9a-fA-F]{2})\2([0-9a-fA-F]{2})\2([0-9a-fA-F]{2})$/.exec(mac) : null;
   if (!m) {
-    invalid(field, mac, 'give a MAC address of six hex octets, e.g. "02:42:c0:a8:01:64" (locally administered)', scope);
+    invalid({ field, value: mac, hint: 'give a MAC address of six hex octets, e.g. "02:42:c0:a8:01:64" (locally administered)', scope });
   }
   const octets = [m[1], m[3], m[4], m[5], m[6], m[7]].map((o) => o.toLowerCase());
   const first = parseInt(octets[0], 16);
   if ((first & 1) === 1) {
-    invalid(field, mac, 'a pod needs a unicast MAC (lowest bit of the first octet 0); use a locally administered one such as "02:..."', scope, 'is a multicast MAC');
+    invalid({ field, value: mac, hint: 'a pod needs a unicast MAC (lowest bit of the first octet 0); use a locally administered one such as "02:..."', scope, problem: 'is a multicast MAC' });
   }
   if (octets.every((o) => o === '00')) {
-    invalid(field, mac, 'use a locally administered unicast MAC such as "02:42:c0:a8:01:64"', scope, 'is the all-zero MAC');
+    invalid({ field, value: mac, hint: 'use a locally administered unicast MAC such as "02:42:c0:a8:01:64"', scope, problem: 'is the all-zero MAC' });
   }
   return octets.join(':');
 }
@@ -77,12 +77,12 @@ export function checkCniArgs(field: string, args: unknown, scope?: IConstruct): 
   // A map without a prototype (Object.create(null)) is a map of strings too.
   const isMap = isPlainObject(args) || (typeof args === 'object' && args !== null && !Array.isArray(args) && Object.getPrototypeOf(args) === null);
   if (!isMap) {
-    invalid(field, args, 'give a map of strings, e.g. { "foo": "bar" }', scope);
+    invalid({ field, value: args, hint: 'give a map of strings, e.g. { "foo": "bar" }', scope });
   }
   const entries = Object.keys(args as object).sort().map((key): [string, string] => {
-    if (key.length === 0) invalid(field, key, 'keys of cni-args must be non-empty', scope);
+    if (key.length === 0) invalid({ field, value: key, hint: 'keys of cni-args must be non-empty', scope });
     const value = (args as Record<string, unknown>)[key];
-    if (typeof value !== 'string') invalid(`${field}.${key}`, value, 'cni-args values must be strings', scope);
+    if (typeof value !== 'string') invalid({ field: `${field}.${key}`, value, hint: 'cni-args values must be strings', scope });
     return [key, value];
   });
   // fromEntries defines own properties, so even a key named "__proto__" stays a key.
@@ -95,7 +95,7 @@ export function checkCniArgs(field: string, args: unknown, scope?: IConstruct): 
  */
 export function checkNetworkIdentity(field: string, network: unknown, scope?: IConstruct): { name: string; namespace: string } {
   if (typeof network !== 'object' || network === null) {
-    invalid(field, network, 'give an IotNetwork of this app or NetworkRef.of(name, namespace)', scope, 'is required');
+    invalid({ field, value: network, hint: 'give an IotNetwork of this app or NetworkRef.of(name, namespace)', scope, problem: 'is required' });
   }
   const n = network as { networkName?: unknown; networkNamespace?: unknown };
   checkDnsLabel(`${field}.networkName`, n.networkName as string, scope);
@@ -117,14 +117,14 @@ export function checkInterfaces(fieldOf: (index: number) => string, requested: R
     if (name !== undefined) {
       checkInterfaceName(field, name, scope);
       if (RESERVED_INTERFACES.includes(name)) {
-        invalid(field, name, `"${name}" is the pod's ${name === 'lo' ? 'loopback' : 'primary (cluster network)'} interface; leave interface out (Multus names it net${index + 1}) or choose another name such as "iot0"`, scope, 'is reserved');
+        invalid({ field, value: name, hint: `"${name}" is the pod's ${name === 'lo' ? 'loopback' : 'primary (cluster network)'} interface; leave interface out (Multus names it net${index + 1}) or choose another name such as "iot0"`, scope, problem: 'is reserved' });
       }
     }
     const effective = name ?? `net${index + 1}`;
     const other = taken.get(effective);
     if (other !== undefined) {
       const how = name === undefined ? `the name Multus generates for networks[${index}]` : 'an interface';
-      invalid(field, effective, `networks[${other}] already uses ${JSON.stringify(effective)} (${how}); give each network of a pod its own interface name`, scope, 'is taken twice in one pod');
+      invalid({ field, value: effective, hint: `networks[${other}] already uses ${JSON.stringify(effective)} (${how}); give each network of a pod its own interface name`, scope, problem: 'is taken twice in one pod' });
     }
     taken.set(effective, index);
   });
@@ -132,7 +132,7 @@ export function checkInterfaces(fieldOf: (index: number) => string, requested: R
 
 /**
  * The annotation value: a JSON list of the elements. Built as objects and serialized, never
- * formatted by hand: older Multus silently ignored invalid JSON here (multus-cni #635).
+ * formatted by hand: older Multus silently ignored invalid JSON here (https://github.com/k8snetworkplumbingwg/multus-cni/issues/635).
  * @internal
  */
 export function renderSelections(elements: ReadonlyArray<SelectionElement>): string {

@@ -52,7 +52,7 @@ const DEFAULT_IMAGE = 'nicolaka/netshoot:v0.14';
 const INTERFACE = 'net1';
 
 /**
- * The verification pod of the hand-written plan, as code: a `nicolaka/netshoot` pod that sleeps
+ * A verification pod for the IoT network: a `nicolaka/netshoot` pod that sleeps
  * (`sleep infinity`) on the IoT network, so that the attachment can be checked by hand before any
  * application depends on it. Its addresses are claimed in the network's address plan like any pod's.
  *
@@ -65,7 +65,7 @@ const INTERFACE = 'net1';
  * - `kubectl exec multus-test -- ping -c 3 -I net1 192.168.20.1`: the IoT gateway answers
  *   through `net1`. (The node itself cannot reach the pod through its own macvlan master: macvlan
  *   isolates the host from its children; test from the pod or from another machine.)
- * - mDNS, what the plan installs Multus for: the plan's `avahi-browse -a -t` needs `avahi-browse`
+ * - mDNS, what Multus is installed for here: `avahi-browse -a -t` needs `avahi-browse`
  *   and a running `avahi-daemon`, and the netshoot image carries neither (its package list has no
  *   avahi), so it fails there with "not found". With netshoot, ask the IoT LAN directly:
  *   `kubectl exec multus-test -- dig -b 192.168.20.250 -p 5353 @224.0.0.251 _services._dns-sd._udp.local PTR`
@@ -98,7 +98,7 @@ export class MultusTestPod extends Construct {
   constructor(scope: Construct, id: string, props: MultusTestPodProps) {
     super(scope, id);
     if (!props || !props.network || typeof props.network !== 'object') {
-      invalid('network', props?.network, 'give the network to test: an IotNetwork of this app, or NetworkRef.of(name, namespace)', this, 'is required');
+      invalid({ field: 'network', value: props?.network, hint: 'give the network to test: an IotNetwork of this app, or NetworkRef.of(name, namespace)', scope: this, problem: 'is required' });
     }
     const network = props.network;
     this.name = props.name ?? DEFAULT_NAME;
@@ -108,7 +108,7 @@ export class MultusTestPod extends Construct {
     this.image = props.image ?? DEFAULT_IMAGE;
     checkPinnedImage('image', this.image, DEFAULT_IMAGE, this);
     if (network instanceof IotNetwork && network.takesAddressesFromAnnotation && props.ips === undefined) {
-      invalid('ips', props.ips, `network "${network.networkName}" uses static IPAM, which takes the address from the pod: give a free address in ${network.subnet} outside the DHCP pool, e.g. ips: ["<address>/${network.prefixLength}"]`, this, 'is required');
+      invalid({ field: 'ips', value: props.ips, hint: `network "${network.networkName}" uses static IPAM, which takes the address from the pod: give a free address in ${network.subnet} outside the DHCP pool, e.g. ips: ["<address>/${network.prefixLength}"]`, scope: this, problem: 'is required' });
     }
 
     // The annotation checks and claims the addresses (refusing one outside the subnet, in the DHCP

@@ -84,16 +84,16 @@ export function parseImageReference(image: unknown): ImageReference | undefined 
  */
 export function checkPinnedImage(field: string, image: string, example: string, scope?: IConstruct): void {
   if (typeof image !== 'string' || image.length === 0) {
-    invalid(field, image, `give a pinned image reference such as "${example}"`, scope);
+    invalid({ field, value: image, hint: `give a pinned image reference such as "${example}"`, scope });
   }
   const ref = parseImageReference(image);
   if (!ref) {
-    invalid(field, image, `give an image reference such as "${example}" (a registry host, a lower-case path, then ":tag" and/or "@sha256:<digest>")`, scope);
+    invalid({ field, value: image, hint: `give an image reference such as "${example}" (a registry host, a lower-case path, then ":tag" and/or "@sha256:<digest>")`, scope });
   }
   if (ref.tag === undefined && ref.digest === undefined) {
-    invalid(field, image, `pin a tag or digest, e.g. "${example}": an untagged image is "latest" and changes between runs`, scope, 'is not pinned');
+    invalid({ field, value: image, hint: `pin a tag or digest, e.g. "${example}": an untagged image is "latest" and changes between runs`, scope, problem: 'is not pinned' });
   }
   if (ref.tag === 'latest' && ref.digest === undefined) {
-    invalid(field, image, `pin a version tag or digest, e.g. "${example}": "latest" changes between runs`, scope, 'is not pinned');
+    invalid({ field, value: image, hint: `pin a version tag or digest, e.g. "${example}": "latest" changes between runs`, scope, problem: 'is not pinned' });
   }
 }

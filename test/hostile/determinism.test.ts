@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ApiObject, App, Size } from 'cdk8s';
+import { ApiObject, Size } from 'cdk8s';
 import { buildCluster } from '../../examples/cluster';
 import {
-  CniPaths, FluxAppUnit, FluxKustomization, FluxRepository, FluxTreeApp, Ipam, IotNetwork, MultusFluxApp, MultusPodAnnotation,
+  CniPaths, FluxApp, FluxKustomization, FluxTree, FluxTreeApp, Ipam, IotNetwork, MultusFluxApp, MultusPodAnnotation, TaintEffect,
 } from '../../src';
-import { listFiles } from '../util';
+import { listFiles, testApp } from '../helpers';
 
 // The tree is committed to git and reconciled by Flux: a byte that changes between two renders of
 // the same code is a commit and a reconciliation for nothing, and a machine path or a date in it
@@ -100,12 +100,12 @@ describe('the order props are written in', () => {
 
   /** A tree with Multus, an IoT network with every option, and a pod on it, from `order(props)`. */
   function tree(order: <T>(props: T) => T): string[] {
-    const repo = new FluxRepository(new App({ outdir: 'never-written' }), 'cluster', order({ clusterPath: 'kubernetes/main', gitRepositoryName: 'home-kubernetes' }));
+    const repo = new FluxTree(testApp(), 'cluster', order({ clusterPath: 'kubernetes/main', gitRepositoryName: 'home-kubernetes' }));
     const multus = new MultusFluxApp(repo, 'multus', order({
       install: {
         cniPaths: CniPaths.K3S,
         resources: { cpuRequestMillis: 20, cpuLimitMillis: 200, memoryRequest: Size.mebibytes(128), memoryLimit: Size.mebibytes(512) },
-        tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
+        tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: TaintEffect.NO_SCHEDULE }],
         values: { cni: { logToStderr: true, logFile: '/var/log/multus.log' } },
       },
     }));
@@ -115,7 +115,7 @@ describe('the order props are written in', () => {
       dhcpRange: { start: '192.0.2.150', end: '192.0.2.249' }, reservedAddresses: ['192.0.2.2'],
       ipam: Ipam.static(), macCapability: true, sourceBasedRouting: true, cniVersion: '1.0.0',
     }));
-    const unit = new FluxAppUnit(repo, 'esphome', order({ namespace: 'home-automation' }));
+    const unit = new FluxApp(repo, 'esphome', order({ namespace: 'home-automation' }));
     const app = new FluxKustomization(unit, 'app', order({ dependsOn: [multus.networks] }));
     const pod = new ApiObject(app, 'esphome', order({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'esphome' }, spec: { containers: [{ name: 'app', image: 'ghcr.io/esphome/esphome:2025.11.0' }] } }));
     new MultusPodAnnotation(app, 'iot', order({

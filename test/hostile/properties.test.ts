@@ -1,11 +1,11 @@
-import { App, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import * as fc from 'fast-check';
 import * as ipaddr from 'ipaddr.js';
 import { FluxKustomizationRef, IotNetwork, MultusPodAnnotation, NetworkRef, ValidationError } from '../../src';
 import { AddressPlan, Subnet, parseAddress } from '../../src/network/address-plan';
 import { canonicalAddressWithPrefix, canonicalMac, checkCniArgs } from '../../src/pod/selection';
 import { checkInterfaceName } from '../../src/util/validate';
-import { thrown } from './world';
+import { testApp, thrown } from '../helpers';
 
 // Properties over thousands of generated inputs. Valid inputs are generated from the rules (the
 // address plan's, DNS-1123's, the kernel's interface names), never from the implementation's own
@@ -148,10 +148,13 @@ describe('the address plan (property)', () => {
           expect((e as ValidationError).message).toContain(JSON.stringify(given));
         }
       }
-      // and the plan holds the gateway, the reserved hosts and the accepted claims, canonical, in order
-      expect(plan.holders.map((h) => h.address)).toEqual([
-        ...(p.gateway === undefined ? [] : [p.gateway]), ...p.reserved, ...claimed,
-      ].map((o) => canonical(p.family, p.network + o)));
+      // and the plan holds the gateway and the reserved hosts, canonical, in order, and refuses every
+      // address it holds, the accepted claims included, to anyone else
+      const others = [...(p.gateway === undefined ? [] : [p.gateway]), ...p.reserved];
+      expect(plan.nonPodAddresses.map((a) => a.text)).toEqual(others.map((o) => canonical(p.family, p.network + o)));
+      for (const o of [...others, ...claimed]) {
+        expect(thrown(() => plan.check([{ address: canonical(p.family, p.network + o), claimant: 'probe', field: 'probe' }]))).toBeInstanceOf(ValidationError);
+      }
     }), { numRuns: 1000 });
   });
 
@@ -246,7 +249,7 @@ describe('the networks annotation (property)', () => {
     const shape = planShape.filter((p) => usable(p)[1] - usable(p)[0] >= 8n);
     fc.assert(fc.property(shape, fc.uniqueArray(fc.bigInt({ min: 0n, max: (1n << 32n) - 1n }), { minLength: 1, maxLength: 4 }), fc.nat(2), (p, seeds, style) => {
       // GIVEN an IoT network with no gateway, pool or reservations, and free addresses for one pod
-      const app = new App({ outdir: 'never-written' });
+      const app = testApp();
       const net = new IotNetwork(new Chart(app, 'net', { namespace: 'kube-system' }), 'iot', { subnet: `${canonical(p.family, p.network)}/${p.prefix}` });
       const [lo, hi] = usable(p);
       const offsets = [...new Set(seeds.map((s) => lo + (s % (hi - lo + 1n))))];
@@ -264,7 +267,7 @@ describe('the networks annotation (property)', () => {
   });
 
   test('any value in any field of a selection ends in a parseable annotation or a ValidationError', () => {
-    const app = new App({ outdir: 'never-written' });
+    const app = testApp();
     const pods = new Chart(app, 'pods');
     const ref = NetworkRef.of('iot', 'kube-system');
     const field = fc.constantFrom('network', 'ips', 'mac', 'interface', 'defaultRoute', 'cniArgs');

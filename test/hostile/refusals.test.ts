@@ -1,9 +1,9 @@
 import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import {
-  CniPaths, FluxHealthCheck, FluxKustomization, FluxKustomizationRef, FluxAppUnit, Ipam, IotNetwork, MacvlanMode, MultusChart,
+  CniPaths, FluxHealthCheck, FluxKustomization, FluxKustomizationRef, FluxApp, FluxTree, Ipam, IotNetwork, MacvlanMode, MultusChart,
   MultusFluxApp, MultusInstall, MultusLogLevel, MultusNodeCleanup, MultusPodAnnotation, MultusTestPod, NetworkRef, ValidationError,
 } from '../../src';
-import { appUnit, chart, expectRefusal, hostLocalIot, install, iot, kustomization, repository, thrown } from './world';
+import { expectRefusal, fluxApp, hostLocalIot, install, iot, kustomization, testChart, thrown, tree } from '../helpers';
 
 // One table across every construct of the library: each row spoils one value and states the field
 // and the offending value (as the message renders it: strings in JSON quotes) that the refusal must
@@ -14,7 +14,7 @@ import { appUnit, chart, expectRefusal, hostLocalIot, install, iot, kustomizatio
 type Row = [string, () => unknown, string, string];
 
 const ref = () => NetworkRef.of('iot', 'kube-system');
-const pod = (networks: unknown) => new MultusPodAnnotation(chart('home-automation'), 'pod', { networks } as any);
+const pod = (networks: unknown) => new MultusPodAnnotation(testChart('home-automation'), 'pod', { networks } as any);
 
 /** Malformed and out-of-range values: CIDRs, addresses, MACs, interface names, VLAN ids, names, versions, paths, durations. */
 const MALFORMED: Row[] = [
@@ -65,7 +65,7 @@ const MALFORMED: Row[] = [
   ['a claim on a network whose IPAM assigns addresses', () => hostLocalIot().claimAddress('192.0.2.10', 'home-assistant'), 'address', '"192.0.2.10"'],
   ['two pods with one static address', () => {
     const n = iot();
-    const c = chart('home-automation');
+    const c = testChart('home-automation');
     new MultusPodAnnotation(c, 'home-assistant', { networks: [{ network: n, ips: ['192.0.2.10'] }] });
     new MultusPodAnnotation(c, 'esphome', { networks: [{ network: n, ips: ['192.0.2.10/24'] }] });
   }, 'networks[0].ips[0]', '"192.0.2.10/24"'],
@@ -94,33 +94,33 @@ const MALFORMED: Row[] = [
   ['CNI dir with a NUL byte', () => CniPaths.custom('/etc/cni/net.d', '/opt/cni/bin\0'), 'cniPaths.binDir', '"/opt/cni/bin\\u0000"'],
   ['CNI dir "/"', () => CniPaths.custom('/', '/opt/cni/bin'), 'cniPaths.configDir', '"/"'],
   ['CNI dir with "//"', () => CniPaths.custom('/etc//cni/net.d', '/opt/cni/bin'), 'cniPaths.configDir', '"/etc//cni/net.d"'],
-  ['cluster path with a trailing "/"', () => repository({ clusterPath: 'kubernetes/main/' }), 'clusterPath', '"kubernetes/main/"'],
-  ['cluster path starting "./"', () => repository({ clusterPath: './kubernetes/main' }), 'clusterPath', '"./kubernetes/main"'],
-  ['path prefix climbing out', () => repository({ pathPrefix: '../clusters' }), 'pathPrefix', '"../clusters"'],
-  ['cluster path with a backslash', () => repository({ clusterPath: 'kubernetes\\main' }), 'clusterPath', '"kubernetes\\\\main"'],
+  ['cluster path with a trailing "/"', () => tree({ clusterPath: 'kubernetes/main/' }), 'clusterPath', '"kubernetes/main/"'],
+  ['cluster path starting "./"', () => tree({ clusterPath: './kubernetes/main' }), 'clusterPath', '"./kubernetes/main"'],
+  ['path prefix climbing out', () => tree({ pathPrefix: '../clusters' }), 'pathPrefix', '"../clusters"'],
+  ['cluster path with a backslash', () => tree({ clusterPath: 'kubernetes\\main' }), 'clusterPath', '"kubernetes\\\\main"'],
   // images, resources, tolerations
   ['image tag with a trailing space', () => install({ image: { tag: 'v4.3.0-thick ' } }), 'image.tag', '"v4.3.0-thick "'],
   // Capitals are allowed in the registry host (host names are case-insensitive), never in the path.
   ['image repository path in capitals', () => install({ image: { repository: 'ghcr.io/K8sNetworkPlumbingWG/multus-cni' } }), 'image.repository', '"ghcr.io/K8sNetworkPlumbingWG/multus-cni"'],
-  ['verification pod image path in capitals', () => new MultusTestPod(chart(), 'test', { network: NetworkRef.of('iot', 'kube-system'), image: 'ghcr.io/Nicolaka/netshoot:v0.14' }), 'image', '"ghcr.io/Nicolaka/netshoot:v0.14"'],
+  ['verification pod image path in capitals', () => new MultusTestPod(testChart('kube-system'), 'test', { network: NetworkRef.of('iot', 'kube-system'), image: 'ghcr.io/Nicolaka/netshoot:v0.14' }), 'image', '"ghcr.io/Nicolaka/netshoot:v0.14"'],
   ['toleration effect in lower case', () => install({ tolerations: [{ operator: 'Exists', effect: 'noschedule' }] }), 'tolerations[0].effect', '"noschedule"'],
   ['toleration Equal without a key', () => install({ tolerations: [{ operator: 'Equal', value: 'true' }] }), 'tolerations[0].key', 'undefined'],
   ['fractional millicores', () => install({ resources: { cpuRequestMillis: 1.5 } }), 'resources.cpuRequestMillis', '1.5'],
   ['memory request of 0', () => install({ resources: { memoryRequest: Size.mebibytes(0) } }), 'resources.memoryRequest', '"0Mi"'],
   ['log level in capitals', () => install({ logLevel: 'DEBUG' as MultusLogLevel }), 'logLevel', '"DEBUG"'],
-  ['clean-up image "latest"', () => new MultusNodeCleanup(chart(), 'cleanup', { cniPaths: CniPaths.K3S, image: 'busybox:latest' }), 'image', '"busybox:latest"'],
-  ['clean-up image with a short digest', () => new MultusNodeCleanup(chart(), 'cleanup', { cniPaths: CniPaths.K3S, image: 'busybox@sha256:abc' }), 'image', '"busybox@sha256:abc"'],
+  ['clean-up image "latest"', () => new MultusNodeCleanup(testChart('kube-system'), 'cleanup', { cniPaths: CniPaths.K3S, image: 'busybox:latest' }), 'image', '"busybox:latest"'],
+  ['clean-up image with a short digest', () => new MultusNodeCleanup(testChart('kube-system'), 'cleanup', { cniPaths: CniPaths.K3S, image: 'busybox@sha256:abc' }), 'image', '"busybox@sha256:abc"'],
   // Flux: names, durations, ordering
-  ['git repository name with "_"', () => repository({ gitRepositoryName: 'home_kubernetes' }), 'gitRepositoryName', '"home_kubernetes"'],
-  ['Helm repository without a scheme', () => repository().addHelmRepository('bjw-s', 'bjw-s-labs.github.io/helm-charts'), 'helmRepository.url', '"bjw-s-labs.github.io/helm-charts"'],
-  ['namespace in capitals', () => repository().addNamespace('Home-Automation'), 'namespace', '"Home-Automation"'],
+  ['git repository name with "_"', () => tree({ gitRepositoryName: 'home_kubernetes' }), 'gitRepositoryName', '"home_kubernetes"'],
+  ['Helm repository without a scheme', () => tree().addHelmRepository('bjw-s', 'bjw-s-labs.github.io/helm-charts'), 'helmRepository.url', '"bjw-s-labs.github.io/helm-charts"'],
+  ['namespace in capitals', () => tree().addNamespace('Home-Automation'), 'namespace', '"Home-Automation"'],
   ['two apps of one name in one namespace', () => {
-    const r = repository();
-    new FluxAppUnit(r, 'echo', { namespace: 'default' });
-    new FluxAppUnit(r, 'echo-2', { namespace: 'default', name: 'echo' });
+    const r = tree();
+    new FluxApp(r, 'echo', { namespace: 'default' });
+    new FluxApp(r, 'echo-2', { namespace: 'default', name: 'echo' });
   }, 'name', '"echo"'],
   ['two Kustomizations in one directory', () => {
-    const unit = appUnit();
+    const unit = fluxApp();
     new FluxKustomization(unit, 'app');
     new FluxKustomization(unit, 'again', { directory: 'app' });
   }, 'directory', '"app"'],
@@ -130,16 +130,16 @@ const MALFORMED: Row[] = [
   ['a dependency with an empty name', () => FluxKustomizationRef.of(''), 'dependsOn.name', '""'],
   ['a health check kind in lower case', () => FluxHealthCheck.of('apps/v1', 'daemonset', 'multus', 'kube-system'), 'healthChecks.kind', '"daemonset"'],
   ['a health check API version without a version', () => FluxHealthCheck.of('apps', 'DaemonSet', 'multus', 'kube-system'), 'healthChecks.apiVersion', '"apps"'],
-  ['Multus as a Flux app without CNI paths', () => new MultusFluxApp(repository(), 'multus', { install: {} as any }), 'cniPaths', 'undefined'],
+  ['Multus as a Flux app without CNI paths', () => new MultusFluxApp(tree(), 'multus', { install: {} as any }), 'cniPaths', 'undefined'],
   ['an object outside every FluxKustomization', () => {
-    const r = repository();
+    const r = tree();
     new ApiObject(new Chart(r, 'loose'), 'stray', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'stray' } });
     r.files();
   }, 'object', '"ConfigMap stray"'],
   ['an object that names another namespace than its directory applies', () => {
     const k = kustomization();
     new ApiObject(k, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'kube-system' } });
-    k.app.repository.files();
+    FluxTree.of(k)!.files();
   }, 'metadata.namespace', '"kube-system"'],
 ];
 
@@ -173,7 +173,7 @@ const JS_LEVEL: Row[] = [
   ['claimAddress with a number', () => iot().claimAddress(3221225994 as any, 'home-assistant'), 'address', '3221225994'],
   ['claimAddress with a leading space', () => iot().claimAddress(' 192.0.2.10', 'home-assistant'), 'address', '" 192.0.2.10"'],
   ['NetworkRef.of() without arguments', () => (NetworkRef.of as any)(), 'network.name', 'undefined'],
-  ['annotation props undefined', () => new (MultusPodAnnotation as any)(chart(), 'pod'), 'networks', 'undefined'],
+  ['annotation props undefined', () => new (MultusPodAnnotation as any)(testChart('kube-system'), 'pod'), 'networks', 'undefined'],
   ['networks as one object', () => pod({ network: ref() }), 'networks', '{"network":{"networkName":"iot","networkNamespace":"kube-system"}}'],
   ['a selection that is null', () => pod([null]), 'networks[0]', 'null'],
   ['a network given by name', () => pod([{ network: 'iot' }]), 'networks[0].network', '"iot"'],
@@ -190,7 +190,7 @@ const JS_LEVEL: Row[] = [
   ['applyTo a string', () => pod([{ network: ref() }]).applyTo('home-assistant' as any), 'target', '"home-assistant"'],
   ['app-template controller "__proto__"', () => pod([{ network: ref() }]).mergeIntoAppTemplateValues({ controllers: { main: {} } }, '__proto__'), 'controller', '"__proto__"'],
   ['app-template values null', () => pod([{ network: ref() }]).mergeIntoAppTemplateValues(null as any, 'main'), 'values', 'null'],
-  ['MultusInstall props null', () => new (MultusInstall as any)(chart(), 'multus', null), 'cniPaths', 'undefined'],
+  ['MultusInstall props null', () => new (MultusInstall as any)(testChart('kube-system'), 'multus', null), 'cniPaths', 'undefined'],
   ['CNI paths as a plain object', () => install({ cniPaths: { configDir: '/etc/cni/net.d', binDir: '/opt/cni/bin' } }), 'cniPaths', '{"configDir":"/etc/cni/net.d","binDir":"/opt/cni/bin"}'],
   ['image tag as a number', () => install({ image: { tag: 4.3 } }), 'image.tag', '4.3'],
   ['millicores as a string', () => install({ resources: { cpuRequestMillis: '10' } }), 'resources.cpuRequestMillis', '"10"'],
@@ -203,11 +203,11 @@ const JS_LEVEL: Row[] = [
   ['chart URL as a number', () => MultusChart.angelnu({ url: 443 as any }), 'chart.url', '443'],
   ['CNI dir null', () => CniPaths.custom(null as any, '/opt/cni/bin'), 'cniPaths.configDir', 'null'],
   ['CNI dir with a no-break space', () => CniPaths.custom('/etc/cni/net\u00a0d', '/opt/cni/bin'), 'cniPaths.configDir', '"/etc/cni/net\u00a0d"'],
-  ['clean-up image as a number', () => new MultusNodeCleanup(chart(), 'cleanup', { cniPaths: CniPaths.K3S, image: 1 as any }), 'image', '1'],
-  ['cluster path as a number', () => repository({ clusterPath: 5 }), 'clusterPath', '5'],
-  ['FluxAppUnit props null', () => new (FluxAppUnit as any)(repository(), 'echo', null), 'namespace', 'undefined'],
-  ['FluxAppUnit outside a FluxRepository', () => new FluxAppUnit(chart() as any, 'echo', { namespace: 'default' }), 'scope', '"hostile"'],
-  ['FluxKustomization outside a FluxAppUnit', () => new FluxKustomization(chart() as any, 'app'), 'scope', '"hostile"'],
+  ['clean-up image as a number', () => new MultusNodeCleanup(testChart('kube-system'), 'cleanup', { cniPaths: CniPaths.K3S, image: 1 as any }), 'image', '1'],
+  ['cluster path as a number', () => tree({ clusterPath: 5 }), 'clusterPath', '5'],
+  ['FluxApp props null', () => new (FluxApp as any)(tree(), 'echo', null), 'namespace', 'undefined'],
+  ['FluxApp outside a FluxTree', () => new FluxApp(testChart('kube-system') as any, 'echo', { namespace: 'default' }), 'scope', '"test"'],
+  ['FluxKustomization outside a FluxApp', () => new FluxKustomization(testChart('kube-system') as any, 'app'), 'scope', '"test"'],
   ['dependsOn with a null', () => kustomization({ dependsOn: [null] }), 'dependsOn', 'null'],
   ['healthChecks with a plain object', () => kustomization({ healthChecks: [{ apiVersion: 'v1', kind: 'Pod', name: 'x' }] }), 'healthChecks', '{"apiVersion":"v1","kind":"Pod","name":"x"}'],
   ['prune "yes"', () => kustomization({ prune: 'yes' }), 'prune', '"yes"'],
@@ -215,7 +215,7 @@ const JS_LEVEL: Row[] = [
 ];
 
 function iotWith(props: unknown): unknown {
-  return new (IotNetwork as any)(chart(), 'iot', props);
+  return new (IotNetwork as any)(testChart('kube-system'), 'iot', props);
 }
 
 describe('every construct refuses malformed and out-of-range values with a ValidationError', () => {
@@ -231,7 +231,7 @@ describe('a refusal leaves nothing half-made', () => {
     // GIVEN a network, and a pod with two free addresses on it and a multicast MAC on another network
     // (a refusal at claim time gives earlier claims back: see regressions.test.ts)
     const n = iot();
-    const c = chart('home-automation');
+    const c = testChart('home-automation');
     const refused = thrown(() => new MultusPodAnnotation(c, 'home-assistant', { networks: [{ network: n, ips: ['192.0.2.10'] }, { network: n, interface: 'iot1', ips: ['192.0.2.11'] }, { network: ref(), mac: '01:00:00:00:00:01' }] }));
     expect(refused).toBeInstanceOf(ValidationError);
     // WHEN another pod claims the first pod's addresses

@@ -1,19 +1,13 @@
-import { ApiObject, App, Chart, Duration, Size } from 'cdk8s';
+import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import {
-  CniPaths, FluxKustomization, FluxRepository, IotNetwork, MultusChart, MultusFluxApp, MultusPodAnnotation, MultusValuesLayout,
+  CniPaths, FluxKustomization, FluxTree, IotNetwork, MultusChart, MultusFluxApp, MultusPodAnnotation, MultusValuesLayout,
   NetworkRef, ValidationError,
 } from '../../src';
-import { appUnit, chart, install, iot, repository, thrown } from './world';
+import { expectValidationError, fluxApp, install, iot, testApp, testChart, thrown, tree } from '../helpers';
 
 // Hostile input the library once let through: TypeErrors from deep inside, silently wrong YAML,
 // messages that hid the value, claims left by a refused pod. Each test pins the fixed behaviour.
 
-/** THEN: `fn` throws a ValidationError whose message contains `shown`. */
-function expectValidationError(fn: () => unknown, shown: string): void {
-  const e = thrown(fn);
-  expect(e instanceof Error ? `${e.name}: ${e.message}` : String(e)).toMatch(/^ValidationError: /);
-  expect((e as ValidationError).message).toContain(shown);
-}
 
 /** The patch of the tolerations post-renderer, as the HelmRelease renders it. */
 function tolerationPatch(tolerations: unknown[]): string {
@@ -26,10 +20,10 @@ describe('regressions: a ValidationError, not a TypeError from deep inside', () 
     expectValidationError(() => install({ interval: '30m' }), '"30m"');
   });
   test('refuses an interval that is not a Duration (FluxKustomization timeout)', () => {
-    expectValidationError(() => new FluxKustomization(appUnit(), 'app', { timeout: 300 as any }), '300');
+    expectValidationError(() => new FluxKustomization(fluxApp(), 'app', { timeout: 300 as any }), '300');
   });
-  test('refuses an interval that is not a Duration (FluxRepository.addHelmRepository)', () => {
-    expectValidationError(() => repository().addHelmRepository('bjw-s', 'https://bjw-s-labs.github.io/helm-charts', { interval: 7200 as any }), '7200');
+  test('refuses an interval that is not a Duration (FluxTree.addHelmRepository)', () => {
+    expectValidationError(() => tree().addHelmRepository('bjw-s', 'https://bjw-s-labs.github.io/helm-charts', { interval: 7200 as any }), '7200');
   });
   test('refuses a repositoryInterval that is not a Duration', () => {
     expectValidationError(() => install({ chart: MultusChart.angelnu({ repositoryInterval: 7200 as any }) }), '7200');
@@ -49,30 +43,30 @@ describe('regressions: a ValidationError, not a TypeError from deep inside', () 
   test('MultusChart.angelnu(null) means the defaults, as jsii passes an omitted optional argument', () => {
     expect(MultusChart.angelnu(null as any).version).toBe(MultusChart.angelnu().version);
   });
-  test('new FluxRepository(app, id, null) means the defaults, as jsii passes an omitted optional argument', () => {
-    expect(new FluxRepository(new App({ outdir: 'never-written' }), 'cluster', null as any).clusterPath).toBe('kubernetes/main');
+  test('new FluxTree(app, id, null) means the defaults, as jsii passes an omitted optional argument', () => {
+    expect(new FluxTree(testApp(), 'cluster', null as any).clusterPath).toBe('kubernetes/main');
   });
-  test('FluxRepository.addHelmRepository(name, url, null) means the defaults', () => {
-    expect(repository().addHelmRepository('bjw-s', 'https://bjw-s-labs.github.io/helm-charts', null as any).toJson().spec.interval).toBe('2h');
+  test('FluxTree.addHelmRepository(name, url, null) means the defaults', () => {
+    expect(tree().addHelmRepository('bjw-s', 'https://bjw-s-labs.github.io/helm-charts', null as any).toJson().spec.interval).toBe('2h');
   });
   test('new FluxKustomization(unit, id, null) means the defaults', () => {
-    expect(new FluxKustomization(appUnit(), 'app', null as any).directory).toBe('app');
+    expect(new FluxKustomization(fluxApp(), 'app', null as any).directory).toBe('app');
   });
   test('refuses new MultusFluxApp(repo, id, null)', () => {
-    expectValidationError(() => new MultusFluxApp(repository(), 'multus', null as any), 'null');
+    expectValidationError(() => new MultusFluxApp(tree(), 'multus', null as any), 'null');
   });
   test('refuses new MultusFluxApp(repo, id, { install: null })', () => {
-    expectValidationError(() => new MultusFluxApp(repository(), 'multus', { install: null as any }), 'null');
+    expectValidationError(() => new MultusFluxApp(tree(), 'multus', { install: null as any }), 'null');
   });
 
   // The networks directory is a construct id next to `app`: it was a constructs Error.
   test('refuses MultusFluxApp networksDirectory "app", the chart\'s own directory', () => {
-    expectValidationError(() => new MultusFluxApp(repository(), 'multus', { install: { cniPaths: CniPaths.K3S }, networksDirectory: 'app' }), '"app"');
+    expectValidationError(() => new MultusFluxApp(tree(), 'multus', { install: { cniPaths: CniPaths.K3S }, networksDirectory: 'app' }), '"app"');
   });
 
   // writeTo handed outdir to node:path unchecked.
-  test('refuses FluxRepository.writeTo(null)', () => {
-    const r = repository();
+  test('refuses FluxTree.writeTo(null)', () => {
+    const r = tree();
     r.addHelmRepository('bjw-s', 'https://bjw-s-labs.github.io/helm-charts');
     expectValidationError(() => r.writeTo(null as any), 'null');
   });
@@ -95,7 +89,7 @@ describe('regressions: refused, not written as wrong YAML', () => {
     expectValidationError(() => MultusChart.angelnu({ url: 'https://angelnu.github.io/helm-\ncharts' }), '"https://angelnu.github.io/helm-\\ncharts"');
   });
   test('refuses a Helm repository URL with a leading space', () => {
-    expectValidationError(() => repository().addHelmRepository('bjw-s', ' https://bjw-s-labs.github.io/helm-charts'), '" https://bjw-s-labs.github.io/helm-charts"');
+    expectValidationError(() => tree().addHelmRepository('bjw-s', ' https://bjw-s-labs.github.io/helm-charts'), '" https://bjw-s-labs.github.io/helm-charts"');
   });
 
   // An explicit valuesLayout was used without checking its class.
@@ -122,11 +116,11 @@ describe('regressions: refused, not written as wrong YAML', () => {
   // node:net's isIP accepts a zone index, which IotNetwork's own parser refuses ("a typo must not silently become another
   // address"); Go's net.ParseIP and net.ParseCIDR, which Multus and the CNI plugins use, reject it.
   test('refuses an IPv6 zone index in the ips of a NetworkRef selection', () => {
-    const pod = () => new MultusPodAnnotation(chart('home-automation'), 'pod', { networks: [{ network: NetworkRef.of('iot', 'kube-system'), ips: ['fe80::10%eth0/64'] }] });
+    const pod = () => new MultusPodAnnotation(testChart('home-automation'), 'pod', { networks: [{ network: NetworkRef.of('iot', 'kube-system'), ips: ['fe80::10%eth0/64'] }] });
     expectValidationError(pod, '"fe80::10%eth0/64"');
   });
   test('refuses an IPv6 zone index in the default route of a NetworkRef selection', () => {
-    const pod = () => new MultusPodAnnotation(chart('home-automation'), 'pod', { networks: [{ network: NetworkRef.of('iot', 'kube-system'), defaultRoute: ['fe80::1%eth0'] }] });
+    const pod = () => new MultusPodAnnotation(testChart('home-automation'), 'pod', { networks: [{ network: NetworkRef.of('iot', 'kube-system'), defaultRoute: ['fe80::1%eth0'] }] });
     expectValidationError(pod, '"fe80::1%eth0"');
   });
 
@@ -177,24 +171,24 @@ describe('regressions: a gateway a pod points at must be a host address of the n
 // with the construct path in place of the field's name.
 describe('regressions: a refusal names the field, and the construct path apart from it', () => {
   test.each([
-    ['MultusInstall interval', () => install({ interval: Duration.seconds(0) }), 'interval', 'hostile/multus'],
-    ['MultusInstall chart.repositoryInterval', () => install({ chart: MultusChart.angelnu({ repositoryInterval: Duration.millis(0.5) }) }), 'chart.repositoryInterval', 'hostile/multus'],
-    ['FluxKustomization timeout', () => new FluxKustomization(appUnit(), 'app', { timeout: Duration.seconds(0) }), 'timeout', 'cluster/echo/app'],
-    ['FluxKustomization retryInterval', () => new FluxKustomization(appUnit(), 'app', { retryInterval: Duration.days(1e9) }), 'retryInterval', 'cluster/echo/app'],
-    ['addHelmRepository interval', () => repository().addHelmRepository('bjw-s', 'https://bjw-s-labs.github.io/helm-charts', { interval: Duration.seconds(0) }), 'helmRepository.interval', 'cluster'],
-    ['FluxRepository clusterPath', () => repository({ clusterPath: '/kubernetes/main' }), 'clusterPath', 'cluster'],
-    ['FluxRepository pathPrefix', () => repository({ pathPrefix: '../up' }), 'pathPrefix', 'cluster'],
+    ['MultusInstall interval', () => install({ interval: Duration.seconds(0) }), 'interval', 'test/multus'],
+    ['MultusInstall chart.repositoryInterval', () => install({ chart: MultusChart.angelnu({ repositoryInterval: Duration.millis(0.5) }) }), 'chart.repositoryInterval', 'test/multus'],
+    ['FluxKustomization timeout', () => new FluxKustomization(fluxApp(), 'app', { timeout: Duration.seconds(0) }), 'timeout', 'cluster/echo/app'],
+    ['FluxKustomization retryInterval', () => new FluxKustomization(fluxApp(), 'app', { retryInterval: Duration.days(1e9) }), 'retryInterval', 'cluster/echo/app'],
+    ['addHelmRepository interval', () => tree().addHelmRepository('bjw-s', 'https://bjw-s-labs.github.io/helm-charts', { interval: Duration.seconds(0) }), 'helmRepository.interval', 'cluster'],
+    ['FluxTree clusterPath', () => tree({ clusterPath: '/kubernetes/main' }), 'clusterPath', 'cluster'],
+    ['FluxTree pathPrefix', () => tree({ pathPrefix: '../up' }), 'pathPrefix', 'cluster'],
     ['an object in another namespace than its directory applies', () => {
-      const unit = new FluxKustomization(appUnit(), 'app');
+      const unit = new FluxKustomization(fluxApp(), 'app');
       new ApiObject(unit, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'kube-system' } });
-      unit.app.repository.files();
+      FluxTree.of(unit)!.files();
     }, 'metadata.namespace', 'cluster/echo/app/settings'],
     ['an object outside every FluxKustomization', () => {
-      const r = repository();
+      const r = tree();
       new ApiObject(new Chart(r, 'loose'), 'stray', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'stray' } });
       r.files();
     }, 'object', 'cluster/loose/stray'],
-    ['an app without a Kustomization', () => appUnit().repository.files(), 'name', 'cluster/echo'],
+    ['an app without a Kustomization', () => FluxTree.of(fluxApp())!.files(), 'name', 'cluster/echo'],
   ])('%s', (_name, fn, field, path) => {
     // WHEN
     const e = thrown(fn) as ValidationError;
@@ -221,7 +215,7 @@ describe('regressions: a refusal leaves no half-made claims', () => {
   // claim is refused, the earlier ones must be given back, or the next pod would be told that a
   // pod that was never made holds the address.
   test('a pod refused for its second address gives its first back', () => {
-    const app = new App({ outdir: 'never-written' });
+    const app = testApp();
     const net = new IotNetwork(new Chart(app, 'net', { namespace: 'kube-system' }), 'iot', { subnet: '192.0.2.0/24', gateway: '192.0.2.1' });
     const pods = new Chart(app, 'pods');
     expect(thrown(() => new MultusPodAnnotation(pods, 'refused', { networks: [{ network: net, ips: ['192.0.2.10'] }, { network: net, interface: 'iot1', ips: ['192.0.2.1'] }] }))).toBeInstanceOf(ValidationError);

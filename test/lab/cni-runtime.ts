@@ -238,7 +238,7 @@ export class CniRuntime {
     });
     if (result.code !== 0) {
       if (result.signal) throw new CniError(type, 1, `${command} was killed after ${this.timeoutMs} ms`);
-      let error: { code?: number; msg?: string; details?: string } = {};
+      let error: { code?: number; msg?: string; details?: string };
       try {
         error = JSON.parse(result.stdout);
       } catch {

@@ -1,5 +1,5 @@
 import { IotNetwork, IotNetworkProps } from '../../src';
-import { findKind, synth, testChart } from '../util';
+import { findKind, synth, testChart } from '../helpers';
 import { ip, linkNames, linkState, routes } from './lab';
 import { describeLab, LAB_TEST_TIMEOUT_MS, labSuite, useLab } from './suite';
 import { unicastExchange } from './udp';

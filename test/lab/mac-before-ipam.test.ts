@@ -1,5 +1,5 @@
 import { IotNetwork, IotNetworkProps, Ipam } from '../../src';
-import { findKind, synth, testChart } from '../util';
+import { findKind, synth, testChart } from '../helpers';
 import { CniRuntime } from './cni-runtime';
 import { IpamProbe } from './ipam-probe';
 import { linkNames, linkState } from './lab';

@@ -1,5 +1,5 @@
 import { IotNetwork } from '../../src';
-import { findKind, synth, testChart } from '../util';
+import { findKind, synth, testChart } from '../helpers';
 import { CniError } from './cni-runtime';
 import { linkNames, linkState } from './lab';
 import { describeLab, LAB_TEST_TIMEOUT_MS, useLab } from './suite';

@@ -1,6 +1,7 @@
-import { Duration, Size } from 'cdk8s';
-import { CniPaths, IotNetwork, MultusChart, MultusInstall, MultusLogLevel, MultusValuesLayout, ValidationError } from '../../src';
-import { findKind, synth, testChart, toYaml, validationError } from '../util';
+import { Duration, Size, Yaml } from 'cdk8s';
+import { parse as parseYaml } from 'yaml';
+import { CniPaths, IotNetwork, MultusChart, MultusInstall, MultusLogLevel, MultusValuesLayout, TaintEffect, ValidationError } from '../../src';
+import { findKind, synth, testChart, toYaml, validationError } from '../helpers';
 
 function install(props: Partial<ConstructorParameters<typeof MultusInstall>[2]> = {}, namespace?: string) {
   const chart = testChart(namespace);
@@ -45,7 +46,7 @@ describe('MultusInstall defaults', () => {
     expect(release.spec.postRenderers).toHaveLength(1);
     const [patch] = release.spec.postRenderers[0].kustomize.patches;
     expect(patch.target).toEqual({ group: 'apps', version: 'v1', kind: 'DaemonSet' });
-    expect(require('yaml').parse(patch.patch)).toEqual([
+    expect(parseYaml(patch.patch)).toEqual([
       { op: 'add', path: '/spec/template/spec/tolerations', value: [{ operator: 'Exists' }] },
     ]);
   });
@@ -173,10 +174,10 @@ describe('the plan\'s settings and the escape hatch', () => {
   test('addToleration lands in the post-renderer patch', () => {
     const chart = testChart();
     const multus = new MultusInstall(chart, 'multus', { cniPaths: CniPaths.K3S, tolerations: [] });
-    multus.addToleration({ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' });
+    multus.addToleration({ key: 'node-role.kubernetes.io/control-plane', effect: TaintEffect.NO_SCHEDULE });
     const release = findKind(synth(chart), 'HelmRelease');
-    expect(require('yaml').parse(release.spec.postRenderers[0].kustomize.patches[0].patch)[0].value).toEqual([
-      { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
+    expect(parseYaml(release.spec.postRenderers[0].kustomize.patches[0].patch)[0].value).toEqual([
+      { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: TaintEffect.NO_SCHEDULE },
     ]);
   });
 
@@ -185,7 +186,7 @@ describe('the plan\'s settings and the escape hatch', () => {
   });
 
   test('same input, same bytes', () => {
-    const yaml = () => require('cdk8s').Yaml.stringify(...install().manifests);
+    const yaml = () => Yaml.stringify(...install().manifests);
     expect(yaml()).toBe(yaml());
   });
 });
@@ -285,7 +286,7 @@ describe('refusals', () => {
     ['cpu limit below request', () => install({ resources: { cpuRequestMillis: 100, cpuLimitMillis: 50 } }), '50'],
     ['bad toleration operator', () => install({ tolerations: [{ operator: 'Always' }] }), 'Always'],
     ['Exists with a value', () => install({ tolerations: [{ key: 'k', operator: 'Exists', value: 'v' }] }), '"v"'],
-    ['bad toleration effect', () => install({ tolerations: [{ effect: 'NoRun' }] }), 'NoRun'],
+    ['bad toleration effect', () => install({ tolerations: [{ effect: 'NoRun' as any }] }), 'NoRun'],
     ['bad cniVersion', () => install({ cniVersion: '0.2.0' }), '0.2.0'],
     ['bad logLevel', () => install({ logLevel: 'loud' as any }), 'loud'],
     ['bad release name', () => install({ releaseName: 'Multus' }), 'Multus'],

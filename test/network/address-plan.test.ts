@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { ValidationError } from '../../src';
 import { AddressPlan, Subnet, parseAddress } from '../../src/network/address-plan';
-import { validationError } from '../util';
+import { validationError } from '../helpers';
 
 // The address plan is pure: these tests need no cdk8s app.
 
@@ -36,8 +36,8 @@ describe('Subnet', () => {
   test('/31 and /32 have no network or broadcast address (RFC 3021)', () => {
     const p2p = Subnet.parse('subnet', '192.168.20.0/31');
 
-    expect(p2p.unusable(p2p.network)).toBeUndefined();
-    expect(p2p.unusable(p2p.last)).toBeUndefined();
+    expect(p2p.whyUnusable(p2p.network)).toBeUndefined();
+    expect(p2p.whyUnusable(p2p.last)).toBeUndefined();
   });
 
   test('cidrsCovering covers exactly the range, with aligned blocks that do not overlap', () => {
@@ -90,18 +90,32 @@ describe('parseAddress', () => {
 describe('AddressPlan', () => {
   const subnet = Subnet.parse('subnet', '192.0.2.0/24');
 
-  test('records the gateway and the reserved addresses as holders', () => {
-    // GIVEN / WHEN
+  test('holds the gateway and the reserved addresses, and refuses them and every claim to anyone else', () => {
+    // GIVEN
     const plan = new AddressPlan(subnet, { gateway: '192.0.2.1', reservedAddresses: ['192.0.2.2'] });
+    // WHEN
     plan.claim('192.0.2.10', 'ha');
-
     // THEN
-    expect(plan.holders).toEqual([
-      { address: '192.0.2.1', claimant: 'gateway' },
-      { address: '192.0.2.2', claimant: 'reservedAddresses[0]' },
-      { address: '192.0.2.10', claimant: 'ha' },
-    ]);
-    expect(plan.held.map((a) => a.text)).toEqual(['192.0.2.1', '192.0.2.2']);
+    expect(plan.nonPodAddresses.map((a) => a.text)).toEqual(['192.0.2.1', '192.0.2.2']);
+    expect(validationError(() => plan.claim('192.0.2.1', 'esphome')).problems[0].problem).toBe('is the gateway');
+    expect(validationError(() => plan.claim('192.0.2.2', 'esphome')).problems[0].problem).toBe('is reserved for another host (reservedAddresses[0])');
+    expect(validationError(() => plan.claim('192.0.2.10', 'esphome')).message).toContain('"ha" holds it');
+  });
+
+  test('checks a batch as a whole: every refused request is reported, and nothing is recorded', () => {
+    // GIVEN
+    const plan = new AddressPlan(subnet, { gateway: '192.0.2.1' });
+    // WHEN a batch holds a good address, the gateway, and one address twice
+    const e = validationError(() => plan.check([
+      { address: '192.0.2.10', claimant: 'ha', field: 'ips[0]' },
+      { address: '192.0.2.1', claimant: 'ha', field: 'ips[1]' },
+      { address: '192.0.2.11', claimant: 'ha', field: 'ips[2]' },
+      { address: '192.0.2.11/24', claimant: 'ha', field: 'ips[3]' },
+    ]));
+    // THEN both bad requests are named, and the good ones are still free
+    expect(e.problems.map((p) => p.field)).toEqual(['ips[1]', 'ips[3]']);
+    expect(plan.claim('192.0.2.10', 'esphome')).toBe('192.0.2.10/24');
+    expect(plan.claim('192.0.2.11', 'matter')).toBe('192.0.2.11/24');
   });
 
   test('one IPv6 address in two spellings is one claim', () => {
@@ -135,16 +149,8 @@ describe('AddressPlan', () => {
 
     addresses.forEach((a, i) => plan.claim(a, `pod-${i}`));
 
-    expect(plan.holders).toHaveLength(addresses.length);
-  });
-
-  test('containsAddress is false for prefixes, other families and garbage', () => {
-    const plan = new AddressPlan(subnet);
-
-    expect(plan.containsAddress('192.0.2.7')).toBe(true);
-    expect(plan.containsAddress('192.0.2.7/24')).toBe(false);
-    expect(plan.containsAddress('2001:db8::7')).toBe(false);
-    expect(plan.containsAddress('192.0.3.7')).toBe(false);
-    expect(plan.containsAddress(undefined as unknown as string)).toBe(false);
+    for (const i of [0, 1, 255, 30000, addresses.length - 1]) {
+      expect(validationError(() => plan.claim(addresses[i], 'another')).message).toContain(`"pod-${i}" holds it`);
+    }
   });
 });

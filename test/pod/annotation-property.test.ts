@@ -1,7 +1,8 @@
-import { App, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import * as fc from 'fast-check';
 import * as ipaddr from 'ipaddr.js';
 import { IotNetwork, MultusPodAnnotation, NetworkRef } from '../../src';
+import { testApp } from '../helpers';
 
 // Interface names as the kernel takes them, from an alphabet that includes JSON's special characters,
 // so the annotation must escape them.
@@ -57,7 +58,7 @@ describe('MultusPodAnnotation.value (property)', () => {
       fc.pre(elements.filter((e) => e.defaultRoute !== undefined).length <= 1);
       const names = elements.map((e, i) => e.interface ?? `net${i + 1}`);
       fc.pre(new Set(names).size === names.length && !names.includes('eth0'));
-      const chart = new Chart(new App({ outdir: 'never-written' }), 'pods');
+      const chart = new Chart(testApp(), 'pods');
       // WHEN
       const ann = new MultusPodAnnotation(chart, 'pod', {
         networks: elements.map((e) => ({
@@ -83,7 +84,7 @@ describe('MultusPodAnnotation.value (property)', () => {
     const hosts = fc.uniqueArray(fc.integer({ min: 2, max: 254 }), { minLength: 1, maxLength: 12 });
     fc.assert(fc.property(hosts, fc.integer({ min: 1, max: 4 }), fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), (octets, pods, withPrefix) => {
       // GIVEN an IoT network and the addresses spread over `pods` pods
-      const app = new App({ outdir: 'never-written' });
+      const app = testApp();
       const iot = new IotNetwork(new Chart(app, 'net', { namespace: 'kube-system' }), 'iot', { subnet: '198.51.100.0/24', gateway: '198.51.100.1' });
       const chart = new Chart(app, 'pods');
       const perPod: string[][] = Array.from({ length: pods }, () => []);

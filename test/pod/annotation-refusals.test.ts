@@ -1,9 +1,9 @@
-import { ApiObject, App, Chart, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Lazy } from 'cdk8s';
 import * as kplus28 from 'cdk8s-plus-28';
 import * as kplus33 from 'cdk8s-plus-33';
 import { HelmRelease } from '../../imports/helm.toolkit.fluxcd.io';
 import { Ipam, IotNetwork, MultusPodAnnotation, NetworkRef, NetworkSelection } from '../../src';
-import { validationError } from '../util';
+import { testApp, validationError } from '../helpers';
 
 interface World {
   readonly pods: Chart;
@@ -15,7 +15,7 @@ interface World {
 
 /** GIVEN two IoT networks in kube-system and a chart for the pods. */
 function givenWorld(): World {
-  const app = new App({ outdir: 'never-written' });
+  const app = testApp();
   const net = new Chart(app, 'net', { namespace: 'kube-system' });
   const iot = new IotNetwork(net, 'iot', {
     subnet: '192.0.2.0/24', gateway: '192.0.2.1',
@@ -253,7 +253,7 @@ describe('MultusPodAnnotation refuses bad app-template targets', () => {
 
 describe('MultusPodAnnotation refuses an annotation that never reaches a pod', () => {
   function world() {
-    const app = new App({ outdir: 'never-written' });
+    const app = testApp();
     const iot = new IotNetwork(new Chart(app, 'net', { namespace: 'kube-system' }), 'iot', { subnet: '192.0.2.0/24' });
     const pods = new Chart(app, 'pods', { namespace: 'home-automation' });
     const deployment = new kplus28.Deployment(pods, 'app', {
@@ -278,10 +278,33 @@ describe('MultusPodAnnotation refuses an annotation that never reaches a pod', (
     ['applyTo', (a: MultusPodAnnotation, d: kplus28.Deployment) => a.applyTo(d)],
     ['toAnnotations', (a: MultusPodAnnotation) => a.toAnnotations()],
     ['toAppTemplateValues', (a: MultusPodAnnotation) => a.toAppTemplateValues('app')],
-    ['value', (a: MultusPodAnnotation) => a.value],
+    ['value, written onto the pod by hand', (a: MultusPodAnnotation, d: kplus28.Deployment) => d.podMetadata.addAnnotation(MultusPodAnnotation.ANNOTATION_KEY, a.value)],
   ])('handed out through %s: synthesizes', (_how, use) => {
+    // GIVEN an annotation that reaches the pod one way or another
     const { app, iot, pods, deployment } = world();
     use(new MultusPodAnnotation(pods, 'used', { networks: [{ network: iot, ips: ['192.0.2.10'] }] }), deployment);
+    // WHEN / THEN the app synthesizes
     expect(() => app.synthYaml()).not.toThrow();
+  });
+
+  test('reading value has no effect of its own: the value must reach a manifest', () => {
+    // GIVEN an annotation whose value is read but never written anywhere
+    const { app, iot, pods } = world();
+    const annotation = new MultusPodAnnotation(pods, 'read', { networks: [{ network: iot, ips: ['192.0.2.10'] }] });
+    expect(annotation.value).toBe('[{"name":"iot","namespace":"kube-system","ips":["192.0.2.10/24"]}]');
+    // WHEN the app is synthesized THEN it is refused
+    expect(validationError(() => app.synthYaml()).constructPath).toBe('pods/read');
+  });
+
+  test('every annotation that never reaches a pod is reported, in one ValidationError', () => {
+    // GIVEN two forgotten annotations
+    const { app, iot, pods } = world();
+    new MultusPodAnnotation(pods, 'first', { networks: [{ network: iot, ips: ['192.0.2.10'] }] });
+    new MultusPodAnnotation(pods, 'second', { networks: [{ network: iot, ips: ['192.0.2.11'] }] });
+    // WHEN the app is synthesized
+    const err = validationError(() => app.synthYaml());
+    // THEN both are named
+    expect(err.problems.map((p) => p.constructPath)).toEqual(['pods/first', 'pods/second']);
+    expect(err.message).toMatch(/^2 problems:/);
   });
 });

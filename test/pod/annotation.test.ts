@@ -1,8 +1,9 @@
-import { ApiObject, App, Chart, Cron, Testing } from 'cdk8s';
+import { ApiObject, Chart, Cron, Testing } from 'cdk8s';
 import * as kplus28 from 'cdk8s-plus-28';
 import * as kplus33 from 'cdk8s-plus-33';
 import { HelmRelease } from '../../imports/helm.toolkit.fluxcd.io';
 import { IotNetwork, MultusPodAnnotation, NetworkRef } from '../../src';
+import { testApp } from '../helpers';
 
 const KEY = 'k8s.v1.cni.cncf.io/networks';
 
@@ -11,7 +12,7 @@ const KEY = 'k8s.v1.cni.cncf.io/networks';
  * (home-automation), so that snapshots hold only the pods.
  */
 function givenApp(): { pods: Chart; iot: IotNetwork } {
-  const app = new App({ outdir: 'never-written' });
+  const app = testApp();
   const net = new Chart(app, 'net', { namespace: 'kube-system' });
   const iot = new IotNetwork(net, 'iot', {
     subnet: '192.0.2.0/24',
@@ -37,7 +38,7 @@ describe('MultusPodAnnotation value', () => {
     expect(JSON.parse(ann.value)).toEqual([{ name: 'iot', namespace: 'kube-system', ips: ['192.0.2.10/24'], mac: '02:42:c0:00:02:0a' }]);
     expect(ann.toAnnotations()).toEqual({ [KEY]: ann.value });
     expect(MultusPodAnnotation.ANNOTATION_KEY).toBe(KEY);
-    expect(ann.holdsStaticAddresses).toBe(true);
+    expect(ann.requiresSinglePod).toBe(true);
   });
 
   test('every NPWG key is rendered, in a fixed order, cni-args sorted', () => {

@@ -1,8 +1,11 @@
+import { Construct } from 'constructs';
 import { invalid } from '../errors';
-import { MultusInstall, MultusInstallProps } from '../multus/install';
+import { FluxHealthCheck } from '../flux/health-check';
+import { MultusInstall } from '../multus/install';
+import { MultusInstallProps } from '../multus/install-model';
+import { FluxApp } from '../tree/flux-app';
+import { FluxKustomization } from '../tree/kustomization';
 import { isPlainObject } from '../util/merge';
-import { FluxAppUnit, FluxHealthCheck, FluxKustomization } from './kustomization';
-import type { FluxRepository } from './repository';
 
 /** The CRD the Multus chart installs; NetworkAttachmentDefinitions cannot be applied before it is served. */
 const NAD_CRD = 'network-attachment-definitions.k8s.cni.cncf.io';
@@ -41,14 +44,14 @@ export interface MultusFluxAppProps {
  *
  * Flux dry-runs every object of a Kustomization before applying any, so a NAD next to the
  * HelmRelease that installs its CRD fails the first install with "no matches for kind" and
- * nothing is applied (kustomize-controller #601); onedr0p/home-ops and bjw-s-labs/home-ops split
- * them the same way. The chart's HelmRepository goes to `flux/repositories/helm/`.
+ * nothing is applied (https://github.com/fluxcd/kustomize-controller/issues/601); the public
+ * home-ops repositories split them the same way. The chart's HelmRepository goes to `flux/repositories/helm/`.
  *
  * @example
- * const multus = new MultusFluxApp(repo, 'multus', { install: { cniPaths: CniPaths.K3S } });
+ * const multus = new MultusFluxApp(tree, 'multus', { install: { cniPaths: CniPaths.K3S } });
  * new IotNetwork(multus.networks, 'iot', { subnet: '192.168.20.0/24' });
  */
-export class MultusFluxApp extends FluxAppUnit {
+export class MultusFluxApp extends FluxApp {
   /** The Multus install (HelmRelease and HelmRepository). */
   public readonly install: MultusInstall;
   /** The Kustomization that installs the chart (directory `app`). */
@@ -56,14 +59,13 @@ export class MultusFluxApp extends FluxAppUnit {
   /** The Kustomization of the networks (directory `networks`): the scope for `IotNetwork`s. */
   public readonly networks: FluxKustomization;
 
-  constructor(scope: FluxRepository, id: string, props: MultusFluxAppProps) {
+  constructor(scope: Construct, id: string, props: MultusFluxAppProps) {
     super(scope, id, { namespace: props?.namespace ?? props?.install?.namespace ?? 'kube-system', name: props?.name });
     if (!isPlainObject(props) || !isPlainObject(props.install)) {
-      invalid(isPlainObject(props) ? 'install' : 'props', isPlainObject(props) ? props.install : props,
-        'give the install props, e.g. { install: { cniPaths: CniPaths.K3S } }', this, 'is required');
+      invalid({ field: isPlainObject(props) ? 'install' : 'props', value: isPlainObject(props) ? props.install : props, hint: 'give the install props, e.g. { install: { cniPaths: CniPaths.K3S } }', scope: this, problem: 'is required' });
     }
     if (props.networksDirectory === 'app') {
-      invalid('networksDirectory', props.networksDirectory, 'the chart is installed from "app"; the networks need a directory of their own, e.g. "networks"', this);
+      invalid({ field: 'networksDirectory', value: props.networksDirectory, hint: 'the chart is installed from "app"; the networks need a directory of their own, e.g. "networks"', scope: this });
     }
     this.chartKustomization = new FluxKustomization(this, 'app');
     this.install = new MultusInstall(this.chartKustomization, 'multus', { ...props.install, namespace: props.install.namespace ?? this.namespace });

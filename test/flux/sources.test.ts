@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { ValidationError } from '../../src';
-import { checkHelmRepositoryUrl, helmRepositorySpec } from '../../src/flux/helm-repository';
-import { validationError } from '../util';
+import { checkHelmRepositoryUrl, helmRepositorySpec } from '../../src/flux/sources';
+import { validationError } from '../helpers';
 
 const EXAMPLE = 'https://charts.example.com';
 

@@ -2,16 +2,16 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App } from 'cdk8s';
+
 import { parseAllDocuments } from 'yaml';
 import { buildCluster } from '../../examples/cluster';
 import { FluxTreeApp, FluxTreeFile } from '../../src';
 import { describeWithCrds, expectValidAgainstCrds, isPinnedCustomResource } from '../crd-schema';
-import { listFiles } from '../util';
+import { listFiles, testApp, testWithTool } from '../helpers';
 
 /** The example cluster's tree, rendered in memory. */
 function exampleFiles(testPod = true): FluxTreeFile[] {
-  const app = new App({ outdir: 'never-written' });
+  const app = testApp();
   return buildCluster(app, { testPod }).repository.files();
 }
 
@@ -196,20 +196,16 @@ describe('the example as `cdk8s synth` runs it (FluxTreeApp)', () => {
     for (const f of expected) expect(fs.readFileSync(path.join(outdir, f.path), 'utf8')).toBe(f.content);
   });
 
-  const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
-  const haveKubectl = kubectl.status === 0;
-  if (!haveKubectl) {
-    // eslint-disable-next-line no-console
-    console.warn('SKIPPED kubectl kustomize: kubectl is not installed on this machine');
-  }
-  (haveKubectl ? test : test.skip)(`kubectl kustomize builds every directory with a kustomization.yaml${haveKubectl ? '' : ' (skipped: kubectl not installed)'}`, () => {
+  testWithTool('kubectl', 'kubectl kustomize builds every directory with a kustomization.yaml', (kubectl) => {
+    // GIVEN the example tree on disk
     const app = new FluxTreeApp({ outdir });
     buildCluster(app);
     app.synth();
     const dirs = listFiles(outdir).filter((p) => p.endsWith('/kustomization.yaml')).map((p) => path.posix.dirname(p));
     expect(dirs.length).toBe(9);
+    // WHEN kustomize builds each directory THEN every one builds, without a warning
     for (const dir of dirs) {
-      const r = spawnSync('kubectl', ['kustomize', path.join(outdir, dir)], { encoding: 'utf8' });
+      const r = spawnSync(kubectl, ['kustomize', path.join(outdir, dir)], { encoding: 'utf8' });
       expect({ dir, status: r.status, stderr: r.stderr }).toEqual({ dir, status: 0, stderr: '' });
       expect(parseAllDocuments(r.stdout).length).toBeGreaterThan(0);
     }

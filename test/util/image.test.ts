@@ -1,6 +1,6 @@
 import { CniPaths, MultusInstall, MultusNodeCleanup, MultusTestPod, NetworkRef, ValidationError } from '../../src';
 import { checkPinnedImage, isImageName, isImageTag, parseImageReference } from '../../src/util/image';
-import { testChart, validationError } from '../util';
+import { testChart, validationError } from '../helpers';
 
 // One image grammar (distribution/reference, as containerd parses images) for every image the
 // library writes: the Multus daemon, the node clean-up and the verification pod.

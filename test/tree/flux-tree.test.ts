@@ -1,13 +1,13 @@
-import { ApiObject, App, Chart, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import {
-  CniPaths, FluxAppUnit, FluxHealthCheck, FluxKustomization, FluxKustomizationRef, FluxRepository,
-  FluxRepositoryProps, FluxTreeApp, FluxTreeFile, MultusChart, MultusFluxApp, MultusInstall, ValidationError,
+  CniPaths, FluxApp, FluxHealthCheck, FluxKustomization, FluxKustomizationRef, FluxTree,
+  FluxTreeProps, FluxTreeApp, FluxTreeFile, MultusChart, MultusFluxApp, MultusInstall, ValidationError,
 } from '../../src';
-import { validationError } from '../util';
+import { testApp, validationError } from '../helpers';
 
-function repo(props: FluxRepositoryProps = {}): FluxRepository {
-  return new FluxRepository(new App({ outdir: 'never-written' }), 'cluster', props);
+function repo(props: FluxTreeProps = {}): FluxTree {
+  return new FluxTree(testApp(), 'cluster', props);
 }
 
 function configMap(scope: Chart, name: string, namespace?: string): ApiObject {
@@ -20,11 +20,11 @@ function doc(files: FluxTreeFile[], p: string): any[] {
   return parseAllDocuments(f.content).map((d) => d.toJS());
 }
 
-describe('FluxRepository', () => {
+describe('FluxTree', () => {
   test('defaults: kubernetes/main, GitRepository flux-system, Kustomization defaults of the plan', () => {
     // GIVEN one app with one directory
     const r = repo();
-    const unit = new FluxAppUnit(r, 'echo', { namespace: 'default' });
+    const unit = new FluxApp(r, 'echo', { namespace: 'default' });
     configMap(new FluxKustomization(unit, 'app'), 'settings');
     // WHEN rendered
     const files = r.files();
@@ -57,7 +57,7 @@ describe('FluxRepository', () => {
   test('clusterPath, pathPrefix, GitRepository and every Kustomization field are configurable', () => {
     // GIVEN
     const r = repo({ clusterPath: 'clusters/home', pathPrefix: 'deploy/flux', gitRepositoryName: 'home', gitRepositoryNamespace: 'sources', fluxNamespace: 'flux' });
-    const unit = new FluxAppUnit(r, 'echo', { namespace: 'tools', name: 'echo-server' });
+    const unit = new FluxApp(r, 'echo', { namespace: 'tools', name: 'echo-server' });
     const ks = new FluxKustomization(unit, 'config', {
       name: 'echo-config',
       prune: false,
@@ -87,7 +87,7 @@ describe('FluxRepository', () => {
 
   test('health checks turn wait off, because Flux ignores them while wait is true', () => {
     const r = repo();
-    const ks = new FluxKustomization(new FluxAppUnit(r, 'echo', { namespace: 'default' }), 'app', {
+    const ks = new FluxKustomization(new FluxApp(r, 'echo', { namespace: 'default' }), 'app', {
       healthChecks: [FluxHealthCheck.of('apps/v1', 'Deployment', 'echo', 'default')],
     });
     configMap(ks, 'settings');
@@ -98,7 +98,7 @@ describe('FluxRepository', () => {
 
   test('several objects of one kind get one file each, named after the object', () => {
     const r = repo();
-    const ks = new FluxKustomization(new FluxAppUnit(r, 'echo', { namespace: 'default' }), 'app');
+    const ks = new FluxKustomization(new FluxApp(r, 'echo', { namespace: 'default' }), 'app');
     configMap(ks, 'zeta');
     configMap(ks, 'alpha');
     const files = r.files();
@@ -109,7 +109,7 @@ describe('FluxRepository', () => {
     // GIVEN two Multus installs that both declare the angelnu repository, and an OCI Helm registry
     const r = repo();
     new MultusFluxApp(r, 'multus', { install: { cniPaths: CniPaths.K3S } });
-    const other = new FluxKustomization(new FluxAppUnit(r, 'multus-b', { namespace: 'multus-b' }), 'app');
+    const other = new FluxKustomization(new FluxApp(r, 'multus-b', { namespace: 'multus-b' }), 'app');
     new MultusInstall(other, 'm', { cniPaths: CniPaths.K3S, releaseName: 'multus-b' });
     r.addHelmRepository('ghcr', 'oci://ghcr.io/example/charts');
     // WHEN
@@ -143,18 +143,9 @@ describe('FluxRepository', () => {
     }]);
   });
 
-  test('MultusFluxApp: networks depend on the chart, which health-checks the release and the CRD', () => {
-    const r = repo();
-    const m = new MultusFluxApp(r, 'multus', { install: { cniPaths: CniPaths.STANDARD, releaseName: 'cni-multus' }, networksDirectory: 'nads' });
-    expect(m.networks.kustomizationName).toBe('multus-nads');
-    const [chart, nets] = doc(r.files(), 'kubernetes/main/apps/kube-system/multus/ks.yaml');
-    expect(chart.spec.healthChecks[0]).toEqual({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'cni-multus', namespace: 'kube-system' });
-    expect(nets.spec).toMatchObject({ dependsOn: [{ name: 'multus' }], path: './kubernetes/main/apps/kube-system/multus/nads' });
-  });
-
   test('construct validations run before rendering', () => {
     const r = repo();
-    const ks = new FluxKustomization(new FluxAppUnit(r, 'echo', { namespace: 'default' }), 'app');
+    const ks = new FluxKustomization(new FluxApp(r, 'echo', { namespace: 'default' }), 'app');
     configMap(ks, 'settings').node.addValidation({ validate: () => ['address 192.0.2.7 claimed twice'] });
     const e = validationError(() => r.files());
     expect(e.message).toContain('address 192.0.2.7 claimed twice');
@@ -169,15 +160,15 @@ describe('refusals', () => {
     ['an empty clusterPath', () => repo({ clusterPath: '' }), '""'],
     ['a pathPrefix starting with ./', () => repo({ pathPrefix: './deploy' }), '"./deploy"'],
     ['a GitRepository name that is no DNS label', () => repo({ gitRepositoryName: 'Home_Kubernetes' }), '"Home_Kubernetes"'],
-    ['an app namespace that is no DNS label', () => new FluxAppUnit(repo(), 'x', { namespace: 'Home' }), '"Home"'],
-    ['a directory that is no DNS label', () => new FluxKustomization(new FluxAppUnit(repo(), 'x', { namespace: 'default' }), 'app', { directory: 'a/b' }), '"a/b"'],
-    ['a zero interval', () => new FluxKustomization(new FluxAppUnit(repo(), 'x', { namespace: 'default' }), 'app', { interval: Duration.seconds(0) }), '0ms'],
-    ['wait with health checks', () => new FluxKustomization(new FluxAppUnit(repo(), 'x', { namespace: 'default' }), 'app', {
+    ['an app namespace that is no DNS label', () => new FluxApp(repo(), 'x', { namespace: 'Home' }), '"Home"'],
+    ['a directory that is no DNS label', () => new FluxKustomization(new FluxApp(repo(), 'x', { namespace: 'default' }), 'app', { directory: 'a/b' }), '"a/b"'],
+    ['a zero interval', () => new FluxKustomization(new FluxApp(repo(), 'x', { namespace: 'default' }), 'app', { interval: Duration.seconds(0) }), '0ms'],
+    ['wait with health checks', () => new FluxKustomization(new FluxApp(repo(), 'x', { namespace: 'default' }), 'app', {
       wait: true, healthChecks: [FluxHealthCheck.helmRelease('x', 'default')],
     }), 'true'],
     ['a health check kind in lower case', () => FluxHealthCheck.of('apps/v1', 'deployment', 'x'), '"deployment"'],
     ['a HelmRepository URL without a scheme', () => repo().addHelmRepository('bjw-s', 'bjw-s-labs.github.io/helm-charts'), '"bjw-s-labs.github.io/helm-charts"'],
-    ['a FluxKustomization outside a FluxAppUnit', () => new FluxKustomization(new Chart(new App({ outdir: 'never-written' }), 'c') as any, 'app'), 'c'],
+    ['a FluxKustomization outside a FluxApp', () => new FluxKustomization(new Chart(testApp(), 'c') as any, 'app'), 'c'],
   ])('%s', (_what, fn, value) => {
     const e = validationError(fn);
     expect(e).toBeInstanceOf(ValidationError);
@@ -185,38 +176,38 @@ describe('refusals', () => {
   });
 
   test('a Kustomization cannot depend on itself', () => {
-    const ks = new FluxKustomization(new FluxAppUnit(repo(), 'x', { namespace: 'default' }), 'app');
+    const ks = new FluxKustomization(new FluxApp(repo(), 'x', { namespace: 'default' }), 'app');
     expect(validationError(() => ks.addDependsOn(ks)).message).toContain('"x"');
   });
 
   test('two apps of one name in one namespace', () => {
     const r = repo();
-    new FluxAppUnit(r, 'a', { namespace: 'default', name: 'echo' });
-    expect(validationError(() => new FluxAppUnit(r, 'b', { namespace: 'default', name: 'echo' })).message).toContain('"echo"');
+    new FluxApp(r, 'a', { namespace: 'default', name: 'echo' });
+    expect(validationError(() => new FluxApp(r, 'b', { namespace: 'default', name: 'echo' })).message).toContain('"echo"');
   });
 
   test('two Kustomizations in one directory', () => {
-    const unit = new FluxAppUnit(repo(), 'x', { namespace: 'default' });
+    const unit = new FluxApp(repo(), 'x', { namespace: 'default' });
     new FluxKustomization(unit, 'a', { directory: 'app' });
     expect(validationError(() => new FluxKustomization(unit, 'b', { directory: 'app' })).message).toContain('"app"');
   });
 
   test('two Flux Kustomizations of one name in the Flux namespace', () => {
     const r = repo();
-    configMap(new FluxKustomization(new FluxAppUnit(r, 'a', { namespace: 'default' }), 'app', { name: 'same' }), 'x');
-    configMap(new FluxKustomization(new FluxAppUnit(r, 'b', { namespace: 'default' }), 'app', { name: 'same' }), 'y');
+    configMap(new FluxKustomization(new FluxApp(r, 'a', { namespace: 'default' }), 'app', { name: 'same' }), 'x');
+    configMap(new FluxKustomization(new FluxApp(r, 'b', { namespace: 'default' }), 'app', { name: 'same' }), 'y');
     expect(validationError(() => r.files()).message).toContain('"same"');
   });
 
   test('an app without a Kustomization', () => {
     const r = repo();
-    new FluxAppUnit(r, 'empty', { namespace: 'default' });
+    new FluxApp(r, 'empty', { namespace: 'default' });
     expect(validationError(() => r.files()).message).toContain('"empty"');
   });
 
   test('an object in another namespace than its directory\'s targetNamespace (Flux would move it)', () => {
     const r = repo();
-    configMap(new FluxKustomization(new FluxAppUnit(r, 'x', { namespace: 'default' }), 'app'), 'settings', 'kube-system');
+    configMap(new FluxKustomization(new FluxApp(r, 'x', { namespace: 'default' }), 'app'), 'settings', 'kube-system');
     const e = validationError(() => r.files());
     expect(e.message).toContain('"kube-system"');
     expect(e.message).toContain('targetNamespace default');
@@ -235,18 +226,18 @@ describe('refusals', () => {
     expect(validationError(() => r.files()).message).toContain('https://angelnu.github.io/helm-charts');
   });
 
-  test('FluxTreeApp: an object outside every FluxRepository, or no FluxRepository at all', () => {
+  test('FluxTreeApp: an object outside every FluxTree, or no FluxTree at all', () => {
     const app = new FluxTreeApp({ outdir: 'never-written' });
     expect(validationError(() => app.synth()).message).toContain('never-written');
-    new FluxRepository(app, 'cluster');
+    new FluxTree(app, 'cluster');
     configMap(new Chart(app, 'flat'), 'stray');
     expect(validationError(() => app.synth()).message).toContain('ConfigMap stray');
   });
 
   test('FluxTreeApp: two repositories writing the same clusterPath', () => {
     const app = new FluxTreeApp({ outdir: 'never-written' });
-    new FluxRepository(app, 'a');
-    new FluxRepository(app, 'b');
+    new FluxTree(app, 'a');
+    new FluxTree(app, 'b');
     expect(validationError(() => app.synth()).message).toContain('"kubernetes/main"');
   });
 });

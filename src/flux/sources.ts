@@ -17,8 +17,9 @@ const SCHEME = /^(https?|oci):\/\//;
  * @internal
  */
 export function checkHelmRepositoryUrl(field: string, url: string, example: string, scope?: IConstruct): void {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (typeof url !== 'string' || /[\s\u0000-\u001f\u007f]/.test(url)) {
-    invalid(field, url, `give the Helm repository URL without white space or control characters, e.g. "${example}"`, scope);
+    invalid({ field, value: url, hint: `give the Helm repository URL without white space or control characters, e.g. "${example}"`, scope });
   }
   let parsed: URL | undefined;
   try {
@@ -27,15 +28,12 @@ export function checkHelmRepositoryUrl(field: string, url: string, example: stri
     parsed = undefined;
   }
   if (!SCHEME.test(url) || !parsed || parsed.hostname === '') {
-    invalid(field, url, `give the Helm repository URL starting with https://, http:// or oci://, e.g. "${example}"`, scope);
+    invalid({ field, value: url, hint: `give the Helm repository URL starting with https://, http:// or oci://, e.g. "${example}"`, scope });
   }
 }
 
-/**
- * True iff `url` (already checked) names an OCI registry rather than an index over HTTP.
- * @internal
- */
-export function isOciUrl(url: string): boolean {
+/** True iff `url` (already checked) names an OCI registry rather than an index over HTTP. */
+function isOciUrl(url: string): boolean {
   return url.startsWith('oci://');
 }
 

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Ipam, IotNetwork, MultusPodAnnotation, MultusTestPod, NetworkRef, ValidationError } from '../../src';
-import { findKind, synth, testChart, toYaml, validationError } from '../util';
+import { findKind, synth, testChart, toYaml, validationError } from '../helpers';
 
 /** The plan's network, on documentation addresses: 192.0.2.0/24, gateway .1, DHCP pool .100-.199. */
 function iotIn(chart: Chart, props: Partial<ConstructorParameters<typeof IotNetwork>[2]> = {}): IotNetwork {

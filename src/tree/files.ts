@@ -3,17 +3,12 @@ import { Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { invalid } from '../errors';
 
-/**
- * Pure helpers of the Flux repository tree: file names, kustomize files, path rules.
- * Everything here works on plain manifests (what `ApiObject.toJson()` returns), so it is tested
- * without cdk8s constructs.
- */
+// Pure helpers of the Flux repository tree: file names, kustomize files, path rules. Everything
+// here works on plain manifests (what `ApiObject.toJson()` returns), so it is tested without
+// cdk8s constructs.
 
-/**
- * The `apiVersion` of the kustomize files (`kustomization.yaml`) the tree writes.
- * @internal
- */
-export const KUSTOMIZE_API_VERSION = 'kustomize.config.k8s.io/v1beta1';
+/** The `apiVersion` of the kustomize files (`kustomization.yaml`) the tree writes. */
+const KUSTOMIZE_API_VERSION = 'kustomize.config.k8s.io/v1beta1';
 
 /**
  * The API group of the Flux source objects that are filed under `flux/repositories`.
@@ -37,12 +32,20 @@ const FILE_NAMES: Record<string, string> = {
 };
 
 /**
- * One file of the tree, by its path relative to the output directory.
+ * One file of the tree, by its path relative to the output directory, as manifests.
  * @internal
  */
 export interface TreeFile {
   readonly path: string;
   readonly docs: any[];
+}
+
+/** One file of the synthesized tree. */
+export interface FluxTreeFile {
+  /** Path relative to the output directory, with `/` separators, e.g. `kubernetes/main/apps/kube-system/multus/ks.yaml`. */
+  readonly path: string;
+  /** The file's YAML. */
+  readonly content: string;
 }
 
 /**
@@ -74,7 +77,7 @@ export function directoryFiles(dir: string, manifests: any[]): TreeFile[] {
     const sorted = [...list].sort((a, b) => compare(objectKey(a), objectKey(b)));
     for (let i = 1; i < sorted.length; i++) {
       if (objectKey(sorted[i]) === objectKey(sorted[i - 1])) {
-        invalid(`${dir}/${base}.yaml`, `${kind} ${objectKey(sorted[i])}`, 'two objects of one kind carry the same namespace and name in one directory; give them different names', undefined, 'is defined twice');
+        invalid({ field: `${dir}/${base}.yaml`, value: `${kind} ${objectKey(sorted[i])}`, hint: 'two objects of one kind carry the same namespace and name in one directory; give them different names', problem: 'is defined twice' });
       }
     }
     const named = sorted.length === 1
@@ -83,7 +86,7 @@ export function directoryFiles(dir: string, manifests: any[]): TreeFile[] {
     for (const { name, doc } of named) {
       const other = taken.get(name);
       if (other !== undefined) {
-        invalid(`${dir}/${name}`, `${kind} ${objectKey(doc)}`, `the file name is already used by a ${other}; rename one of the objects`, undefined, 'clashes');
+        invalid({ field: `${dir}/${name}`, value: `${kind} ${objectKey(doc)}`, hint: `the file name is already used by a ${other}; rename one of the objects`, problem: 'clashes' });
       }
       taken.set(name, kind);
       files.push({ path: `${dir}/${name}`, docs: [doc] });
@@ -119,7 +122,7 @@ export function mergeSources(manifests: any[]): any[] {
     if (seen === undefined) {
       byName.set(key, m);
     } else if (JSON.stringify(seen) !== JSON.stringify(m)) {
-      invalid(`${m.kind}.${m.metadata?.name}`, m.spec, `another ${m.kind} of that name is declared with ${JSON.stringify(seen.spec)}; declare the repository once (e.g. MultusChart.angelnu({ existingRepository: true })) or make both declarations equal`, undefined, 'conflicts');
+      invalid({ field: `${m.kind}.${m.metadata?.name}`, value: m.spec, hint: `another ${m.kind} of that name is declared with ${JSON.stringify(seen.spec)}; declare the repository once (e.g. MultusChart.angelnu({ existingRepository: true })) or make both declarations equal`, problem: 'conflicts' });
     }
   }
   return [...byName.values()].sort((a, b) => compare(`${a.kind}/${a.metadata?.name}`, `${b.kind}/${b.metadata?.name}`));
@@ -133,16 +136,16 @@ export function mergeSources(manifests: any[]): any[] {
  */
 export function checkRepoPath(field: string, value: string, allowEmpty: boolean, scope?: IConstruct): void {
   if (typeof value !== 'string') {
-    invalid(field, value, 'give a directory relative to the git repository root, e.g. "kubernetes/main"', scope);
+    invalid({ field, value, hint: 'give a directory relative to the git repository root, e.g. "kubernetes/main"', scope });
   }
   if (value === '') {
-    if (!allowEmpty) invalid(field, value, 'give a directory relative to the git repository root, e.g. "kubernetes/main"', scope);
+    if (!allowEmpty) invalid({ field, value, hint: 'give a directory relative to the git repository root, e.g. "kubernetes/main"', scope });
     return;
   }
   const segments = value.split('/');
   const bad = segments.some((s) => s === '' || s === '.' || s === '..' || !/^[A-Za-z0-9._-]+$/.test(s));
   if (bad) {
-    invalid(field, value, 'give a relative directory of plain names separated by "/", without "./", "..", a leading or a trailing "/", e.g. "kubernetes/main"', scope);
+    invalid({ field, value, hint: 'give a relative directory of plain names separated by "/", without "./", "..", a leading or a trailing "/", e.g. "kubernetes/main"', scope });
   }
 }
 

@@ -1,5 +1,5 @@
 import { CniPaths, MultusNodeCleanup } from '../../src';
-import { findKind, synth, testChart } from '../util';
+import { findKind, synth, testChart } from '../helpers';
 import { file, link, listNode, makeNode, Node, removeNode, runToEnd, ScriptRun, startClean, stop } from './node-layout';
 
 /**

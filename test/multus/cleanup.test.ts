@@ -1,5 +1,5 @@
 import { CniPaths, MultusInstall, MultusNodeCleanup, ValidationError } from '../../src';
-import { findKind, synth, testChart, toYaml, validationError } from '../util';
+import { findKind, synth, testChart, toYaml, validationError } from '../helpers';
 
 function cleanup(props: Partial<ConstructorParameters<typeof MultusNodeCleanup>[2]> = {}, namespace?: string) {
   const chart = testChart(namespace);

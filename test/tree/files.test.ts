@@ -1,5 +1,5 @@
-import { checkRepoPath, directoryFiles, fluxPath, kindFileName, mergeSources, orderKustomizationSpec } from '../../src/flux/tree';
-import { validationError } from '../util';
+import { checkRepoPath, directoryFiles, fluxPath, kindFileName, mergeSources, orderKustomizationSpec } from '../../src/tree/files';
+import { validationError } from '../helpers';
 
 const obj = (kind: string, name: string, spec: any = {}) => ({ apiVersion: 'v1', kind, metadata: { name, namespace: 'default' }, spec });
 

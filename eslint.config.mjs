@@ -1,0 +1,45 @@
+// `npm run lint`: ESLint with typescript-eslint over the TypeScript of the repository, and the
+// layering of src/ (imports point one way: util -> flux -> multus, network -> pod -> tree -> apps).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** What each folder of src/ may not import: everything above it. */
+const LAYERS = [
+  ['src/util/**', ['flux', 'multus', 'network', 'pod', 'tree', 'apps']],
+  ['src/flux/**', ['multus', 'network', 'pod', 'tree', 'apps']],
+  ['src/multus/**', ['network', 'pod', 'tree', 'apps']],
+  ['src/network/**', ['multus', 'pod', 'tree', 'apps']],
+  ['src/pod/**', ['tree', 'apps']],
+  ['src/tree/**', ['multus', 'network', 'pod', 'apps']],
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'lib/', 'dist/', 'pkg/', 'imports/', 'coverage/', '**/*.d.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { ecmaVersion: 2022, sourceType: 'module' },
+    rules: {
+      // `any` is the type of plain manifests and chart values, which the library reads structurally.
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'no-type-imports' }],
+      'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration[const=true]', message: 'jsii cannot model const enums' }],
+      eqeqeq: ['error', 'always'],
+      'prefer-const': 'error',
+    },
+  },
+  ...LAYERS.map(([files, above]) => ({
+    files: [files],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: above.map((layer) => ({ group: [`../${layer}/*`, `../${layer}`], message: `src/ layers import one way; ${files.split('/')[1]} may not import ${layer}` })),
+      }],
+    },
+  })),
+  {
+    files: ['scripts/**/*.js', '*.config.js', 'jest*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly', fetch: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+);

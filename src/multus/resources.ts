@@ -1,0 +1,105 @@
+import { Size, SizeRoundingBehavior } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { Problems, invalid } from '../errors';
+import { CpuQuantity } from '../util/quantity';
+
+/** Requests and limits of the Multus daemon container. */
+export interface MultusResources {
+  /**
+   * CPU request.
+   * @default CpuQuantity.millis(10)
+   */
+  readonly cpuRequest?: CpuQuantity;
+
+  /**
+   * CPU limit.
+   * @default - no CPU limit (a throttled daemon delays every pod start on the node)
+   */
+  readonly cpuLimit?: CpuQuantity;
+
+  /**
+   * CPU request, in millicores.
+   * @deprecated use `cpuRequest: CpuQuantity.millis(n)`
+   * @default 10
+   */
+  readonly cpuRequestMillis?: number;
+
+  /**
+   * CPU limit, in millicores.
+   * @deprecated use `cpuLimit: CpuQuantity.millis(n)`
+   * @default - no CPU limit
+   */
+  readonly cpuLimitMillis?: number;
+
+  /**
+   * Memory request.
+   * @default Size.mebibytes(64)
+   */
+  readonly memoryRequest?: Size;
+
+  /**
+   * Memory limit. The thick daemon is OOM-killed on node reboots and pod bursts with small limits
+   * (https://github.com/k8snetworkplumbingwg/multus-cni/issues/1346): upstream's 50Mi and the
+   * common hand-written 128Mi are borderline; public home-ops clusters run 256Mi-1024Mi. A killed
+   * daemon blocks pod creation on its node.
+   * @default Size.mebibytes(256)
+   */
+  readonly memoryLimit?: Size;
+}
+
+/**
+ * The daemon's container resources as the chart values take them, checked: positive whole
+ * millicores and mebibytes, each limit at least its request.
+ * @internal
+ */
+export function renderResources(r: MultusResources, scope?: IConstruct): Record<string, any> {
+  const problems = new Problems();
+  const cpuRequest = problems.check(() => cpu(r.cpuRequest, r.cpuRequestMillis, 'cpuRequest', scope)) ?? 10;
+  const cpuLimit = problems.check(() => cpu(r.cpuLimit, r.cpuLimitMillis, 'cpuLimit', scope));
+  const memRequest = problems.check(() => mebibytes('resources.memoryRequest', r.memoryRequest ?? Size.mebibytes(64), scope));
+  const memLimit = problems.check(() => mebibytes('resources.memoryLimit', r.memoryLimit ?? Size.mebibytes(256), scope));
+  problems.throwIfAny();
+  if (cpuLimit !== undefined && cpuLimit < cpuRequest) {
+    const field = r.cpuLimit !== undefined ? 'resources.cpuLimit' : 'resources.cpuLimitMillis';
+    invalid({ field, value: r.cpuLimit !== undefined ? `${cpuLimit}m` : cpuLimit, hint: `the limit must be at least the request (${cpuRequest}m)`, scope });
+  }
+  if (memLimit! < memRequest!) {
+    invalid({ field: 'resources.memoryLimit', value: `${memLimit}Mi`, hint: `the limit must be at least the request (${memRequest}Mi)`, scope });
+  }
+  return {
+    requests: { cpu: quantity(cpuRequest), memory: `${memRequest}Mi` },
+    limits: {
+      ...(cpuLimit !== undefined ? { cpu: quantity(cpuLimit) } : {}),
+      memory: `${memLimit}Mi`,
+    },
+  };
+}
+
+/** Millicores from a CpuQuantity or the deprecated millicore number (not both). */
+function cpu(q: CpuQuantity | undefined, millis: number | undefined, name: string, scope?: IConstruct): number | undefined {
+  if (q !== undefined && millis !== undefined) {
+    invalid({ field: `resources.${name}Millis`, value: millis, hint: `give only resources.${name} (a CpuQuantity); ${name}Millis is its deprecated form`, scope, problem: 'is given twice' });
+  }
+  if (q !== undefined) {
+    if (!(q instanceof CpuQuantity)) invalid({ field: `resources.${name}`, value: q, hint: 'give a CpuQuantity, e.g. CpuQuantity.millis(10)', scope });
+    return q.millicores;
+  }
+  if (millis !== undefined && (!Number.isSafeInteger(millis) || millis <= 0)) {
+    invalid({ field: `resources.${name}Millis`, value: millis, hint: 'give a positive whole number of millicores, e.g. 10', scope });
+  }
+  return millis;
+}
+
+/** `10m`: millicores as the values have always been written (the same bytes for the same request). */
+function quantity(millicores: number): string {
+  return `${millicores}m`;
+}
+
+function mebibytes(field: string, size: Size, scope?: IConstruct): number {
+  const mi = size instanceof Size ? size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) : NaN;
+  // Safe integers only: larger numbers render in exponent form ("1e+21Mi"), which is no quantity.
+  if (!Number.isSafeInteger(mi) || mi <= 0) {
+    invalid({ field, value: size instanceof Size ? `${mi}Mi` : size, hint: 'give a positive whole number of mebibytes, e.g. Size.mebibytes(256)', scope });
+  }
+  return mi;
+}

@@ -1,0 +1,105 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { Problems, ValidationError, ValidationProblem } from '../errors';
+
+// The checks that can only run once the whole app exists ("this annotation never reached a pod"),
+// run together when the app is synthesized, so that one ValidationError reports everything they
+// find. The first check registered in an app adds one validation to the app's root; cdk8s
+// validates the root before any other construct, so the library's problems come as the library's
+// own error rather than cdk8s's plain "Validation failed" Error.
+
+/** One object of the app and its manifest, as the app will synthesize it. */
+export interface AppManifest {
+  readonly object: ApiObject;
+  readonly manifest: any;
+}
+
+/**
+ * What an end-of-app check sees: every ApiObject of the app with its manifest (computed once for
+ * all checks), and a memo for what several checks derive from them.
+ * @internal
+ */
+export class AppCheckContext {
+  private cached?: AppManifest[];
+  private readonly memos = new Map<string, unknown>();
+
+  constructor(private readonly root: IConstruct) {}
+
+  /** Every ApiObject of the app, in construct order, with its manifest. */
+  public get manifests(): ReadonlyArray<AppManifest> {
+    this.cached ??= this.root.node.findAll()
+      .filter((c): c is ApiObject => ApiObject.isApiObject(c))
+      .map((object) => ({ object, manifest: object.toJson() }));
+    return this.cached;
+  }
+
+  /** `compute()` once per synth, under `key`. */
+  public memo<T>(key: string, compute: () => T): T {
+    if (!this.memos.has(key)) this.memos.set(key, compute());
+    return this.memos.get(key) as T;
+  }
+}
+
+/**
+ * An end-of-app check: the problems it finds (an empty list when there are none).
+ * @internal
+ */
+export type AppCheck = (context: AppCheckContext) => ReadonlyArray<ValidationError>;
+
+const CHECKS = new WeakMap<IConstruct, AppCheck[]>();
+
+/**
+ * Adds an end-of-app check to the app that `scope` belongs to.
+ * @internal
+ */
+export function addAppCheck(scope: IConstruct, check: AppCheck): void {
+  const root = scope.node.root;
+  let checks = CHECKS.get(root);
+  if (!checks) {
+    checks = [];
+    CHECKS.set(root, checks);
+    root.node.addValidation({
+      validate: () => {
+        runAppChecks(root);
+        return [];
+      },
+    });
+  }
+  checks.push(check);
+}
+
+/**
+ * Runs every end-of-app check of the app `root` and throws one ValidationError with all their
+ * problems, if any.
+ * @internal
+ */
+export function runAppChecks(root: IConstruct): void {
+  const checks = CHECKS.get(root.node.root) ?? [];
+  if (checks.length === 0) return;
+  const context = new AppCheckContext(root.node.root);
+  const problems = new Problems();
+  for (const check of checks) {
+    for (const e of check(context)) problems.add(e);
+  }
+  problems.throwIfAny();
+}
+
+/**
+ * Validates every construct below `root` as `App.synth()` does, but reports through the library's
+ * ValidationError: the end-of-app checks, and any other construct's validation messages, all in
+ * one error.
+ * @internal
+ */
+export function validateApp(root: IConstruct): void {
+  const problems = new Problems();
+  // The end-of-app checks hang on the app's root; below it (a tree of the app), run them first.
+  if (root !== root.node.root) problems.check(() => runAppChecks(root));
+  const others: ValidationProblem[] = [];
+  for (const c of root.node.findAll()) {
+    for (const message of problems.check(() => c.node.validate()) ?? []) {
+      others.push({ field: 'validation', value: JSON.stringify(message), problem: 'failed', hint: 'fix what the construct reports', constructPath: c.node.path, message: `[${c.node.path}] ${message}` });
+    }
+  }
+  if (others.length > 0) problems.add(ValidationError.of(others));
+  problems.throwIfAny();
+}

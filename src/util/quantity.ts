@@ -1,0 +1,41 @@
+import { invalid } from '../errors';
+
+/**
+ * A CPU quantity for requests and limits, in whole millicores (what Kubernetes resolves CPU to).
+ *
+ * @example
+ * CpuQuantity.millis(10);   // "10m"
+ * CpuQuantity.cores(1);     // "1"
+ */
+export class CpuQuantity {
+  /**
+   * A quantity in millicores (a thousandth of a core).
+   * @param amount a positive whole number of millicores
+   */
+  public static millis(amount: number): CpuQuantity {
+    return new CpuQuantity(amount, 'millicores');
+  }
+
+  /**
+   * A quantity in cores; fractions down to a millicore (`0.25` is `250m`).
+   * @param amount a positive number of cores
+   */
+  public static cores(amount: number): CpuQuantity {
+    return new CpuQuantity(typeof amount === 'number' ? Math.round(amount * 1000) : amount, 'cores', amount);
+  }
+
+  /** The quantity in millicores. */
+  public readonly millicores: number;
+
+  private constructor(millicores: number, unit: string, given: unknown = millicores) {
+    if (!Number.isSafeInteger(millicores) || millicores <= 0 || (unit === 'cores' && Math.abs((given as number) * 1000 - millicores) > 1e-6)) {
+      invalid({ field: 'cpu', value: given, hint: unit === 'cores' ? 'give a positive number of cores in steps of a millicore, e.g. CpuQuantity.cores(0.5)' : 'give a positive whole number of millicores, e.g. CpuQuantity.millis(10)' });
+    }
+    this.millicores = millicores;
+  }
+
+  /** The Kubernetes quantity: `<n>m`, or whole cores as `<n>`. */
+  public toString(): string {
+    return this.millicores % 1000 === 0 ? `${this.millicores / 1000}` : `${this.millicores}m`;
+  }
+}
