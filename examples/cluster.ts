@@ -29,8 +29,9 @@ export interface Cluster {
 }
 
 /**
- * The hand-written Multus plan as code, with the corrections the README lists ("What this library
- * does differently from the hand-written plan, and why").
+ * A home cluster's Multus setup as code: Multus through Flux, the IoT VLAN as a macvlan network,
+ * Home Assistant on it, and a verification pod; where it departs from a typical hand-written
+ * setup, docs/decisions.md says why.
  * `cdk8s synth` writes it to `dist/kubernetes/main/`; copy that directory into the repository Flux
  * reads (GitRepository `home-kubernetes`).
  */

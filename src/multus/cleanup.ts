@@ -6,6 +6,7 @@ import { checkPinnedImage } from '../util/image';
 import { checkDnsLabel } from '../util/validate';
 import { CLEANUP_BIN_DIR_ENV, CLEANUP_CONF_DIR_ENV, NODE_CLEANUP_SCRIPT } from './cleanup-script';
 import { CniPaths } from './cni-paths';
+import { useLibraryChecks } from '../util/app-checks';
 
 /** Props of `MultusNodeCleanup`. */
 export interface MultusNodeCleanupProps {
@@ -103,6 +104,7 @@ export class MultusNodeCleanup extends Construct {
 
   constructor(scope: Construct, id: string, props: MultusNodeCleanupProps) {
     super(scope, id);
+    useLibraryChecks(this);
     if (!props || !(props.cniPaths instanceof CniPaths)) {
       invalid({ field: 'cniPaths', value: props?.cniPaths, hint: 'pass the CniPaths the install used (install.cniPaths, or CniPaths.K3S, CniPaths.K3S_LEGACY, CniPaths.STANDARD, CniPaths.custom(configDir, binDir))', scope: this, problem: 'is required' });
     }

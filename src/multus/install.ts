@@ -10,6 +10,7 @@ import { MultusChart } from './chart';
 import { CniPaths } from './cni-paths';
 import { InstallModel, MultusInstallProps, checkNoModelledValues, installValues, resolveInstall } from './install-model';
 import { MultusToleration, checkToleration, tolerationPostRenderers } from './toleration';
+import { useLibraryChecks } from '../util/app-checks';
 
 /**
  * Installs Multus through Flux: a `HelmRelease` (helm.toolkit.fluxcd.io/v2) of the angelnu chart with
@@ -55,6 +56,7 @@ export class MultusInstall extends Construct {
 
   constructor(scope: Construct, id: string, props: MultusInstallProps) {
     super(scope, id);
+    useLibraryChecks(this);
     this.model = resolveInstall(props, { chartNamespace: chartNamespaceOf(this), fluxNamespace: fluxNamespaceOf(this) }, this);
     const model = this.model;
     this.chart = model.chart;

@@ -7,6 +7,7 @@ import { buildCniConfig } from './cni-config';
 import { Ipam } from './ipam';
 import { IotNetworkProps, resolveNetwork } from './network-model';
 import { INetworkAttachment } from './network-ref';
+import { useLibraryChecks } from '../util/app-checks';
 
 /**
  * The IoT LAN as a Multus network: one macvlan `NetworkAttachmentDefinition` (k8s.cni.cncf.io/v1)
@@ -55,6 +56,7 @@ export class IotNetwork extends Construct implements INetworkAttachment {
 
   constructor(scope: Construct, id: string, props: IotNetworkProps) {
     super(scope, id);
+    useLibraryChecks(this);
     const model = resolveNetwork(props, { id, chartNamespace: Chart.of(this).namespace }, this);
     this.networkName = model.name;
     this.networkNamespace = model.namespace;

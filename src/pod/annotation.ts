@@ -4,7 +4,7 @@ import { Problems, ValidationError, invalid, refusal } from '../errors';
 import { CheckedClaim, ClaimRequest } from '../network/address-plan';
 import { IotNetwork } from '../network/iot-network';
 import { INetworkAttachment } from '../network/network-ref';
-import { AppCheckContext, addAppCheck } from '../util/app-checks';
+import { AppCheckContext, addAppCheck, useLibraryChecks } from '../util/app-checks';
 import { deepMerge, isPlainObject } from '../util/merge';
 import { checkDnsLabel } from '../util/validate';
 import { NETWORKS_ANNOTATION, checkAppTemplateValues, podAnnotationValues } from './app-template';
@@ -117,6 +117,7 @@ export class MultusPodAnnotation extends Construct {
 
   constructor(scope: Construct, id: string, props: MultusPodAnnotationProps) {
     super(scope, id);
+    useLibraryChecks(this);
     const selections = props?.networks;
     if (!Array.isArray(selections) || selections.length === 0) {
       invalid({ field: 'networks', value: selections, hint: 'give at least one network, e.g. [{ network: iot }]', scope: this, problem: 'is empty' });

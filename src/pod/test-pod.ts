@@ -8,6 +8,7 @@ import { INetworkAttachment } from '../network/network-ref';
 import { checkPinnedImage } from '../util/image';
 import { checkDnsLabel, checkDnsSubdomain } from '../util/validate';
 import { MultusPodAnnotation } from './annotation';
+import { useLibraryChecks } from '../util/app-checks';
 
 /** Props of `MultusTestPod`. */
 export interface MultusTestPodProps {
@@ -97,6 +98,7 @@ export class MultusTestPod extends Construct {
 
   constructor(scope: Construct, id: string, props: MultusTestPodProps) {
     super(scope, id);
+    useLibraryChecks(this);
     if (!props || !props.network || typeof props.network !== 'object') {
       invalid({ field: 'network', value: props?.network, hint: 'give the network to test: an IotNetwork of this app, or NetworkRef.of(name, namespace)', scope: this, problem: 'is required' });
     }

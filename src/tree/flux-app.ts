@@ -3,6 +3,7 @@ import { Problems, invalid } from '../errors';
 import { checkDnsLabel } from '../util/validate';
 import { FluxKustomization } from './kustomization';
 import { APP, IFluxApp, IFluxTree, KUSTOMIZATION, findBelow, isMarked, lookUp, mark, treeOf } from './scope';
+import { useLibraryChecks } from '../util/app-checks';
 
 /** Props of `FluxApp`. */
 export interface FluxAppProps {
@@ -59,6 +60,7 @@ export class FluxApp extends Construct implements IFluxApp {
    */
   constructor(scope: Construct, id: string, props: FluxAppProps) {
     super(scope, id);
+    useLibraryChecks(this);
     mark(this, APP);
     this.tree = treeOf(scope, 'FluxApp');
     this.appName = props?.name ?? id;

@@ -4,7 +4,7 @@ import { HelmRepository } from '../../imports/source.toolkit.fluxcd.io';
 import { Problems, invalid, refusal } from '../errors';
 import { FLUX_NAMESPACE_CONTEXT, DEFAULT_FLUX_NAMESPACE } from '../flux/namespace';
 import { checkHelmRepositoryUrl, helmRepositorySpec } from '../flux/sources';
-import { validateApp } from '../util/app-checks';
+import { useLibraryChecks, validateApp } from '../util/app-checks';
 import { checkDnsLabel } from '../util/validate';
 import { FLUX_SOURCE_GROUP, FluxTreeFile, checkRepoPath, compare, renderFile } from './files';
 import { FluxApp } from './flux-app';
@@ -113,6 +113,7 @@ export class FluxTree extends Construct implements IFluxTree {
 
   constructor(scope: Construct, id: string, props: FluxTreeProps = {}) {
     super(scope, id);
+    useLibraryChecks(this);
     mark(this, TREE);
     // null, as JavaScript callers (and jsii) pass for an omitted optional argument: the defaults.
     props = props ?? {};

@@ -8,6 +8,7 @@ import { IFluxKustomizationRef } from '../flux/kustomization-ref';
 import { checkDnsLabel, checkDnsSubdomain, optionalBoolean } from '../util/validate';
 import { fluxPath } from './files';
 import { IFluxApp, KUSTOMIZATION, appOf, findBelow, isMarked, mark, treeOf } from './scope';
+import { useLibraryChecks } from '../util/app-checks';
 
 /** How Flux reconciles one directory of an app: the fields of one Flux Kustomization. */
 export interface FluxKustomizationOptions {
@@ -130,6 +131,7 @@ export class FluxKustomization extends Chart implements IFluxKustomizationRef {
     const tree = treeOf(app, 'FluxApp');
     const targetNamespace = props.targetNamespace ?? app.namespace;
     super(scope, id, { namespace: targetNamespace });
+    useLibraryChecks(this);
     mark(this, KUSTOMIZATION);
     this.app = app;
     this.targetNamespace = targetNamespace;

@@ -48,6 +48,33 @@ export type AppCheck = (context: AppCheckContext) => ReadonlyArray<ValidationErr
 
 const CHECKS = new WeakMap<IConstruct, AppCheck[]>();
 
+/** The checks every app that uses the library runs (the rulebook, the identity check). */
+const LIBRARY_CHECKS = new Map<string, AppCheck>();
+const USING_LIBRARY = new WeakSet<IConstruct>();
+
+/**
+ * Registers a check that every app using the library's constructs runs at synth. Modules of the
+ * upper layers (the rulebook) register themselves when they are loaded; the constructs of every
+ * layer call `useLibraryChecks`, so no construct needs to import the modules that check it.
+ * @internal
+ */
+export function registerLibraryCheck(key: string, check: AppCheck): void {
+  LIBRARY_CHECKS.set(key, check);
+}
+
+/**
+ * Makes the app that `scope` belongs to run every registered library check at synth (once per app,
+ * however many constructs call it).
+ * @internal
+ */
+export function useLibraryChecks(scope: IConstruct): void {
+  const root = scope.node.root;
+  if (USING_LIBRARY.has(root)) return;
+  USING_LIBRARY.add(root);
+  // Looked up at synth: a check registered after the first construct was made still runs.
+  addAppCheck(root, (context) => [...LIBRARY_CHECKS.values()].flatMap((check) => check(context)));
+}
+
 /**
  * Adds an end-of-app check to the app that `scope` belongs to.
  * @internal
