@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { HelmRepositorySpec, HelmRepositorySpecType } from '../../imports/source.toolkit.fluxcd.io';
+import { HelmRepositorySpec, HelmRepositorySpecType, OciRepositorySpec, OciRepositorySpecLayerSelectorOperation } from '../../imports/source.toolkit.fluxcd.io';
 import { invalid } from '../errors';
 import { fluxDuration } from './duration';
 
@@ -48,5 +48,53 @@ export function helmRepositorySpec(url: string, interval: Duration, intervalFiel
     interval: fluxDuration(intervalField, interval, scope),
     url,
     ...(isOciUrl(url) ? { type: HelmRepositorySpecType.OCI } : {}),
+  };
+}
+
+/**
+ * The media type of a Helm chart's layer in an OCI artifact: what an OCIRepository must select for
+ * a HelmRelease's `chartRef` to read it as a chart.
+ */
+const HELM_CHART_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
+
+/** A digest as OCI registries give it (and the OCIRepository CRD's `ref.digest` takes). */
+const OCI_DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/**
+ * Checks the URL of a Helm chart in an OCI registry, as an OCIRepository takes it: `oci://`, a host
+ * and the chart's repository path, without a tag (the version goes to `ref.tag`).
+ * @internal
+ */
+export function checkOciChartUrl(field: string, url: string, example: string, scope?: IConstruct): void {
+  checkHelmRepositoryUrl(field, url, example, scope);
+  const path = url.startsWith('oci://') ? url.slice('oci://'.length).split('/').slice(1).join('/') : '';
+  if (!url.startsWith('oci://') || path === '' || /[:@]/.test(path)) {
+    invalid({ field, value: url, hint: `give the chart's OCI repository without a tag or digest, e.g. "${example}" (the version is given on its own)`, scope });
+  }
+}
+
+/**
+ * Checks a digest pin of an OCI artifact: `sha256:` and 64 lower-case hex digits.
+ * @internal
+ */
+export function checkOciDigest(field: string, digest: string, scope?: IConstruct): void {
+  if (typeof digest !== 'string' || !OCI_DIGEST.test(digest)) {
+    invalid({ field, value: digest, hint: 'give the digest the registry reports for the chart version, "sha256:" and 64 lower-case hex digits (e.g. from `crane digest` or `oras resolve`)', scope });
+  }
+}
+
+/**
+ * The spec of a Flux OCIRepository (source.toolkit.fluxcd.io/v1) that serves one Helm chart
+ * version to a HelmRelease's `chartRef`, as the public home-ops repositories write it: the chart
+ * layer copied as is, `ref.tag` the chart version, and `ref.digest` when pinned. A digest is the
+ * only pin that survives a re-publication of the same version: Flux then refuses any other content.
+ * @internal
+ */
+export function ociRepositorySpec(url: string, tag: string, digest: string | undefined, interval: Duration, intervalField: string, scope?: IConstruct): OciRepositorySpec {
+  return {
+    interval: fluxDuration(intervalField, interval, scope),
+    layerSelector: { mediaType: HELM_CHART_LAYER, operation: OciRepositorySpecLayerSelectorOperation.COPY },
+    ref: { tag, ...(digest !== undefined ? { digest } : {}) },
+    url,
   };
 }

@@ -1,8 +1,9 @@
 import { Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { HelmRelease, HelmReleaseSpecChartSpecSourceRefKind, HelmReleaseSpecInstallCrds, HelmReleaseSpecUpgradeCrds } from '../../imports/helm.toolkit.fluxcd.io';
+import { HelmRelease, HelmReleaseSpecInstallCrds, HelmReleaseSpecUpgradeCrds } from '../../imports/helm.toolkit.fluxcd.io';
 import { HelmRepository } from '../../imports/source.toolkit.fluxcd.io';
 import { invalid } from '../errors';
+import { helmReleaseChart } from '../flux/chart-source';
 import { fluxNamespaceOf } from '../flux/namespace';
 import { helmRepositorySpec } from '../flux/sources';
 import { isPlainObject } from '../util/merge';
@@ -79,13 +80,7 @@ export class MultusInstall extends Construct {
       metadata: { name: model.releaseName, namespace: model.namespace },
       spec: {
         interval: model.interval,
-        chart: {
-          spec: {
-            chart: model.chart.chart,
-            version: model.chart.version,
-            sourceRef: { kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name: model.chart.repositoryName, namespace: model.repositoryNamespace },
-          },
-        },
+        ...helmReleaseChart({ kind: 'HelmRepository', name: model.chart.repositoryName, namespace: model.repositoryNamespace, chart: model.chart.chart, version: model.chart.version }),
         // The NetworkAttachmentDefinition CRD comes with the chart. Helm applies a chart's crds/
         // directory only on install, and Flux skips it on upgrade by default: CreateReplace keeps
         // such a CRD current on upgrades too (for a CRD among the templates it changes nothing).
