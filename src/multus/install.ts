@@ -5,6 +5,7 @@ import { HelmRepository } from '../../imports/source.toolkit.fluxcd.io';
 import { invalid } from '../errors';
 import { helmReleaseChart } from '../flux/chart-source';
 import { fluxNamespaceOf } from '../flux/namespace';
+import { ensureChartSource } from '../flux/source-objects';
 import { helmRepositorySpec } from '../flux/sources';
 import { isPlainObject } from '../util/merge';
 import { MultusChart } from './chart';
@@ -69,11 +70,15 @@ export class MultusInstall extends Construct {
     if (model.values) this.extraValues.push(model.values);
 
     if (!model.chart.existingRepository) {
-      this.helmRepository = new HelmRepository(this, 'HelmRepository', {
-        metadata: { name: model.chart.repositoryName, namespace: model.repositoryNamespace },
-        // The same spec as FluxTree.addHelmRepository: an oci:// chart URL needs `type: oci`.
+      // One object per source: another install (or FluxTree.addHelmRepository) of the same
+      // repository shares it. The same spec as addHelmRepository: an oci:// URL needs `type: oci`.
+      this.helmRepository = ensureChartSource(this, 'HelmRepository', {
+        kind: 'HelmRepository',
+        name: model.chart.repositoryName,
+        namespace: model.repositoryNamespace,
         spec: helmRepositorySpec(model.chart.url, model.chart.repositoryInterval, 'chart.repositoryInterval', this),
-      });
+        declaredBy: 'MultusInstall',
+      }) as HelmRepository;
     }
 
     this.helmRelease = new HelmRelease(this, 'Resource', {

@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { HelmRepository } from '../../imports/source.toolkit.fluxcd.io';
 import { Problems, invalid, refusal } from '../errors';
 import { FLUX_NAMESPACE_CONTEXT, DEFAULT_FLUX_NAMESPACE } from '../flux/namespace';
+import { SOURCE_SCOPE_CONTEXT, ensureChartSource } from '../flux/source-objects';
 import { checkHelmRepositoryUrl, helmRepositorySpec } from '../flux/sources';
 import { useLibraryChecks, validateApp } from '../util/app-checks';
 import { checkDnsLabel } from '../util/validate';
@@ -129,8 +130,10 @@ export class FluxTree extends Construct implements IFluxTree {
     problems.check(() => checkDnsLabel('gitRepositoryName', this.gitRepositoryName, this));
     problems.check(() => checkDnsLabel('gitRepositoryNamespace', this.gitRepositoryNamespace, this));
     problems.throwIfAny();
-    // What the constructs inside read as their Flux namespace (flux/namespace.ts).
+    // What the constructs inside read as their Flux namespace (flux/namespace.ts), and the scope
+    // within which they share Flux source objects (flux/source-objects.ts).
     this.node.setContext(FLUX_NAMESPACE_CONTEXT, this.fluxNamespace);
+    this.node.setContext(SOURCE_SCOPE_CONTEXT, this.node.path || this.node.id);
   }
 
   /** The apps of the tree, in the order they were created. */
@@ -153,10 +156,8 @@ export class FluxTree extends Construct implements IFluxTree {
     const spec = problems.check(() => helmRepositorySpec(url, options.interval ?? Duration.hours(2), 'helmRepository.interval', this));
     problems.throwIfAny();
     this.sourcesChart ??= new Chart(this, 'Sources', { namespace: this.fluxNamespace });
-    return new HelmRepository(this.sourcesChart, name, {
-      metadata: { name, namespace: this.fluxNamespace },
-      spec: spec!,
-    });
+    // Declared twice alike, it is one object; declared twice differently, refused.
+    return ensureChartSource(this.sourcesChart, name, { kind: 'HelmRepository', name, namespace: this.fluxNamespace, spec: spec!, declaredBy: 'FluxTree.addHelmRepository' }) as HelmRepository;
   }
 
   /**

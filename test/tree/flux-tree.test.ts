@@ -219,11 +219,24 @@ describe('refusals', () => {
     expect(validationError(() => r.files()).message).toContain('ConfigMap settings');
   });
 
-  test('two HelmRepositories of one name with different URLs', () => {
+  test('two HelmRepositories of one name with different URLs: refused when the second is declared', () => {
+    // GIVEN a tree that declares the HelmRepository angelnu with another URL
     const r = repo();
     r.addHelmRepository('angelnu', 'https://example.com/charts');
-    new MultusFluxApp(r, 'multus', { install: { cniPaths: CniPaths.K3S, chart: MultusChart.angelnu() } });
-    expect(validationError(() => r.files()).message).toContain('https://angelnu.github.io/helm-charts');
+    // WHEN the Multus chart declares angelnu with its own URL THEN it is refused, naming both
+    const e = validationError(() => new MultusFluxApp(r, 'multus', { install: { cniPaths: CniPaths.K3S, chart: MultusChart.angelnu() } }));
+    expect(e.message).toContain('https://angelnu.github.io/helm-charts');
+    expect(e.message).toContain('https://example.com/charts');
+  });
+
+  test('one HelmRepository declared twice alike is one object', () => {
+    // GIVEN / WHEN the tree declares bjw-s twice with the same URL
+    const r = repo();
+    const first = r.addHelmRepository('bjw-s', 'https://bjw-s-labs.github.io/helm-charts');
+    const second = r.addHelmRepository('bjw-s', 'https://bjw-s-labs.github.io/helm-charts');
+    // THEN it is the same object, written once
+    expect(second).toBe(first);
+    expect(r.files().filter((f) => f.path.endsWith('/bjw-s.yaml'))).toHaveLength(1);
   });
 
   test('FluxTreeApp: an object outside every FluxTree, or no FluxTree at all', () => {
