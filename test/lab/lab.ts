@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { exec, execOk } from './exec';
+import { runnerUnavailableReason } from './build-runner';
 
 /**
  * The lab's network: a "node" namespace whose uplinks are veth pairs into a "lan" namespace (the
@@ -35,7 +36,7 @@ export function ip(...args: string[]): Promise<string> {
   return execOk('ip', args, { timeoutMs: IP_TIMEOUT_MS });
 }
 
-/** Why the lab cannot run here, or undefined when it can (root, `ip`, the reference plugins). */
+/** Why the lab cannot run here, or undefined when it can (root, `ip`, the reference plugins, Go and libcni). */
 export function labUnavailableReason(pluginDir = '/usr/lib/cni'): string | undefined {
   if (process.platform !== 'linux') return `network namespaces need Linux, this is ${process.platform}`;
   if (process.getuid?.() !== 0) return 'not root (run `sudo npx jest test/lab`)';
@@ -43,7 +44,7 @@ export function labUnavailableReason(pluginDir = '/usr/lib/cni'): string | undef
   if (missing.length > 0) return `CNI plugins ${missing.join(', ')} not in ${pluginDir} (apt-get install containernetworking-plugins)`;
   const hasIp = (process.env.PATH ?? '').split(':').some((dir) => dir !== '' && existsSync(`${dir}/ip`));
   if (!hasIp) return '`ip` not found (apt-get install iproute2)';
-  return undefined;
+  return runnerUnavailableReason();
 }
 
 export class Lab {

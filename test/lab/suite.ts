@@ -1,5 +1,6 @@
 import { CniRuntime } from './cni-runtime';
 import { ifIndex, Lab, labUnavailableReason, linkNames, linkState } from './lab';
+import { runnerBinary } from './build-runner';
 import { multicast, unicastExchange } from './udp';
 
 /**
@@ -44,15 +45,23 @@ export function describeLab(title: string, body: () => void): void {
   }
 }
 
-/** A lab (namespaces) and a runtime whose plugins run in its node namespace, made before and removed after the suite. */
-export function useLab(options: { enforceCapabilities?: boolean } = {}): { lab: () => Lab; runtime: () => CniRuntime } {
+/** Bound on a suite's set-up: the first one on a machine builds the libcni runner. */
+export const LAB_SETUP_TIMEOUT_MS = 120_000;
+
+/**
+ * A lab (namespaces) and a libcni runtime whose plugins run in its node namespace, made before and
+ * removed after the suite.
+ */
+export function useLab(options: { enforceCapabilities?: boolean; pluginDir?: () => string } = {}): { lab: () => Lab; runtime: () => CniRuntime } {
   let lab: Lab | undefined;
   let runtime: CniRuntime | undefined;
   beforeAll(async () => {
+    await runnerBinary();
     lab = await Lab.create(UPLINKS);
-    runtime = new CniRuntime({ nodeNetns: lab.node, enforceCapabilities: options.enforceCapabilities });
-  }, LAB_TEST_TIMEOUT_MS);
+    runtime = new CniRuntime({ nodeNetns: lab.node, enforceCapabilities: options.enforceCapabilities, pluginDir: options.pluginDir?.() });
+  }, LAB_SETUP_TIMEOUT_MS);
   afterAll(async () => {
+    runtime?.destroy();
     await lab?.destroy();
   }, LAB_TEST_TIMEOUT_MS);
   return {
