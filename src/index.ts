@@ -12,6 +12,7 @@ export { MultusNodeCleanup, MultusNodeCleanupProps } from './multus/cleanup';
 export * from './network/network-ref';
 export * from './network/ipam';
 export * from './network/iot-network';
+export { CniDhcpDaemon, CniDhcpDaemonProps } from './network/dhcp-daemon';
 
 // Pods on the network
 export * from './pod/annotation';
