@@ -181,4 +181,4 @@ describeLab('CNI lab: Ipam.dhcp() with a real DHCP server and the CNI dhcp daemo
     await runtime().del(config, request);
     expect(await linkNames(request.netns)).toEqual(['lo']);
   }, DHCP_TEST_TIMEOUT_MS);
-});
+}, [{ command: 'dnsmasq', debianPackage: 'dnsmasq-base' }, { command: 'setpriv', debianPackage: 'util-linux' }]);

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { CniRuntime } from './cni-runtime';
 import { ifIndex, Lab, labUnavailableReason, linkNames, linkState } from './lab';
 import { runnerBinary } from './build-runner';
@@ -35,8 +37,8 @@ export const UPLINKS = [
  * on stderr, which jest shows even for a skipped file (console output of a skipped file is dropped).
  * CI runs as root with the plugins installed, so there the lab runs.
  */
-export function describeLab(title: string, body: () => void): void {
-  const reason = labUnavailableReason();
+export function describeLab(title: string, body: () => void, requires: readonly Requirement[] = []): void {
+  const reason = labUnavailableReason() ?? missingRequirement(requires);
   if (reason) {
     process.stderr.write(`CNI lab skipped (${title}): ${reason}\n`);
     describe.skip(`${title} [skipped: ${reason}]`, body);
@@ -47,6 +49,19 @@ export function describeLab(title: string, body: () => void): void {
 
 /** Bound on a suite's set-up: the first one on a machine builds the libcni runner. */
 export const LAB_SETUP_TIMEOUT_MS = 120_000;
+
+/** A program a suite needs besides the lab's own, and the Debian package that has it. */
+export interface Requirement {
+  readonly command: string;
+  readonly debianPackage: string;
+}
+
+function missingRequirement(requires: readonly Requirement[]): string | undefined {
+  const dirs = (process.env.PATH ?? '').split(':').filter((dir) => dir !== '');
+  const missing = requires.filter((r) => !dirs.some((dir) => existsSync(join(dir, r.command))));
+  if (missing.length === 0) return undefined;
+  return `${missing.map((r) => `\`${r.command}\``).join(', ')} not found (apt-get install ${missing.map((r) => r.debianPackage).join(' ')})`;
+}
 
 /**
  * A lab (namespaces) and a libcni runtime whose plugins run in its node namespace, made before and
