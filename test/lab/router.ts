@@ -24,11 +24,15 @@ export interface RouterOptions {
 /**
  * Starts dnsmasq as a DHCP server only (no DNS, no config file, no hosts file) on one interface of
  * namespace `netns`, logging every DHCP exchange to stderr. `--no-ping` skips the probe dnsmasq
- * sends before offering an address, which only slows the lab down.
+ * sends before offering an address, which only slows the lab down. `--user=root --group=root`
+ * keep it from switching user and group: the kernel clears the parent-death signal (LabDaemon) on
+ * a change of credentials, and dnsmasq would outlive a killed jest worker.
  */
 export async function startRouter(netns: string, options: RouterOptions): Promise<LabDaemon> {
   const router = LabDaemon.start('dnsmasq', netns, 'dnsmasq', [
     '--keep-in-foreground',
+    '--user=root',
+    '--group=root',
     '--conf-file=/dev/null',
     '--no-resolv',
     '--no-hosts',
