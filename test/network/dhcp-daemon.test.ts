@@ -101,6 +101,8 @@ describe('CniDhcpDaemon', () => {
     ['image', { image: 'busybox:latest' }, 'busybox:latest'],
     ['image', { image: 'BusyBox:1.37.0' }, 'BusyBox:1.37.0'],
     ['image', { image: 'busybox@sha256:abc' }, 'sha256:abc'],
+    ['image', { image: 1 as any }, '1'],
+    ['namespace', { namespace: 7 as any }, '7'],
   ])('refuses %s %j', (field, props, shown) => {
     // WHEN
     const error = validationError(() => daemon(props));
