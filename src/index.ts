@@ -21,6 +21,7 @@ export * from './network/network-ref';
 export { HostLocalIpamOptions, Ipam, IpamType, WhereaboutsIpamOptions } from './network/ipam';
 export { DhcpRange, IotNetworkProps, IotNetworkRoute, MacvlanMode } from './network/network-model';
 export { IotNetwork } from './network/iot-network';
+export { CniDhcpDaemon, CniDhcpDaemonProps } from './multus/dhcp-daemon';
 
 // Pods on the network
 export { MultusPodAnnotation, MultusPodAnnotationProps, NetworkSelection } from './pod/annotation';

@@ -72,7 +72,8 @@ export class Ipam {
   /**
    * The LAN's DHCP server leases the address (it can then be pinned by MAC in the router). Needs the
    * CNI `dhcp` daemon (`dhcp daemon`, from the reference plugins) running on every node the pod can
-   * land on; without it every attachment fails. Routes come from the DHCP server.
+   * land on; without it every attachment fails: deploy `CniDhcpDaemon` with the install's `cniPaths`.
+   * Routes come from the DHCP server.
    */
   public static dhcp(): Ipam {
     return new Ipam(IpamType.DHCP);

@@ -1,45 +1,28 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { exec } from './exec';
+import { capabilityArgs, cniArgs, SelectionElement } from './multus';
+import { runnerBinary } from './build-runner';
 
 /**
- * A small container runtime for CNI network configurations, just enough to run a
- * NetworkAttachmentDefinition's `spec.config` through the real reference plugins the way Multus
- * (through libcni) runs it for one network selection element of a pod's
- * `k8s.v1.cni.cncf.io/networks` annotation.
+ * The lab's container runtime: runs a NetworkAttachmentDefinition's `spec.config` for one pod and
+ * one element of its `k8s.v1.cni.cncf.io/networks` annotation, the way Multus runs a delegate.
  *
- * It follows the CNI spec (conflist execution, `prevResult`, capability arguments) and the NPWG
- * multi-net spec (v1.3): `ips` and `mac` from the annotation reach a plugin only as `runtimeConfig`
- * of a plugin that declares the capability, and a request that no plugin of the network declares
- * fails the attachment. Multus 4.x also smuggles them through the deprecated `CNI_ARGS` `IP=`/`MAC=`
- * path, which is why configs without capabilities often still work on a cluster; this runtime
- * deliberately does not, so that the library's output is proven against the spec, not against a
- * Multus quirk.
+ * The CNI side is libcni itself (the runner in `runner/main.go`): conflist chaining, `prevResult`,
+ * the list's name and version injected into each plugin, `runtimeConfig` holding only the
+ * capability arguments a plugin declares, the result cache that hands DEL the ADD result. The
+ * Multus side, turning the annotation element into capability arguments and `CNI_ARGS`, is
+ * `multus.ts`.
+ *
+ * By default a request for `ips` or `mac` that no plugin of the network declares fails before any
+ * plugin runs, as the NPWG multi-net spec (v1.3) asks of a runtime; `enforceCapabilities: false`
+ * behaves like bare libcni, which drops such arguments silently and lets the plugins fail.
  */
 
-/** The conflist form of a network configuration (`{cniVersion, name, plugins: [...]}`). */
-export interface ConfList {
-  readonly cniVersion: string;
-  readonly name: string;
-  readonly plugins: readonly PluginConf[];
-}
-
-/** One plugin's configuration as written in the network configuration. */
-export interface PluginConf {
-  readonly type: string;
-  readonly capabilities?: Readonly<Record<string, boolean>>;
-  readonly [key: string]: unknown;
-}
-
-/** The capability arguments of one attachment request (NPWG: from the network selection element). */
-export interface CapabilityArgs {
-  /** `ips` of the selection element: addresses with prefix, e.g. `192.0.2.10/24`. */
-  readonly ips?: readonly string[];
-  /** `mac` of the selection element. */
-  readonly mac?: string;
-}
-
-/** One pod's request to be attached to one network. */
-export interface AttachmentRequest extends CapabilityArgs {
-  /** The container (sandbox) id: with the network name and interface, the key of the attachment. */
+/** One pod's request to be attached to one network: the annotation element and the pod. */
+export interface AttachmentRequest extends Omit<SelectionElement, 'name' | 'namespace' | 'interface'> {
+  /** The pod's sandbox id: with the network name and interface, the key of the attachment. */
   readonly containerId: string;
   /** The pod's network namespace, by name (`ip netns`): `CNI_NETNS=/var/run/netns/<name>`. */
   readonly netns: string;
@@ -59,6 +42,14 @@ export interface CniResult {
   readonly [key: string]: unknown;
 }
 
+/** One plugin execution by libcni, with the configuration it got on stdin. */
+export interface Invocation {
+  readonly containerId: string;
+  readonly plugin: string;
+  readonly command: 'ADD' | 'DEL';
+  readonly stdin: Record<string, any>;
+}
+
 /** A plugin's (or the runtime's own) refusal of an attachment. */
 export class CniError extends Error {
   constructor(
@@ -75,66 +66,6 @@ export class CniError extends Error {
   }
 }
 
-const CAPABILITIES: ReadonlyArray<keyof CapabilityArgs> = ['ips', 'mac'];
-
-/**
- * The conflist form of a network configuration: a conflist is returned as it is, a single plugin
- * configuration becomes a one-plugin list (libcni `ConfListFromConf`), keeping its `cniVersion` and
- * `name`.
- */
-export function toConfList(config: Record<string, unknown>): ConfList {
-  const name = config.name;
-  const cniVersion = config.cniVersion;
-  if (typeof name !== 'string' || name === '') throw new CniError('runtime', 1, 'network configuration has no name');
-  if (typeof cniVersion !== 'string') throw new CniError('runtime', 1, 'network configuration has no cniVersion');
-  if (Array.isArray(config.plugins)) {
-    if (config.plugins.length === 0) throw new CniError('runtime', 1, `network ${name} has an empty plugins list`);
-    for (const plugin of config.plugins) {
-      if (typeof plugin?.type !== 'string') throw new CniError('runtime', 1, `a plugin of network ${name} has no type`);
-    }
-    return { cniVersion, name, plugins: config.plugins as PluginConf[] };
-  }
-  if (typeof config.type !== 'string') throw new CniError('runtime', 1, `network ${name} has neither type nor plugins`);
-  return { cniVersion, name, plugins: [config as PluginConf] };
-}
-
-/**
- * The capability arguments of a request that no plugin of the network declares. NPWG multi-net
- * spec: such a request must fail the attachment (libcni alone silently drops it).
- */
-export function undeclaredCapabilities(list: ConfList, args: CapabilityArgs): string[] {
-  return CAPABILITIES.filter((cap) => args[cap] !== undefined).filter(
-    (cap) => !list.plugins.some((plugin) => plugin.capabilities?.[cap] === true),
-  );
-}
-
-/**
- * The configuration one plugin of a list receives on stdin (libcni `buildOneConfig` and
- * `injectRuntimeConfig`): the list's `name` and `cniVersion` injected, `prevResult` when there is
- * one, and `runtimeConfig` holding only the capability arguments this plugin declares (replacing a
- * written `runtimeConfig`, as libcni does).
- */
-export function pluginStdin(list: ConfList, plugin: PluginConf, args: CapabilityArgs, prevResult?: CniResult): Record<string, unknown> {
-  const conf: Record<string, unknown> = { ...plugin, name: list.name, cniVersion: list.cniVersion };
-  if (prevResult !== undefined) conf.prevResult = prevResult;
-  const runtimeConfig: Record<string, unknown> = {};
-  for (const cap of CAPABILITIES) {
-    if (plugin.capabilities?.[cap] === true && args[cap] !== undefined) runtimeConfig[cap] = args[cap];
-  }
-  if (Object.keys(runtimeConfig).length > 0) conf.runtimeConfig = runtimeConfig;
-  return conf;
-}
-
-/** Whether `version` is at least `min` (both `major.minor.patch`). */
-export function versionAtLeast(version: string, min: string): boolean {
-  const a = version.split('.').map(Number);
-  const b = min.split('.').map(Number);
-  for (let i = 0; i < 3; i++) {
-    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
-  }
-  return true;
-}
-
 export interface CniRuntimeOptions {
   /**
    * The namespace (by name) the plugins run in: the node's. macvlan looks its master (or, with no
@@ -144,30 +75,35 @@ export interface CniRuntimeOptions {
   /** Where the plugin binaries are (`CNI_PATH`). @default '/usr/lib/cni' (Debian's containernetworking-plugins) */
   readonly pluginDir?: string;
   /**
-   * Refuse a request for `ips`/`mac` that no plugin declares, before executing any plugin (NPWG).
-   * `false` behaves like bare libcni, which drops such arguments silently and lets the plugins fail.
+   * Refuse a request for capability arguments that no plugin declares, before executing any plugin
+   * (NPWG). `false` behaves like bare libcni.
    * @default true
    */
   readonly enforceCapabilities?: boolean;
-  /** Bound on each plugin execution. @default 5000 */
-  readonly pluginTimeoutMs?: number;
+  /** Bound on one ADD or DEL (all plugins of the network). @default 15000 */
+  readonly timeoutMs?: number;
 }
 
-/**
- * Executes network configurations through the plugin binaries: ADD runs the plugins in order, each
- * with the previous one's result as `prevResult`; DEL runs them in reverse order.
- */
+interface RunnerReply {
+  readonly result?: CniResult;
+  readonly error?: { plugin: string; code: number; msg: string; details?: string };
+  readonly invocations: Array<{ plugin: string; command: 'ADD' | 'DEL'; stdin: Record<string, any> }>;
+}
+
+/** Executes network configurations through libcni and the plugin binaries. */
 export class CniRuntime {
   private readonly pluginDir: string;
   private readonly enforceCapabilities: boolean;
   private readonly timeoutMs: number;
-  /** libcni's result cache (`/var/lib/cni/results`): DEL of CNI >= 0.4.0 gets the ADD result as prevResult. */
-  private readonly cache = new Map<string, CniResult>();
+  /** libcni's cache directory (`/var/lib/cni` on a node): results of ADD, handed to DEL. */
+  private readonly cacheDir: string;
+  private readonly recorded: Invocation[] = [];
 
   constructor(private readonly options: CniRuntimeOptions) {
     this.pluginDir = options.pluginDir ?? '/usr/lib/cni';
     this.enforceCapabilities = options.enforceCapabilities ?? true;
-    this.timeoutMs = options.pluginTimeoutMs ?? 5000;
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.cacheDir = mkdtempSync(join(tmpdir(), 'cdk8s-multus-lab-cache-'));
   }
 
   /**
@@ -176,77 +112,56 @@ export class CniRuntime {
    * leave its link behind) and the plugin's error is thrown.
    */
   public async add(config: Record<string, unknown>, request: AttachmentRequest): Promise<CniResult> {
-    const list = toConfList(config);
-    if (this.enforceCapabilities) {
-      const missing = undeclaredCapabilities(list, request);
-      if (missing.length > 0) {
-        throw new CniError(
-          'runtime',
-          1,
-          `network ${list.name} was asked for ${missing.map((c) => `"${c}"`).join(', ')} but no plugin declares the capability`,
-          'NPWG multi-net spec: declare "capabilities" on a plugin of the network',
-        );
-      }
+    const reply = await this.run('ADD', config, request);
+    if (reply.error) {
+      if (reply.error.plugin !== 'runtime') await this.run('DEL', config, request).catch(() => undefined);
+      throw new CniError(reply.error.plugin, reply.error.code, reply.error.msg, reply.error.details);
     }
-    let result: CniResult | undefined;
-    try {
-      for (const plugin of list.plugins) {
-        result = await this.invoke('ADD', plugin.type, pluginStdin(list, plugin, request, result), request);
-      }
-    } catch (e) {
-      await this.del(config, request).catch(() => undefined);
-      throw e;
-    }
-    this.cache.set(this.key(list, request), result!);
-    return result!;
+    return reply.result!;
   }
 
-  /** Detaches the pod from the network: every plugin's DEL, last plugin first. */
+  /** Detaches the pod from the network: every plugin's DEL, last plugin first (libcni). */
   public async del(config: Record<string, unknown>, request: AttachmentRequest): Promise<void> {
-    const list = toConfList(config);
-    const key = this.key(list, request);
-    const cached = versionAtLeast(list.cniVersion, '0.4.0') ? this.cache.get(key) : undefined;
-    for (const plugin of [...list.plugins].reverse()) {
-      await this.invoke('DEL', plugin.type, pluginStdin(list, plugin, request, cached), request);
-    }
-    this.cache.delete(key);
+    const reply = await this.run('DEL', config, request);
+    if (reply.error) throw new CniError(reply.error.plugin, reply.error.code, reply.error.msg, reply.error.details);
   }
 
-  private key(list: ConfList, request: AttachmentRequest): string {
-    return `${list.name}-${request.containerId}-${request.ifName ?? 'net1'}`;
+  /** What libcni executed for the attachments of a container id so far, in order. */
+  public invocations(containerId: string): Invocation[] {
+    return this.recorded.filter((i) => i.containerId === containerId);
   }
 
-  private async invoke(command: 'ADD' | 'DEL', type: string, stdin: Record<string, unknown>, request: AttachmentRequest): Promise<CniResult> {
-    if (!/^[A-Za-z0-9_.-]+$/.test(type)) throw new CniError('runtime', 1, `plugin type ${JSON.stringify(type)} is not a file name`);
-    const podNamespace = request.podNamespace ?? 'default';
-    const podName = request.podName ?? request.netns;
-    const env = {
-      PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
-      CNI_COMMAND: command,
-      CNI_CONTAINERID: request.containerId,
-      CNI_NETNS: `/var/run/netns/${request.netns}`,
-      CNI_IFNAME: request.ifName ?? 'net1',
-      CNI_PATH: this.pluginDir,
-      // What Multus passes (without the deprecated IP=/MAC=): the static plugin refuses unknown
-      // keys unless IgnoreUnknown is set.
-      CNI_ARGS: `IgnoreUnknown=true;K8S_POD_NAMESPACE=${podNamespace};K8S_POD_NAME=${podName};K8S_POD_INFRA_CONTAINER_ID=${request.containerId}`,
-    };
-    const result = await exec('ip', ['netns', 'exec', this.options.nodeNetns, `${this.pluginDir}/${type}`], {
-      input: JSON.stringify(stdin),
-      env,
+  /** Removes libcni's cache directory. */
+  public destroy(): void {
+    rmSync(this.cacheDir, { recursive: true, force: true });
+  }
+
+  private async run(command: 'ADD' | 'DEL', config: Record<string, unknown>, request: AttachmentRequest): Promise<RunnerReply> {
+    const runner = await runnerBinary();
+    const input = {
+      command,
+      config,
+      containerId: request.containerId,
+      netns: `/var/run/netns/${request.netns}`,
+      ifName: request.ifName ?? 'net1',
+      args: cniArgs({ name: request.podName ?? request.netns, namespace: request.podNamespace ?? 'default', sandboxId: request.containerId }),
+      capabilityArgs: capabilityArgs(request),
+      cniPath: [this.pluginDir],
+      cacheDir: this.cacheDir,
+      strictCapabilities: this.enforceCapabilities,
       timeoutMs: this.timeoutMs,
+    };
+    const result = await exec('ip', ['netns', 'exec', this.options.nodeNetns, runner], {
+      input: JSON.stringify(input),
+      env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' },
+      timeoutMs: this.timeoutMs + 2000,
     });
     if (result.code !== 0) {
-      if (result.signal) throw new CniError(type, 1, `${command} was killed after ${this.timeoutMs} ms`);
-      let error: { code?: number; msg?: string; details?: string };
-      try {
-        error = JSON.parse(result.stdout);
-      } catch {
-        error = { msg: result.stderr.trim() || result.stdout.trim() || `exited ${result.code}` };
-      }
-      throw new CniError(type, error.code ?? 999, error.msg ?? '(no message)', error.details);
+      const how = result.signal ? `was killed after ${this.timeoutMs + 2000} ms` : `exited ${result.code}`;
+      throw new Error(`the libcni runner ${how}: ${result.stderr.trim()}`);
     }
-    if (command === 'DEL' || result.stdout.trim() === '') return { cniVersion: String(stdin.cniVersion) };
-    return JSON.parse(result.stdout) as CniResult;
+    const reply = JSON.parse(result.stdout) as RunnerReply;
+    for (const i of reply.invocations) this.recorded.push({ containerId: request.containerId, ...i });
+    return reply;
   }
 }

@@ -3,36 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * What the IPAM plugin sees of `net1` at the moment it runs: the question behind a pinned MAC.
+ * What the static IPAM plugin sees of `net1` at the moment it runs.
  *
- * A DHCP client (the CNI `dhcp` daemon) reads the interface's hardware address when it asks for a
- * lease (plugins/ipam/dhcp/lease.go: `netlink.LinkByName(ifName)`, then `dhcp4client.HardwareAddr`
- * of that link), so a router reservation keyed on the pinned MAC only matches when net1 already
- * has that MAC when macvlan runs its IPAM plugin. DHCP itself is out of reach here (no server, no
- * daemon), so the lab puts a probe in the IPAM plugin's place: a plugin directory whose `static`
- * and `dhcp` are stand-ins that record net1's MAC first.
- *
- * - `static` records the MAC, then hands the request to the real static plugin (same stdin and
- *   environment), so the attachment is otherwise the real one.
- * - `dhcp` records the MAC and plays the router: it leases `reservedAddress` to `reservedMac`
- *   (a UniFi fixed IP) and `poolAddress` to any other MAC.
- *
- * Every other plugin of the directory is a link to the real one.
+ * macvlan creates the link and only then runs its IPAM plugin, so with `capabilities.mac` on macvlan
+ * the IPAM plugin already finds the pinned MAC. With `Ipam.dhcp()` the real router shows that (the
+ * DHCP request carries the MAC: dhcp.test.ts); static IPAM sends nothing on the wire, so the lab
+ * puts a probe in its place: a plugin directory whose `static` records net1's MAC, then hands the
+ * request to the real static plugin (same stdin and environment), so the attachment is otherwise
+ * the real one. Every other plugin of the directory is a link to the real one.
  */
-
-/** The router the `dhcp` stand-in plays. */
-export interface ProbeRouter {
-  /** The MAC the router has a reservation for. */
-  readonly reservedMac: string;
-  /** What the reservation hands out, with prefix. */
-  readonly reservedAddress: string;
-  /** What any other MAC gets from the pool, with prefix. */
-  readonly poolAddress: string;
-}
 
 /** One IPAM ADD as the probe saw it. */
 export interface ProbeRecord {
-  /** The IPAM plugin that ran (`static` or `dhcp`). */
+  /** The IPAM plugin that ran (`static`). */
   readonly ipam: string;
   readonly containerId: string;
   /** net1's MAC when the IPAM plugin ran. */
@@ -43,9 +26,8 @@ export interface ProbeRecord {
 const REAL_PLUGINS = ['macvlan', 'tuning', 'sbr'];
 
 /**
- * The probe: one Node script serving as both stand-ins (it looks at its own file name). It only
- * reads net1 (`ip -j link show`), so it cannot change what it observes. Bounded: each child it
- * runs has a timeout below the runtime's bound on the plugin.
+ * The probe, a Node script. It only reads net1 (`ip -j link show`), so it cannot change what it
+ * observes. Bounded: each child it runs has a timeout below the runtime's bound on the plugin.
  */
 const PROBE = `
 const { execFileSync, spawnSync } = require('node:child_process');
@@ -62,33 +44,25 @@ if (env.CNI_COMMAND === 'ADD') {
   mac = link.address;
   appendFileSync(settings.log, JSON.stringify({ ipam, containerId: env.CNI_CONTAINERID, mac }) + '\\n');
 }
-if (ipam === 'static') {
-  const real = spawnSync(settings.realStatic, [], { input: stdin, env, timeout: 2000 });
-  process.stdout.write(real.stdout);
-  process.stderr.write(real.stderr);
-  process.exit(real.status ?? 1);
-}
-if (env.CNI_COMMAND === 'ADD') {
-  const address = mac === settings.router.reservedMac ? settings.router.reservedAddress : settings.router.poolAddress;
-  process.stdout.write(JSON.stringify({ cniVersion: JSON.parse(stdin).cniVersion, ips: [{ version: '4', address }] }));
-}
+const real = spawnSync(settings.realStatic, [], { input: stdin, env, timeout: 2000 });
+process.stdout.write(real.stdout);
+process.stderr.write(real.stderr);
+process.exit(real.status ?? 1);
 `;
 
-/** A plugin directory with the probing IPAM stand-ins, and what they recorded. */
+/** A plugin directory with the probing static IPAM, and what it recorded. */
 export class IpamProbe {
   /** Creates the directory; `realPluginDir` holds the reference plugins. */
-  public static create(router: ProbeRouter, realPluginDir = '/usr/lib/cni'): IpamProbe {
+  public static create(realPluginDir = '/usr/lib/cni'): IpamProbe {
     const dir = mkdtempSync(join(tmpdir(), 'cdk8s-multus-lab-ipam-'));
     const log = join(dir, 'probe.log');
     writeFileSync(log, '');
-    const settings = { log, realStatic: join(realPluginDir, 'static'), router };
+    const settings = { log, realStatic: join(realPluginDir, 'static') };
     // The settings are a JSON literal in the script (JSON is valid JavaScript): the plugins get a
     // fixed environment from the runtime, so nothing can be passed to the probe from outside.
     const script = `#!${process.execPath}\n${PROBE.replace('__SETTINGS__', () => JSON.stringify(settings))}`;
-    for (const ipam of ['static', 'dhcp']) {
-      writeFileSync(join(dir, ipam), script);
-      chmodSync(join(dir, ipam), 0o755);
-    }
+    writeFileSync(join(dir, 'static'), script);
+    chmodSync(join(dir, 'static'), 0o755);
     for (const plugin of REAL_PLUGINS) symlinkSync(join(realPluginDir, plugin), join(dir, plugin));
     return new IpamProbe(dir, log);
   }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { exec, execOk } from './exec';
+import { runnerUnavailableReason } from './build-runner';
 
 /**
  * The lab's network: a "node" namespace whose uplinks are veth pairs into a "lan" namespace (the
@@ -35,15 +36,15 @@ export function ip(...args: string[]): Promise<string> {
   return execOk('ip', args, { timeoutMs: IP_TIMEOUT_MS });
 }
 
-/** Why the lab cannot run here, or undefined when it can (root, `ip`, the reference plugins). */
+/** Why the lab cannot run here, or undefined when it can (root, `ip`, the reference plugins, Go and libcni). */
 export function labUnavailableReason(pluginDir = '/usr/lib/cni'): string | undefined {
   if (process.platform !== 'linux') return `network namespaces need Linux, this is ${process.platform}`;
   if (process.getuid?.() !== 0) return 'not root (run `sudo npx jest test/lab`)';
-  const missing = ['macvlan', 'static', 'tuning', 'sbr'].filter((p) => !existsSync(`${pluginDir}/${p}`));
+  const missing = ['macvlan', 'static', 'tuning', 'sbr', 'dhcp'].filter((p) => !existsSync(`${pluginDir}/${p}`));
   if (missing.length > 0) return `CNI plugins ${missing.join(', ')} not in ${pluginDir} (apt-get install containernetworking-plugins)`;
   const hasIp = (process.env.PATH ?? '').split(':').some((dir) => dir !== '' && existsSync(`${dir}/ip`));
   if (!hasIp) return '`ip` not found (apt-get install iproute2)';
-  return undefined;
+  return runnerUnavailableReason();
 }
 
 export class Lab {
@@ -82,6 +83,8 @@ export class Lab {
   private readonly namespaces: string[] = [];
   private readonly lanInterfaces = new Map<string, string>();
   private pods = 0;
+  private hosts = 0;
+  private clusterPods = 0;
 
   private constructor(private readonly prefix: string) {
     this.node = `${prefix}-node`;
@@ -94,6 +97,48 @@ export class Lab {
     await this.addNamespace(name);
     await ip('-n', name, 'link', 'set', 'lo', 'up');
     return name;
+  }
+
+  /**
+   * A host on the LAN (an IoT device): a namespace of its own whose `eth0` is a macvlan on the LAN
+   * end of `uplink`, so it shares the segment with the pods' net1 (unicast and multicast), with
+   * `address` (with prefix) and the given routes.
+   */
+  public async lanHost(uplink: string, address: string, hostRoutes: ReadonlyArray<{ dst: string; via: string }> = []): Promise<string> {
+    const name = `${this.prefix}-host${++this.hosts}`;
+    await this.addNamespace(name);
+    await ip('-n', name, 'link', 'set', 'lo', 'up');
+    const link = `host${this.hosts}`;
+    await ip('-n', this.lan, 'link', 'add', link, 'link', this.lanInterface(uplink), 'type', 'macvlan', 'mode', 'bridge');
+    await ip('-n', this.lan, 'link', 'set', link, 'netns', name);
+    await ip('-n', name, 'link', 'set', link, 'name', 'eth0');
+    await ip('-n', name, 'addr', 'add', address, 'dev', 'eth0');
+    await ip('-n', name, 'link', 'set', 'eth0', 'up');
+    for (const r of hostRoutes) await ip('-n', name, 'route', 'add', r.dst, 'via', r.via, 'dev', 'eth0');
+    return name;
+  }
+
+  /**
+   * A pod namespace on the cluster network: its `eth0` is a veth to the node, which routes for it
+   * (forwarding on), as a pod's eth0 is on k3s. Each pod gets a /30 of `203.0.113.0/24`, the node
+   * the first address of it; the pod's default route points at the node.
+   * @returns the namespace and the pod's address on eth0
+   */
+  public async clusterPod(): Promise<{ netns: string; address: string }> {
+    const netns = await this.pod();
+    const k = ++this.clusterPods;
+    if (k > 63) throw new Error('no more /30s for cluster pods in 203.0.113.0/24');
+    const nodeAddress = `203.0.113.${4 * k + 1}`;
+    const address = `203.0.113.${4 * k + 2}`;
+    const hostEnd = `cni${k}`;
+    await ip('-n', this.node, 'link', 'add', hostEnd, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns);
+    await ip('-n', this.node, 'addr', 'add', `${nodeAddress}/30`, 'dev', hostEnd);
+    await ip('-n', this.node, 'link', 'set', hostEnd, 'up');
+    await ip('-n', netns, 'addr', 'add', `${address}/30`, 'dev', 'eth0');
+    await ip('-n', netns, 'link', 'set', 'eth0', 'up');
+    await ip('-n', netns, 'route', 'add', 'default', 'via', nodeAddress, 'dev', 'eth0');
+    await execOk('ip', ['netns', 'exec', this.node, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1'], { timeoutMs: IP_TIMEOUT_MS });
+    return { netns, address };
   }
 
   /** The LAN namespace's end of the node's uplink `uplink`. */

@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { CniRuntime } from './cni-runtime';
 import { ifIndex, Lab, labUnavailableReason, linkNames, linkState } from './lab';
+import { runnerBinary } from './build-runner';
 import { multicast, unicastExchange } from './udp';
 
 /**
@@ -34,8 +37,8 @@ export const UPLINKS = [
  * on stderr, which jest shows even for a skipped file (console output of a skipped file is dropped).
  * CI runs as root with the plugins installed, so there the lab runs.
  */
-export function describeLab(title: string, body: () => void): void {
-  const reason = labUnavailableReason();
+export function describeLab(title: string, body: () => void, requires: readonly Requirement[] = []): void {
+  const reason = labUnavailableReason() ?? missingRequirement(requires);
   if (reason) {
     process.stderr.write(`CNI lab skipped (${title}): ${reason}\n`);
     describe.skip(`${title} [skipped: ${reason}]`, body);
@@ -44,15 +47,36 @@ export function describeLab(title: string, body: () => void): void {
   }
 }
 
-/** A lab (namespaces) and a runtime whose plugins run in its node namespace, made before and removed after the suite. */
-export function useLab(options: { enforceCapabilities?: boolean } = {}): { lab: () => Lab; runtime: () => CniRuntime } {
+/** Bound on a suite's set-up: the first one on a machine builds the libcni runner. */
+export const LAB_SETUP_TIMEOUT_MS = 120_000;
+
+/** A program a suite needs besides the lab's own, and the Debian package that has it. */
+export interface Requirement {
+  readonly command: string;
+  readonly debianPackage: string;
+}
+
+function missingRequirement(requires: readonly Requirement[]): string | undefined {
+  const dirs = (process.env.PATH ?? '').split(':').filter((dir) => dir !== '');
+  const missing = requires.filter((r) => !dirs.some((dir) => existsSync(join(dir, r.command))));
+  if (missing.length === 0) return undefined;
+  return `${missing.map((r) => `\`${r.command}\``).join(', ')} not found (apt-get install ${missing.map((r) => r.debianPackage).join(' ')})`;
+}
+
+/**
+ * A lab (namespaces) and a libcni runtime whose plugins run in its node namespace, made before and
+ * removed after the suite.
+ */
+export function useLab(options: { enforceCapabilities?: boolean; pluginDir?: () => string } = {}): { lab: () => Lab; runtime: () => CniRuntime } {
   let lab: Lab | undefined;
   let runtime: CniRuntime | undefined;
   beforeAll(async () => {
+    await runnerBinary();
     lab = await Lab.create(UPLINKS);
-    runtime = new CniRuntime({ nodeNetns: lab.node, enforceCapabilities: options.enforceCapabilities });
-  }, LAB_TEST_TIMEOUT_MS);
+    runtime = new CniRuntime({ nodeNetns: lab.node, enforceCapabilities: options.enforceCapabilities, pluginDir: options.pluginDir?.() });
+  }, LAB_SETUP_TIMEOUT_MS);
   afterAll(async () => {
+    runtime?.destroy();
     await lab?.destroy();
   }, LAB_TEST_TIMEOUT_MS);
   return {

@@ -1,0 +1,184 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IotNetwork, Ipam, MultusPodAnnotation } from '../../src';
+import { findKind, synth, testChart } from '../helpers';
+import { AttachmentRequest } from './cni-runtime';
+import { LabDaemon } from './daemon';
+import { linkNames, linkState } from './lab';
+import { interfaceName, selectionElements } from './multus';
+import { literal, startDhcpDaemon, startRouter } from './router';
+import { describeLab, LAB_SETUP_TIMEOUT_MS, useLab } from './suite';
+
+/**
+ * `Ipam.dhcp()` against real parts: dnsmasq in the LAN namespace is the router's DHCP server, with a
+ * fixed IP for one MAC (a UniFi "fixed IP"); the reference plugins' dhcp daemon runs in the node
+ * namespace with the command line `CniDhcpDaemon` renders (in a socket directory of the lab's own,
+ * so nothing on the host is touched). Pods are attached through libcni with the annotation the
+ * library writes.
+ *
+ * The only key the lab adds to the synthesized config is `ipam.daemonSocketPath`, pointing the
+ * plugin at the lab's daemon; on a node the plugin and the daemon both use `/run/cni/dhcp.sock`.
+ */
+
+const PINNED = '02:00:5e:00:53:5a';
+const FIXED_IP = '192.0.2.90';
+const POOL = { first: '192.0.2.100', last: '192.0.2.149' };
+/** A DHCP exchange takes one resend of the daemon's client (the link comes up during the first try). */
+const DHCP_TEST_TIMEOUT_MS = 30_000;
+
+function inPool(address: string): boolean {
+  const last = Number(address.split('/')[0].split('.')[3]);
+  return address.startsWith('192.0.2.') && last >= 100 && last <= 149;
+}
+
+describeLab('CNI lab: Ipam.dhcp() with a real DHCP server and the CNI dhcp daemon', () => {
+  const { lab, runtime } = useLab();
+  let dir: string;
+  let router: LabDaemon | undefined;
+  let daemon: LabDaemon | undefined;
+  let seq = 0;
+  const containerId = () => `dhcp${process.pid}c${++seq}`;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cdk8s-multus-lab-dhcp-'));
+    router = await startRouter(lab().lan, {
+      interface: lab().lanInterface('eth0'),
+      poolStart: POOL.first,
+      poolEnd: POOL.last,
+      netmask: '255.255.255.0',
+      reservations: [{ mac: PINNED, address: FIXED_IP }],
+      dir,
+    });
+    daemon = await startDhcpDaemon(lab().node, '/usr/lib/cni', dir);
+  }, LAB_SETUP_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await daemon?.stop();
+    await router?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }, LAB_SETUP_TIMEOUT_MS);
+
+  /** The network as IotNetwork synthesizes it, and the annotation element of a pod on it. */
+  function network(options: { mac?: string }) {
+    const chart = testChart('kube-system');
+    const iot = new IotNetwork(chart, 'iot', { subnet: '192.0.2.0/24', gateway: '192.0.2.1', master: 'eth0', ipam: Ipam.dhcp(), macCapability: true });
+    const annotation = new MultusPodAnnotation(chart, 'pod', { networks: [{ network: iot, ...(options.mac ? { mac: options.mac } : {}) }] });
+    const [element] = selectionElements(annotation.toAnnotations()[MultusPodAnnotation.ANNOTATION_KEY]);
+    const config = JSON.parse(findKind(synth(chart), 'NetworkAttachmentDefinition').spec.config);
+    return { config: withLabSocket(config), element };
+  }
+
+  function withLabSocket(config: any): Record<string, unknown> {
+    const copy = JSON.parse(JSON.stringify(config));
+    const ipam = copy.plugins ? copy.plugins[0].ipam : copy.ipam;
+    expect(ipam).toEqual({ type: 'dhcp' });
+    ipam.daemonSocketPath = join(dir, 'dhcp.sock');
+    return copy;
+  }
+
+  async function podRequest(element: ReturnType<typeof selectionElements>[number]): Promise<AttachmentRequest> {
+    const { name: _name, namespace: _namespace, interface: _interface, ...rest } = element;
+    return { ...rest, containerId: containerId(), netns: await lab().pod(), ifName: interfaceName(element, 0) };
+  }
+
+  test("a pod pinning the reserved MAC gets the router's fixed IP, and DEL releases the lease", async () => {
+    // GIVEN the network with macCapability and a pod whose annotation pins the reserved MAC
+    const { config, element } = network({ mac: PINNED });
+    const request = await podRequest(element);
+    const from = router!.output.length;
+
+    // WHEN the pod is attached
+    const result = await runtime().add(config, request);
+
+    // THEN the router saw the request come from the pinned MAC and acknowledged the fixed IP,
+    await router!.waitFor(new RegExp(`DHCPDISCOVER\\(lan0\\) ${literal(PINNED)}`), 1000, from);
+    await router!.waitFor(new RegExp(`DHCPACK\\(lan0\\) ${literal(FIXED_IP)} ${literal(PINNED)}`), 1000, from);
+    // AND net1 carries it, with the pinned MAC
+    expect(result.ips?.map((i) => i.address)).toEqual([`${FIXED_IP}/24`]);
+    expect(await linkState(request.netns, 'net1')).toMatchObject({ mac: PINNED, ipv4: [`${FIXED_IP}/24`], up: true });
+    expect(readFileSync(join(dir, 'dnsmasq.leases'), 'utf8')).toContain(`${PINNED} ${FIXED_IP}`);
+
+    // WHEN it is detached
+    await runtime().del(config, request);
+
+    // THEN the daemon released the lease: the router logs the release and forgets the lease
+    await router!.waitFor(new RegExp(`DHCPRELEASE\\(lan0\\) ${literal(FIXED_IP)} ${literal(PINNED)}`), 3000, from);
+    expect(readFileSync(join(dir, 'dnsmasq.leases'), 'utf8')).not.toContain(PINNED);
+    expect(await linkNames(request.netns)).toEqual(['lo']);
+  }, DHCP_TEST_TIMEOUT_MS);
+
+  test('pods without a pinned MAC get addresses from the pool, a lease each, released on DEL', async () => {
+    // GIVEN two pods on the network whose annotation pins no MAC (each its own container id)
+    const { config, element } = network({});
+    const requests = [await podRequest(element), await podRequest(element)];
+    const from = router!.output.length;
+
+    // WHEN both are attached at once
+    const results = await Promise.all(requests.map((r) => runtime().add(config, r)));
+
+    // THEN each got its own pool address, leased to the MAC its net1 has
+    const addresses = results.map((r) => r.ips![0].address);
+    expect(addresses.every(inPool)).toBe(true);
+    expect(new Set(addresses).size).toBe(2);
+    for (const [i, request] of requests.entries()) {
+      const net1 = await linkState(request.netns, 'net1');
+      expect(net1?.ipv4).toEqual([addresses[i]]);
+      expect(net1?.mac).not.toBe(PINNED);
+      await router!.waitFor(new RegExp(`DHCPACK\\(lan0\\) ${literal(addresses[i].split('/')[0])} ${literal(net1!.mac)}`), 1000, from);
+    }
+
+    // WHEN they are detached
+    for (const request of requests) await runtime().del(config, request);
+
+    // THEN both leases were released
+    for (const address of addresses) {
+      await router!.waitFor(new RegExp(`DHCPRELEASE\\(lan0\\) ${literal(address.split('/')[0])} `), 3000, from);
+    }
+  }, DHCP_TEST_TIMEOUT_MS);
+
+  test('control: with tuning chained after macvlan the lease is asked for with a random MAC, and the reservation is missed', async () => {
+    // GIVEN how the library wrote a DHCP network with macCapability before: the MAC set by tuning
+    // after macvlan and its IPAM (multus examples/macvlan-pod.yml)
+    const config = withLabSocket({
+      cniVersion: '0.3.1',
+      name: 'iot',
+      plugins: [
+        { type: 'macvlan', master: 'eth0', mode: 'bridge', ipam: { type: 'dhcp' } },
+        { type: 'tuning', capabilities: { mac: true } },
+      ],
+    });
+    const request: AttachmentRequest = { containerId: containerId(), netns: await lab().pod(), mac: PINNED };
+    const from = router!.output.length;
+
+    // WHEN a pod pinning the reserved MAC is attached
+    const result = await runtime().add(config, request);
+
+    // THEN net1 ends with the pinned MAC, but the router was asked from another MAC and leased a
+    // pool address instead of the reservation: what the library no longer writes
+    const discover = await router!.waitFor(/DHCPDISCOVER\(lan0\) /, 1000, from);
+    expect(discover).not.toContain(PINNED);
+    const address = result.ips![0].address;
+    expect(inPool(address)).toBe(true);
+    expect(await linkState(request.netns, 'net1')).toMatchObject({ mac: PINNED, ipv4: [address] });
+    await runtime().del(config, request);
+  }, DHCP_TEST_TIMEOUT_MS);
+
+  test("after the daemon is killed, CniDhcpDaemon's command line starts it again over the socket left behind", async () => {
+    // GIVEN a daemon killed without a chance to clean up (as by the OOM killer): its socket stays
+    const socket = join(dir, 'dhcp.sock');
+    await daemon!.kill();
+    expect(existsSync(socket)).toBe(true);
+
+    // WHEN it is started again with the same command line
+    daemon = await startDhcpDaemon(lab().node, '/usr/lib/cni', dir);
+
+    // THEN it serves: a pod gets its fixed IP, and DEL releases it
+    const { config, element } = network({ mac: PINNED });
+    const request = await podRequest(element);
+    const result = await runtime().add(config, request);
+    expect(result.ips?.map((i) => i.address)).toEqual([`${FIXED_IP}/24`]);
+    await runtime().del(config, request);
+    expect(await linkNames(request.netns)).toEqual(['lo']);
+  }, DHCP_TEST_TIMEOUT_MS);
+}, [{ command: 'dnsmasq', debianPackage: 'dnsmasq-base' }, { command: 'setpriv', debianPackage: 'util-linux' }]);

@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IotNetwork, MultusPodAnnotation } from '../../src';
+import { findKind, synth, testChart } from '../helpers';
+import { LabDaemon } from './daemon';
+import { ip } from './lab';
+import { browse, startAvahi } from './mdns';
+import { interfaceName, selectionElements } from './multus';
+import { describeLab, LAB_SETUP_TIMEOUT_MS, useLab } from './suite';
+import { unicastExchange } from './udp';
+
+/**
+ * The plan's reason for Multus: Home Assistant finds HomeKit devices by mDNS, which only works on
+ * the devices' own segment. An "IoT device" on the LAN runs avahi-daemon publishing a HomeKit
+ * accessory (`_hap._tcp`); Home Assistant's pod, attached to the IotNetwork through libcni with the
+ * annotation the library writes, finds it with a query sent out of net1. The control is the same
+ * pod without Multus: it reaches the LAN only through the node's routed hop, as its eth0 on the
+ * cluster network does, and finds nothing, though the device answers it by unicast.
+ */
+
+const DEVICE = '192.0.2.60';
+const ACCESSORY = { name: 'Lab Bulb', type: '_hap._tcp', port: 51827, txt: ['c#=1', 'ff=0', 'id=02:00:5E:00:53:3C', 'md=Lab Bulb', 'pv=1.1', 's#=1', 'sf=1', 'ci=5'] };
+const MDNS_TEST_TIMEOUT_MS = 15_000;
+
+describeLab('CNI lab: Home Assistant finds a HomeKit device by mDNS out of net1', () => {
+  const { lab, runtime } = useLab();
+  let dir: string;
+  let device: string;
+  let avahi: LabDaemon | undefined;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cdk8s-multus-lab-mdns-'));
+    // The device answers the cluster network's addresses through the node (a routed LAN).
+    device = await lab().lanHost('eth0', `${DEVICE}/24`, [{ dst: '203.0.113.0/24', via: '192.0.2.2' }]);
+    avahi = await startAvahi(device, dir, 'lab-bulb', 'eth0', ACCESSORY);
+  }, LAB_SETUP_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await avahi?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }, LAB_SETUP_TIMEOUT_MS);
+
+  test("a pod on the IotNetwork finds the accessory with a query sent out of net1", async () => {
+    // GIVEN Home Assistant's pod: eth0 on the cluster network (default route), and net1 attached to
+    // the IotNetwork with the address its annotation asks for
+    const chart = testChart('kube-system');
+    const iot = new IotNetwork(chart, 'iot', { subnet: '192.0.2.0/24', gateway: '192.0.2.1', master: 'eth0' });
+    const annotation = new MultusPodAnnotation(chart, 'home-assistant', { networks: [{ network: iot, ips: ['192.0.2.50'] }] });
+    const [element] = selectionElements(annotation.toAnnotations()[MultusPodAnnotation.ANNOTATION_KEY]);
+    const config = JSON.parse(findKind(synth(chart), 'NetworkAttachmentDefinition').spec.config);
+    const pod = await lab().clusterPod();
+    await runtime().add(config, { containerId: `mdns${process.pid}a`, netns: pod.netns, ifName: interfaceName(element, 0), ips: element.ips, mac: element.mac });
+    // AND a multicast route on net1 (the default route is eth0's; Home Assistant sends on every interface)
+    await ip('-n', pod.netns, 'route', 'add', '224.0.0.0/4', 'dev', 'net1');
+
+    // WHEN it browses for HomeKit accessories
+    const answer = await browse(pod.netns, '_hap._tcp.local');
+
+    // THEN the device answered: the instance, where it listens, its TXT and its address
+    expect(answer?.from).toBe(DEVICE);
+    const records = answer!.records;
+    expect(records).toContainEqual({ section: 'answer', name: '_hap._tcp.local', type: 'PTR', data: 'Lab Bulb._hap._tcp.local' });
+    expect(records).toContainEqual(expect.objectContaining({ name: 'Lab Bulb._hap._tcp.local', type: 'SRV', data: '51827 lab-bulb.local' }));
+    expect(records).toContainEqual(expect.objectContaining({ name: 'Lab Bulb._hap._tcp.local', type: 'TXT', data: expect.stringContaining('ci=5') }));
+    expect(records).toContainEqual(expect.objectContaining({ name: 'lab-bulb.local', type: 'A', data: DEVICE }));
+  }, MDNS_TEST_TIMEOUT_MS);
+
+  test('control: a pod that reaches the LAN only through the routed hop of its cluster network finds nothing', async () => {
+    // GIVEN a pod with eth0 on the cluster network only (no Multus), which reaches the device
+    const pod = await lab().clusterPod();
+    const exchange = await unicastExchange(pod.netns, pod.address, device, DEVICE);
+    expect(exchange.answer?.from).toBe(DEVICE);
+
+    // WHEN it sends the same query (out of eth0, its only way out)
+    const answer = await browse(pod.netns, '_hap._tcp.local');
+
+    // THEN no answer comes: link-local multicast ends at the node and never reaches the LAN
+    expect(answer).toBeUndefined();
+    // AND the device is still there: it answers a pod on the IotNetwork (the test above) and kept running
+    expect(avahi!.running).toBe(true);
+  }, MDNS_TEST_TIMEOUT_MS);
+}, [{ command: 'avahi-daemon', debianPackage: 'avahi-daemon' }, { command: 'setpriv', debianPackage: 'util-linux' }, { command: 'unshare', debianPackage: 'util-linux' }]);
