@@ -8,11 +8,15 @@ import { Yaml } from 'cdk8s';
 const { CRDS } = require('../scripts/crds.js');
 
 test('cdk8s.yaml imports exactly the pinned CRD URLs', () => {
+  // GIVEN the imports of cdk8s.yaml and the pins of scripts/crds.js
   const config = Yaml.load(path.join(__dirname, '..', 'cdk8s.yaml'))[0] as any;
+  // WHEN / THEN they name the same URLs
   expect([...config.imports].sort()).toEqual(CRDS.map((c: any) => c.url).sort());
 });
 
 test('every pinned API group has a generated module in imports/', () => {
+  // GIVEN the modules of imports/ and the pins' API groups
   const modules = fs.readdirSync(path.join(__dirname, '..', 'imports')).sort();
+  // WHEN / THEN each group has its module, and there is no other
   expect(modules).toEqual([...new Set(CRDS.map((c: any) => `${c.group}.ts`))].sort());
 });

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, Chart, Testing, Yaml } from 'cdk8s';
+import { ApiObject, App, Chart, Testing, Yaml } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
 import {
-  CniPaths, FluxApp, FluxKustomization, FluxTree, Ipam, IotNetwork, IotNetworkProps, MultusInstall, MultusInstallProps,
+  CniPaths, FluxApp, FluxKustomization, FluxTree, FluxTreeFile, Ipam, IotNetwork, IotNetworkProps, MultusInstall, MultusInstallProps,
   ValidationError,
 } from '../src';
 
@@ -64,6 +65,11 @@ export function fluxApp(): FluxApp {
 /** A FluxKustomization `app` of a fresh app, with `props`. */
 export function kustomization(props: Record<string, unknown> = {}): FluxKustomization {
   return new FluxKustomization(fluxApp(), 'app', props);
+}
+
+/** A ConfigMap `name` (in `namespace` when given) with one key: the simplest object of a directory. */
+export function configMap(scope: Chart, name: string, namespace?: string): ApiObject {
+  return new ApiObject(scope, name, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, ...(namespace ? { namespace } : {}) }, data: { a: 'b' } } as any);
 }
 
 // ---- THEN: refusals ----------------------------------------------------------------------------
@@ -142,6 +148,13 @@ export function findKind(manifests: any[], kind: string): any {
 /** Manifests as the YAML `cdk8s synth` writes: what snapshots store, so that reviewers read YAML. */
 export function toYaml(...manifests: any[]): string {
   return Yaml.stringify(...manifests);
+}
+
+/** The YAML documents of the tree file at `filePath`, as plain objects (throws when there is no such file). */
+export function treeDocs(files: FluxTreeFile[], filePath: string): any[] {
+  const f = files.find((x) => x.path === filePath);
+  if (!f) throw new Error(`no ${filePath} among ${files.map((x) => x.path).join(', ')}`);
+  return parseAllDocuments(f.content).map((d) => d.toJS());
 }
 
 /** Every file under `dir`, by path relative to it (with "/"), sorted by code unit. */

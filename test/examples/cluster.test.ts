@@ -30,7 +30,9 @@ describe('the example cluster (the plan as code)', () => {
   const files = exampleFiles();
 
   test('the tree: file list and contents', () => {
-    // GIVEN the example cluster WHEN it is rendered THEN the whole tree is the reviewed one
+    // GIVEN the example cluster
+    // WHEN it is rendered (files, above)
+    // THEN the whole tree is the reviewed one
     expect(Object.fromEntries(files.map((f) => [f.path, f.content]))).toMatchSnapshot();
     // ... and these are what the snapshot must keep:
     expect(files.map((f) => f.path)).toEqual([
@@ -57,7 +59,10 @@ describe('the example cluster (the plan as code)', () => {
   });
 
   test('Multus installs in two Kustomizations: the chart first, then the NADs (kustomize-controller #601)', () => {
+    // GIVEN the example cluster's tree (files, above)
+    // WHEN its Multus ks.yaml is read
     const [chart, networks] = docsOf(files, `${MULTUS}/ks.yaml`);
+    // THEN the chart's Kustomization health-checks the release and the CRD, and the networks' waits for it
     expect(chart).toMatchObject({
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
       kind: 'Kustomization',
@@ -88,7 +93,10 @@ describe('the example cluster (the plan as code)', () => {
   });
 
   test('the Multus release carries the plan\'s image, requests, k3s paths and Exists toleration', () => {
+    // GIVEN the example cluster's tree (files, above)
+    // WHEN its Multus HelmRelease is read
     const [release] = docsOf(files, `${MULTUS}/app/helmrelease.yaml`);
+    // THEN it carries the plan's chart, image, requests, k3s paths and toleration, from the angelnu repository
     expect(release.spec.chart.spec).toEqual({ chart: 'multus', version: '7.0.0', sourceRef: { kind: 'HelmRepository', name: 'angelnu', namespace: 'flux-system' } });
     expect(release.spec.values.controllers.multus.containers.multus).toEqual({
       image: { repository: 'ghcr.io/k8snetworkplumbingwg/multus-cni', tag: 'v4.1.2-thick' },
@@ -102,7 +110,10 @@ describe('the example cluster (the plan as code)', () => {
   });
 
   test('the iot network: macvlan bridge on eth0, static IPAM that takes the annotation\'s ips', () => {
+    // GIVEN the example cluster's tree (files, above)
+    // WHEN its NetworkAttachmentDefinition is read
     const [nad] = docsOf(files, `${MULTUS}/networks/network-attachment-definition.yaml`);
+    // THEN it is iot in kube-system: macvlan bridge on eth0, static IPAM declared as capabilities.ips
     expect(nad.metadata).toEqual({ name: 'iot', namespace: 'kube-system' });
     expect(JSON.parse(nad.spec.config)).toMatchObject({
       cniVersion: '0.3.1', name: 'iot', type: 'macvlan', master: 'eth0', mode: 'bridge',
@@ -111,7 +122,10 @@ describe('the example cluster (the plan as code)', () => {
   });
 
   test('Home Assistant: app-template 4.1.1, on iot at 192.168.20.100/24 through the pod annotation, after the networks', () => {
+    // GIVEN the example cluster's tree (files, above)
+    // WHEN Home Assistant's HelmRelease and ks.yaml are read
     const [release] = docsOf(files, `${HA}/app/helmrelease.yaml`);
+    // THEN the pod (not the controller) carries the annotation, and the app waits for the networks
     expect(release.metadata).toEqual({ name: 'home-assistant', namespace: 'home-automation' });
     expect(release.spec.chart.spec).toEqual({ chart: 'app-template', version: '4.1.1', sourceRef: { kind: 'HelmRepository', name: 'bjw-s', namespace: 'flux-system' } });
     const controller = release.spec.values.controllers['home-assistant'];
@@ -129,7 +143,10 @@ describe('the example cluster (the plan as code)', () => {
   });
 
   test('the verification pod: netshoot, sleep infinity, in default on iot at 192.168.20.250/24, after the networks', () => {
+    // GIVEN the example cluster's tree (files, above)
+    // WHEN the verification pod is read
     const [pod] = docsOf(files, `${TEST}/app/pod.yaml`);
+    // THEN it sleeps on iot at its address, after the networks
     expect(pod.metadata).toMatchObject({ name: 'multus-test', namespace: 'default' });
     expect(JSON.parse(pod.metadata.annotations['k8s.v1.cni.cncf.io/networks'])).toEqual([
       { name: 'iot', namespace: 'kube-system', ips: ['192.168.20.250/24'] },
@@ -139,14 +156,20 @@ describe('the example cluster (the plan as code)', () => {
   });
 
   test('the flag leaves the verification pod out, and nothing else', () => {
+    // GIVEN the example cluster
+    // WHEN rendered without the verification pod
     const without = exampleFiles(false);
+    // THEN the default namespace is gone, and every other file is as with it
     expect(without.filter((f) => f.path.startsWith(`${ROOT}/apps/default/`))).toEqual([]);
     expect(without).toEqual(files.filter((f) => !f.path.startsWith(`${ROOT}/apps/default/`)));
   });
 
   test('every Kustomization path resolves to a directory of the tree that holds a kustomization.yaml', () => {
+    // GIVEN the example cluster's tree (files, above)
+    // WHEN the path of every Flux Kustomization is followed
     const paths = new Set(files.map((f) => f.path));
     const ks = files.filter((f) => f.path.endsWith('/ks.yaml')).flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS()));
+    // THEN each leads to a directory with a kustomization.yaml
     expect(ks.length).toBe(4);
     for (const k of ks) {
       expect(k.spec.path).toMatch(/^\.\//);
@@ -155,8 +178,11 @@ describe('the example cluster (the plan as code)', () => {
   });
 
   test('every file listed by a kustomization.yaml exists, and every file is listed by one', () => {
+    // GIVEN the example cluster's tree (files, above)
+    // WHEN every resource of every kustomization.yaml is followed
     const paths = new Set(files.map((f) => f.path));
     const listed = new Set<string>();
+    // THEN each exists, and no file but the roots is left unlisted
     for (const f of files.filter((x) => x.path.endsWith('/kustomization.yaml'))) {
       const dir = path.posix.dirname(f.path);
       for (const r of parseAllDocuments(f.content)[0].toJS().resources) {
@@ -175,6 +201,9 @@ describe('the example cluster (the plan as code)', () => {
   });
 
   test('two renders are byte-identical', () => {
+    // GIVEN the example cluster's tree (files, above)
+    // WHEN it is rendered again
+    // THEN the files are the same
     expect(exampleFiles()).toEqual(files);
   });
 });
@@ -203,7 +232,8 @@ describe('the example as `cdk8s synth` runs it (FluxTreeApp)', () => {
     app.synth();
     const dirs = listFiles(outdir).filter((p) => p.endsWith('/kustomization.yaml')).map((p) => path.posix.dirname(p));
     expect(dirs.length).toBe(9);
-    // WHEN kustomize builds each directory THEN every one builds, without a warning
+    // WHEN kustomize builds each directory
+    // THEN every one builds, without a warning
     for (const dir of dirs) {
       const r = spawnSync(kubectl, ['kustomize', path.join(outdir, dir)], { encoding: 'utf8' });
       expect({ dir, status: r.status, stderr: r.stderr }).toEqual({ dir, status: 0, stderr: '' });
@@ -214,10 +244,12 @@ describe('the example as `cdk8s synth` runs it (FluxTreeApp)', () => {
 
 describeWithCrds('the example against the pinned CRDs', () => {
   test('every custom resource of the tree is valid for its CRD (unknown fields rejected)', () => {
+    // GIVEN the example cluster's tree and the pinned CRDs
     const manifests = exampleFiles()
       .filter((f) => !f.path.endsWith('/kustomization.yaml'))
       .flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS()));
     const custom = manifests.filter(isPinnedCustomResource);
+    // WHEN / THEN every custom resource of the pinned groups is found, and valid against its CRD
     expect(custom.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toEqual([
       'HelmRelease/home-assistant', 'HelmRelease/multus', 'HelmRepository/angelnu', 'HelmRepository/bjw-s',
       'Kustomization/home-assistant', 'Kustomization/multus', 'Kustomization/multus-networks', 'Kustomization/multus-test',

@@ -11,6 +11,8 @@ describe('checkHelmRepositoryUrl', () => {
     'http://charts.lan:8080/stable',
     'oci://ghcr.io/angelnu/helm-charts',
   ])('accepts %s', (url) => {
+    // GIVEN a URL Flux reads
+    // WHEN / THEN it is accepted
     expect(() => checkHelmRepositoryUrl('url', url, EXAMPLE)).not.toThrow();
   });
 
@@ -26,7 +28,9 @@ describe('checkHelmRepositoryUrl', () => {
     ['a trailing space', 'oci://ghcr.io/angelnu/helm-charts '],
     ['a tab', '\thttps://angelnu.github.io/helm-charts'],
   ])('refuses %s', (_name, url) => {
+    // GIVEN / WHEN a URL the HelmRepository CRD or Flux refuses as written
     const err = validationError(() => checkHelmRepositoryUrl('chart.url', url, EXAMPLE));
+    // THEN it is refused for its field, naming it and an example of a good URL
     expect(err).toBeInstanceOf(ValidationError);
     expect(err.field).toBe('chart.url');
     expect(err.value).toBe(JSON.stringify(url));
@@ -36,11 +40,15 @@ describe('checkHelmRepositoryUrl', () => {
 
 describe('helmRepositorySpec', () => {
   test('an https URL: interval and url, no type (Flux defaults to the HTTP index)', () => {
+    // GIVEN an https URL and two hours
+    // WHEN / THEN the spec holds the interval in Flux's form and the URL
     expect(helmRepositorySpec('https://angelnu.github.io/helm-charts', Duration.hours(2), 'interval'))
       .toEqual({ interval: '2h', url: 'https://angelnu.github.io/helm-charts' });
   });
 
   test('an oci:// URL carries type oci, without which Flux cannot read the registry', () => {
+    // GIVEN an oci:// URL and ninety minutes
+    // WHEN / THEN the spec also says type oci
     expect(helmRepositorySpec('oci://ghcr.io/angelnu/helm-charts', Duration.minutes(90), 'interval'))
       .toEqual({ interval: '1h30m', url: 'oci://ghcr.io/angelnu/helm-charts', type: 'oci' });
   });

@@ -64,8 +64,9 @@ describe('two renders of the example', () => {
   });
 
   test('hold no timestamp, random id or machine path', () => {
-    // GIVEN the example rendered into a temporary directory
+    // GIVEN a temporary output directory
     const outdir = tempDir('cdk8s-multus-leak-');
+    // WHEN the example is rendered into it
     synthExample(outdir);
     // THEN no file mentions the machine or the moment it was rendered on
     const machine = [outdir, fs.realpathSync(outdir), os.tmpdir(), os.homedir(), process.cwd(), '/work', '/tmp', '/home/', '/root']
@@ -125,7 +126,8 @@ describe('the order props are written in', () => {
   }
 
   test('does not change a byte of the tree', () => {
-    // GIVEN the same tree WHEN written with props as given and with every object's keys reversed
+    // GIVEN the same tree
+    // WHEN written with props as given and with every object's keys reversed
     const asGiven = tree((p) => p);
     const reversed = tree(reversedKeys);
     // THEN the files are the same

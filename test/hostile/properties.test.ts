@@ -159,12 +159,15 @@ describe('the address plan (property)', () => {
   });
 
   test('arbitrary text and look-alikes of addresses never end in anything but a result or a ValidationError', () => {
+    // GIVEN arbitrary text, any value, and address look-alikes with characters inserted or cut
     const lookAlike = fc.tuple(fc.oneof(fc.constant('192.0.2.10/24'), fc.constant('2001:db8::a/64'), fc.constant('::ffff:192.0.2.10')),
       fc.nat(20), fc.string({ unit: 'binary', maxLength: 3 }), fc.nat(3))
       .map(([s, at, insert, cut]) => s.slice(0, at % (s.length + 1)) + insert + s.slice((at % (s.length + 1)) + cut));
     const input = fc.oneof(lookAlike, fc.string({ unit: 'binary', maxLength: 60 }), fc.anything());
     const v4 = new AddressPlan(Subnet.parse('subnet', '192.0.2.0/24'), { gateway: '192.0.2.1', dhcpRange: { start: '192.0.2.100', end: '192.0.2.199' } });
     const v6 = new AddressPlan(Subnet.parse('subnet', '2001:db8::/64'), { gateway: '2001:db8::1' });
+    // WHEN each is parsed as a subnet and an address, and claimed on an IPv4 and an IPv6 plan
+    // THEN each ends in a result or a ValidationError (accepted() fails the test on anything else), and only plain text is accepted
     fc.assert(fc.property(input, (text) => {
       const t = text as string;
       for (const fn of [() => Subnet.parse('subnet', t), () => parseAddress('address', t), () => v4.claim(t, 'pod'), () => v6.claim(t, 'pod')]) {
@@ -212,6 +215,9 @@ const nearName = (maxLength: number) => fc.string({
 
 describe('name validation (property)', () => {
   test('every DNS-1123 label is a valid network name and namespace', () => {
+    // GIVEN any two DNS-1123 labels
+    // WHEN a NetworkRef names them
+    // THEN it is made, with both as given
     fc.assert(fc.property(label, label, (name, namespace) => {
       const ref = NetworkRef.of(name, namespace);
       expect([ref.networkName, ref.networkNamespace]).toEqual([name, namespace]);
@@ -219,22 +225,28 @@ describe('name validation (property)', () => {
   });
 
   test('a network name is accepted exactly when it is a DNS-1123 label', () => {
+    // GIVEN near-valid names, labels and any value
+    // WHEN / THEN a NetworkRef accepts exactly the DNS-1123 labels
     fc.assert(fc.property(fc.oneof(nearName(70), label, fc.anything()), (name) => {
       expect(accepted(() => NetworkRef.of(name as string, 'kube-system'))).toBe(typeof name === 'string' && isDnsLabel(name));
     }), { numRuns: 2000 });
   });
 
   test('a Kustomization dependency is accepted exactly when its name is a DNS-1123 subdomain', () => {
+    // GIVEN near-valid names, dotted labels and any value
     const long = fc.array(label, { minLength: 1, maxLength: 6 }).map((parts) => parts.join('.'));
+    // WHEN / THEN a FluxKustomizationRef accepts exactly the DNS-1123 subdomains
     fc.assert(fc.property(fc.oneof(nearName(80), long, fc.anything()), (name) => {
       expect(accepted(() => FluxKustomizationRef.of(name as string))).toBe(typeof name === 'string' && isDnsSubdomain(name));
     }), { numRuns: 2000 });
   });
 
   test('an interface name is accepted exactly when the kernel takes it', () => {
+    // GIVEN strings of characters the kernel treats differently, and any value
     // ASCII and multi-byte characters whose UTF-8 bytes the kernel reads alike under either rule
     const chars = 'abz09-_.@#"\'{}[],é中😀/: \t\n\0\u00a0'.split(/(?:)/u);
     const name = fc.string({ unit: fc.constantFrom(...chars), maxLength: 17 });
+    // WHEN / THEN an interface name is accepted exactly when dev_valid_name would take it
     fc.assert(fc.property(fc.oneof(name, fc.anything()), (ifname) => {
       expect(accepted(() => checkInterfaceName('interface', ifname as string))).toBe(typeof ifname === 'string' && isInterfaceName(ifname));
     }), { numRuns: 2000 });
@@ -267,12 +279,15 @@ describe('the networks annotation (property)', () => {
   });
 
   test('any value in any field of a selection ends in a parseable annotation or a ValidationError', () => {
+    // GIVEN a NetworkRef, and any value for any one field of a selection
     const app = testApp();
     const pods = new Chart(app, 'pods');
     const ref = NetworkRef.of('iot', 'kube-system');
     const field = fc.constantFrom('network', 'ips', 'mac', 'interface', 'defaultRoute', 'cniArgs');
     const value = fc.oneof(fc.anything(), fc.string({ unit: 'binary', maxLength: 20 }), fc.array(fc.string({ unit: 'binary', maxLength: 20 }), { maxLength: 2 }));
     let n = 0;
+    // WHEN a pod asks for the selection
+    // THEN it is refused with a ValidationError, or its annotation parses back to one element on the network
     fc.assert(fc.property(field, value, (key, v) => {
       let ann: MultusPodAnnotation | undefined;
       if (accepted(() => { ann = new MultusPodAnnotation(pods, `pod${n++}`, { networks: [{ network: ref, [key]: v } as any] }); })) {
@@ -284,7 +299,9 @@ describe('the networks annotation (property)', () => {
   });
 
   test('MACs: every unicast, non-zero MAC in either separator and case is accepted as lower-case colon form; anything else is refused', () => {
+    // GIVEN any six octets, in either separator and case, and a little noise
     const octets = fc.array(fc.nat(255), { minLength: 6, maxLength: 6 });
+    // WHEN / THEN a unicast, non-zero MAC comes back lower case with colons, and anything else (noise included) is refused
     fc.assert(fc.property(octets, fc.constantFrom(':', '-'), fc.boolean(), fc.string({ unit: 'binary', maxLength: 2 }), (o, sep, upper, noise) => {
       const hex = o.map((x) => x.toString(16).padStart(2, '0'));
       const text = hex.join(sep);
@@ -298,6 +315,8 @@ describe('the networks annotation (property)', () => {
   });
 
   test('cni-args: any map of strings is kept, whatever order its keys were written in; any other value is refused', () => {
+    // GIVEN maps of strings and any other value
+    // WHEN / THEN exactly the maps of strings are accepted, kept as given, and the same whatever the order of their keys
     fc.assert(fc.property(fc.oneof(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.string({ maxLength: 8 })), fc.anything()), (args) => {
       const isMapOfStrings = typeof args === 'object' && args !== null && !Array.isArray(args)
         && [Object.prototype, null].includes(Object.getPrototypeOf(args))

@@ -219,11 +219,19 @@ function iotWith(props: unknown): unknown {
 }
 
 describe('every construct refuses malformed and out-of-range values with a ValidationError', () => {
-  test.each(MALFORMED)('%s', (_name, fn, field, shown) => expectRefusal(fn, field, shown));
+  test.each(MALFORMED)('%s', (_name, fn, field, shown) => {
+    // GIVEN / WHEN a construct given a malformed or out-of-range value
+    // THEN a ValidationError for its field, naming the value and what would be right
+    expectRefusal(fn, field, shown);
+  });
 });
 
 describe('JavaScript-level input is refused with a ValidationError, never a TypeError', () => {
-  test.each(JS_LEVEL)('%s', (_name, fn, field, shown) => expectRefusal(fn, field, shown));
+  test.each(JS_LEVEL)('%s', (_name, fn, field, shown) => {
+    // GIVEN / WHEN a construct given what only a JavaScript caller can pass
+    // THEN a ValidationError for its field, naming the value and what would be right (no TypeError)
+    expectRefusal(fn, field, shown);
+  });
 });
 
 describe('a refusal leaves nothing half-made', () => {

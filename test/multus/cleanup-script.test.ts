@@ -211,9 +211,12 @@ describe('the node clean-up script', () => {
   });
 
   test('an unknown mode is refused before anything is touched', () => {
+    // GIVEN a node with Multus's files
     layOutNode(node);
     const before = listNode(node);
+    // WHEN the script is run in a mode it does not know
     const result = runToEnd(scriptFor(node), 'purge');
+    // THEN it fails (status 2), and the node is as it was
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("unknown mode 'purge'");
     expect(listNode(node)).toEqual(before);

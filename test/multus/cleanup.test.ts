@@ -76,9 +76,13 @@ describe('MultusNodeCleanup', () => {
   });
 
   test('the namespace follows the chart, and name, namespace and image can be set', () => {
+    // GIVEN / WHEN a clean-up in a chart of namespace networking
+    // THEN it runs there
     expect(cleanup({}, 'networking').daemonSet.metadata.namespace).toBe('networking');
 
+    // GIVEN / WHEN a clean-up with its own name, namespace and image
     const { construct, daemonSet, container } = cleanup({ name: 'cni-sweep', namespace: 'ops', image: 'registry.example.com/tools/busybox:1.36.1' }, 'networking');
+    // THEN the DaemonSet and the construct carry them
     expect(daemonSet.metadata).toMatchObject({ name: 'cni-sweep', namespace: 'ops' });
     expect(container.image).toBe('registry.example.com/tools/busybox:1.36.1');
     expect(construct).toMatchObject({ name: 'cni-sweep', namespace: 'ops', image: 'registry.example.com/tools/busybox:1.36.1', cniPaths: CniPaths.K3S });
@@ -86,7 +90,9 @@ describe('MultusNodeCleanup', () => {
   });
 
   test('an image pinned by digest is accepted', () => {
+    // GIVEN an image pinned by digest alone
     const image = `busybox@sha256:${'a'.repeat(64)}`;
+    // WHEN / THEN the clean-up runs it as written
     expect(cleanup({ image }).container.image).toBe(image);
   });
 
@@ -101,6 +107,7 @@ describe('MultusNodeCleanup', () => {
     ['image', { image: 'busybox:1.37.0@sha256:abc' }, 'sha256:abc'],
     ['image', { image: '' }, '""'],
   ])('refuses %s %j', (field, props, shown) => {
+    // GIVEN a clean-up setting it cannot use
     // WHEN
     const error = validationError(() => cleanup(props));
 

@@ -18,8 +18,10 @@ describe('Subnet', () => {
   });
 
   test('host bits set: refused with the network it probably means', () => {
+    // GIVEN / WHEN a CIDR with host bits set
     const e = validationError(() => Subnet.parse('subnet', '192.168.20.7/24'));
 
+    // THEN it is refused, naming the network it probably means
     expect(e.message).toContain('"192.168.20.7/24"');
     expect(e.message).toContain('"192.168.20.0/24"');
   });
@@ -27,24 +29,31 @@ describe('Subnet', () => {
   test.each([
     ['0x7f.0.0.1/8'], ['127.1/8'], ['192.168.020.0/24'], ['fe80::%eth0/64'], ['192.168.20.0/24/1'], ['192.168.20.0/-1'], [''],
   ])('non-canonical or malformed %j is refused', (text) => {
+    // GIVEN / WHEN a CIDR Go would not read, or would read as another network
     const e = validationError(() => Subnet.parse('subnet', text));
 
+    // THEN it is refused, naming it
     expect(e).toBeInstanceOf(ValidationError);
     expect(e.message).toContain(JSON.stringify(text));
   });
 
   test('/31 and /32 have no network or broadcast address (RFC 3021)', () => {
+    // GIVEN a point-to-point /31
     const p2p = Subnet.parse('subnet', '192.168.20.0/31');
 
+    // WHEN / THEN both of its addresses are usable
     expect(p2p.whyUnusable(p2p.network)).toBeUndefined();
     expect(p2p.whyUnusable(p2p.last)).toBeUndefined();
   });
 
   test('cidrsCovering covers exactly the range, with aligned blocks that do not overlap', () => {
+    // GIVEN a /8 and any range inside it
     const s = Subnet.parse('subnet', '10.0.0.0/8');
     fc.assert(fc.property(fc.integer({ min: 0, max: 0xffffff }), fc.integer({ min: 0, max: 0xffff }), (offset, length) => {
       const start = s.network + BigInt(offset);
       const end = start + BigInt(length) > s.last ? s.last : start + BigInt(length);
+      // WHEN it is covered with CIDR blocks
+      // THEN the blocks are aligned, follow each other without gap or overlap, and end at the range's end
       let next = start;
       for (const cidr of s.cidrsCovering(start, end)) {
         const block = Subnet.parse('block', cidr); // throws if the block is not aligned
@@ -58,6 +67,8 @@ describe('Subnet', () => {
 
 describe('parseAddress', () => {
   test('keeps the prefix and canonicalizes the address', () => {
+    // GIVEN addresses with and without a prefix, in upper case
+    // WHEN / THEN each parses to its family, canonical text and prefix
     expect(parseAddress('ip', '2001:DB8::0:A/64')).toMatchObject({ family: 6, text: '2001:db8::a', prefixLength: 64 });
     expect(parseAddress('ip', '192.0.2.10')).toMatchObject({ family: 4, text: '192.0.2.10', prefixLength: undefined });
   });
@@ -65,24 +76,32 @@ describe('parseAddress', () => {
   // Go's net.ParseCIDR, which Multus and the CNI plugins use, refuses "/024": so does every
   // address of the library, on a subnet, an IotNetwork's claim and a NetworkRef's ips alike.
   test.each(['192.0.2.10/024', '192.0.2.10/00', '2001:db8::a/064', '192.0.2.10/+24', '192.0.2.10/ 24', '192.0.2.10/'])('the prefix of %j is refused', (text) => {
+    // GIVEN / WHEN an address whose prefix Go's net.ParseCIDR refuses
     const e = validationError(() => parseAddress('ip', text));
+    // THEN it is refused, naming it
     expect(e).toBeInstanceOf(ValidationError);
     expect(e.message).toContain(JSON.stringify(text));
   });
 
   test('prefixes 0 and the full length are whole numbers without leading zeros', () => {
+    // GIVEN the shortest and longest prefixes of each family
+    // WHEN / THEN they parse
     expect(parseAddress('ip', '0.0.0.0/0').prefixLength).toBe(0);
     expect(parseAddress('ip', '192.0.2.10/32').prefixLength).toBe(32);
     expect(parseAddress('ip', '2001:db8::a/128').prefixLength).toBe(128);
   });
 
   test('a subnet with a leading zero in its prefix is refused', () => {
+    // GIVEN a subnet whose prefix has a leading zero
+    // WHEN / THEN it is refused, naming it
     expect(validationError(() => Subnet.parse('subnet', '192.0.2.0/024')).message).toContain('"192.0.2.0/024"');
   });
 
   test('a prefix where none is allowed is refused', () => {
+    // GIVEN / WHEN a gateway written with a prefix
     const e = validationError(() => parseAddress('gateway', '192.0.2.1/24', undefined, false));
 
+    // THEN it is refused, naming it
     expect(e.message).toContain('"192.0.2.1/24"');
   });
 });
@@ -119,11 +138,14 @@ describe('AddressPlan', () => {
   });
 
   test('one IPv6 address in two spellings is one claim', () => {
+    // GIVEN a claim of an IPv6 address
     const plan = new AddressPlan(Subnet.parse('subnet', '2001:db8:20::/64'));
     plan.claim('2001:db8:20::a', 'ha');
 
+    // WHEN the same address is claimed in another spelling
     const e = validationError(() => plan.claim('2001:DB8:20:0:0:0:0:000A/64', 'esphome'));
 
+    // THEN it is refused, naming the spelling and both claimants
     expect(e.message).toContain('"2001:DB8:20:0:0:0:0:000A/64"');
     expect(e.message).toContain('"ha"');
     expect(e.message).toContain('"esphome"');
@@ -131,9 +153,11 @@ describe('AddressPlan', () => {
 
   test('any usable address claimed once is accepted; claimed again, refused naming both claimants', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 254 }), (host) => {
+      // GIVEN any usable address of a /24
       const plan = new AddressPlan(subnet);
       const address = `192.0.2.${host}`;
 
+      // WHEN / THEN its first claim is accepted, and a second one refused naming both claimants
       expect(plan.claim(address, 'first')).toBe(`${address}/24`);
       const e = validationError(() => plan.claim(`${address}/24`, 'second', 'ips[0]'));
       expect(e.field).toBe('ips[0]');
@@ -143,12 +167,15 @@ describe('AddressPlan', () => {
   });
 
   test('many distinct claims are all kept (a Map keyed by the canonical address)', () => {
+    // GIVEN nearly every address of a /16
     const plan = new AddressPlan(Subnet.parse('subnet', '10.0.0.0/16'));
     const addresses = Array.from({ length: 60000 }, (_, i) => `10.0.${Math.floor((i + 1) / 256)}.${(i + 1) % 256}`)
       .filter((a) => !a.endsWith('.0.0') && a !== '10.0.255.255');
 
+    // WHEN each is claimed by its own pod
     addresses.forEach((a, i) => plan.claim(a, `pod-${i}`));
 
+    // THEN each is still held by its pod
     for (const i of [0, 1, 255, 30000, addresses.length - 1]) {
       expect(validationError(() => plan.claim(addresses[i], 'another')).message).toContain(`"pod-${i}" holds it`);
     }

@@ -67,8 +67,10 @@ describe('buildCniConfig', () => {
   });
 
   test('mac capability with DHCP and sbr: still on macvlan, never on a later plugin', () => {
+    // GIVEN / WHEN a DHCP network whose pods pin their MAC, with sbr chained
     const config = buildCniConfig({ ...base, ipsCapability: false, macCapability: true, sourceBasedRouting: true, ipam: { type: 'dhcp' } }) as any;
 
+    // THEN macvlan declares mac, and sbr nothing
     expect(config.plugins).toEqual([
       { type: 'macvlan', master: 'eth0', mode: 'bridge', capabilities: { mac: true }, ipam: { type: 'dhcp' } },
       { type: 'sbr' },
@@ -76,27 +78,35 @@ describe('buildCniConfig', () => {
   });
 
   test('without the ips capability no capabilities key is written', () => {
+    // GIVEN / WHEN a network that takes no addresses from the annotation
     const config = buildCniConfig({ ...base, ipsCapability: false, ipam: { type: 'dhcp' } });
 
+    // THEN the config declares no capabilities
     expect(config).not.toHaveProperty('capabilities');
     expect(config.ipam).toEqual({ type: 'dhcp' });
   });
 
   test('routes without a next hop are written on-link (no gw key)', () => {
+    // GIVEN / WHEN routes with and without a next hop
     const config = buildCniConfig({ ...base, ipam: { type: 'static', routes: [{ dst: '198.51.100.0/24' }, { dst: '203.0.113.0/24', gw: '192.0.2.1' }] } });
 
+    // THEN only the one with a next hop carries gw
     expect(config.ipam).toEqual({ type: 'static', routes: [{ dst: '198.51.100.0/24' }, { dst: '203.0.113.0/24', gw: '192.0.2.1' }] });
   });
 
   test('whereabouts without exclusions or gateway writes neither key', () => {
+    // GIVEN / WHEN whereabouts with nothing excluded and no gateway
     const config = buildCniConfig({ ...base, ipsCapability: false, ipam: { type: 'whereabouts', range: '192.0.2.0/25', exclude: [], routes: [] } });
 
+    // THEN the IPAM section holds only its type and range
     expect(config.ipam).toEqual({ type: 'whereabouts', range: '192.0.2.0/25' });
   });
 
   test('the same model gives the same bytes', () => {
+    // GIVEN a model and a copy of it
     const model: MacvlanNetworkModel = { ...base, macCapability: true, sourceBasedRouting: true, mtu: 9000 };
 
+    // WHEN / THEN both serialize to the same bytes
     expect(JSON.stringify(buildCniConfig(model))).toBe(JSON.stringify(buildCniConfig({ ...model })));
   });
 });

@@ -50,16 +50,20 @@ describe('IotNetwork snapshots', () => {
   });
 
   test('vlan: the master is the host VLAN sub-interface', () => {
+    // GIVEN / WHEN a network on VLAN 20 of eth0
     const { iot, nad, config } = network({ master: 'eth0', vlan: 20 });
 
+    // THEN macvlan hangs off eth0.20
     expect(reviewable(nad)).toMatchSnapshot();
     expect(config.master).toBe('eth0.20');
     expect(iot.master).toBe('eth0.20');
   });
 
   test('master left out: macvlan uses the node\'s default-route interface', () => {
+    // GIVEN / WHEN a network without master
     const { iot, nad, config } = network();
 
+    // THEN the config names no master
     expect(reviewable(nad)).toMatchSnapshot();
     expect(config).not.toHaveProperty('master');
     expect(config).toMatchObject({ type: 'macvlan', mode: 'bridge', capabilities: { ips: true } });
@@ -67,12 +71,14 @@ describe('IotNetwork snapshots', () => {
   });
 
   test('static IPAM with gateway and routes: a route without its own next hop goes through the gateway', () => {
+    // GIVEN / WHEN a network with a gateway, a route without a next hop and one with its own
     const { iot, nad, config } = network({
       master: 'eth0',
       gateway: '192.168.20.1',
       routes: [{ destination: '192.168.30.0/24' }, { destination: '10.10.0.0/16', gateway: '192.168.20.254' }],
     });
 
+    // THEN the first route goes through the gateway, the second through its own next hop
     expect(reviewable(nad)).toMatchSnapshot();
     expect(config.ipam).toEqual({
       type: 'static',
@@ -82,6 +88,7 @@ describe('IotNetwork snapshots', () => {
   });
 
   test('host-local: a range inside the subnet and outside the DHCP pool, no ips capability', () => {
+    // GIVEN / WHEN a host-local network beside the router's DHCP pool
     const { iot, nad, config } = network({
       master: 'eth0',
       gateway: '192.168.20.1',
@@ -89,6 +96,7 @@ describe('IotNetwork snapshots', () => {
       ipam: Ipam.hostLocal({ rangeStart: '192.168.20.200', rangeEnd: '192.168.20.220' }),
     });
 
+    // THEN host-local hands out its range with the gateway, and pods name no address
     expect(reviewable(nad)).toMatchSnapshot();
     expect(config).not.toHaveProperty('capabilities');
     expect(config.ipam).toEqual({
@@ -99,8 +107,10 @@ describe('IotNetwork snapshots', () => {
   });
 
   test('dhcp: the LAN\'s DHCP server leases the address', () => {
+    // GIVEN / WHEN a DHCP network
     const { iot, nad, config } = network({ master: 'eth0', ipam: Ipam.dhcp() });
 
+    // THEN the IPAM section is the DHCP client, and pods name no address
     expect(reviewable(nad)).toMatchSnapshot();
     expect(config.ipam).toEqual({ type: 'dhcp' });
     expect(config).not.toHaveProperty('capabilities');
@@ -108,6 +118,7 @@ describe('IotNetwork snapshots', () => {
   });
 
   test('whereabouts: the gateway, reserved hosts and the DHCP pool are excluded from the range', () => {
+    // GIVEN / WHEN a whereabouts network over the whole subnet, with a gateway, a reserved host and a DHCP pool
     const { iot, nad, config } = network({
       master: 'eth0',
       gateway: '192.168.20.1',
@@ -116,6 +127,7 @@ describe('IotNetwork snapshots', () => {
       ipam: Ipam.whereabouts({ range: LAN, exclude: ['192.168.20.240/28'] }),
     });
 
+    // THEN each of them is excluded from the range, the pool as CIDRs
     expect(reviewable(nad)).toMatchSnapshot();
     expect(config.ipam).toEqual({
       type: 'whereabouts',
@@ -170,8 +182,10 @@ describe('IotNetwork snapshots', () => {
   });
 
   test('source-based routing: sbr chained last; the MAC stays on macvlan', () => {
+    // GIVEN / WHEN a network with sbr whose pods pin their MAC
     const { nad, config } = network({ master: 'eth0', gateway: '192.168.20.1', macCapability: true, sourceBasedRouting: true });
 
+    // THEN the conflist form: macvlan with both capabilities, then sbr
     expect(reviewable(nad)).toMatchSnapshot();
     expect(config.plugins.map((p: any) => p.type)).toEqual(['macvlan', 'sbr']);
     expect(config.plugins[0].capabilities).toEqual({ ips: true, mac: true });
@@ -180,12 +194,15 @@ describe('IotNetwork snapshots', () => {
   });
 
   test('sbr alone still uses the conflist form (only a conflist passes prevResult on)', () => {
+    // GIVEN / WHEN a network with sbr and nothing else
     const { config } = network({ sourceBasedRouting: true });
 
+    // THEN macvlan and sbr are a plugin list
     expect(config.plugins.map((p: any) => p.type)).toEqual(['macvlan', 'sbr']);
   });
 
   test('IPv6 subnet: canonical addresses, Subnet-Router anycast refused', () => {
+    // GIVEN / WHEN an IPv6 network written in upper case, with a gateway and a route
     const { iot, nad, config } = network({
       subnet: '2001:DB8:20:0::/64',
       master: 'eth0',
@@ -193,6 +210,7 @@ describe('IotNetwork snapshots', () => {
       routes: [{ destination: '2001:db8:30::/64' }],
     });
 
+    // THEN addresses are written canonically, and the Subnet-Router anycast address cannot be claimed
     expect(reviewable(nad)).toMatchSnapshot();
     expect(iot.subnet).toBe('2001:db8:20::/64');
     expect(iot.prefixLength).toBe(64);
@@ -202,38 +220,48 @@ describe('IotNetwork snapshots', () => {
   });
 
   test('mode, mtu and cniVersion are rendered as given', () => {
+    // GIVEN / WHEN a network with its own mode, mtu and cniVersion
     const { config } = network({ mode: MacvlanMode.PRIVATE, mtu: 1400, cniVersion: '1.0.0' });
 
+    // THEN the config carries them
     expect(config).toMatchObject({ cniVersion: '1.0.0', mode: 'private', mtu: 1400 });
   });
 });
 
 describe('IotNetwork naming', () => {
   test('name and namespace props override the id and the chart', () => {
+    // GIVEN / WHEN a network with its own name and namespace
     const { iot, nad } = network({ name: 'iot-lan', namespace: 'networking' }, 'Iot');
 
+    // THEN the NAD and the construct carry them
     expect(nad.metadata).toEqual({ name: 'iot-lan', namespace: 'networking' });
     expect(iot.networkName).toBe('iot-lan');
     expect(iot.networkNamespace).toBe('networking');
   });
 
   test('the namespace is required when the chart has none', () => {
+    // GIVEN / WHEN a network in a chart without a namespace
     const e = validationError(() => new IotNetwork(testChart(), 'iot', { subnet: LAN }));
 
+    // THEN it is refused, saying why a targetNamespace would not do
     expect(e.field).toBe('namespace');
     expect(e.message).toContain('targetNamespace');
   });
 
   test('the same input gives the same bytes', () => {
+    // GIVEN one network's props
     const props: Partial<IotNetworkProps> = { master: 'eth0', vlan: 20, gateway: '192.168.20.1', macCapability: true, sourceBasedRouting: true, mtu: 1500 };
 
+    // WHEN / THEN two networks of them write the same config
     expect(network(props).nad.spec.config).toBe(network(props).nad.spec.config);
   });
 
   test('an IotNetwork and a NetworkRef to it look the same to a pod', () => {
+    // GIVEN a network and a NetworkRef to it
     const { iot } = network();
     const ref = NetworkRef.of('iot', 'kube-system');
 
+    // WHEN / THEN both name the same NAD
     expect({ name: iot.networkName, namespace: iot.networkNamespace }).toEqual({ name: ref.networkName, namespace: ref.networkNamespace });
   });
 });
@@ -246,18 +274,23 @@ describe('IotNetwork address plan', () => {
   };
 
   test('a claim gets the subnet\'s prefix and canonical text', () => {
+    // GIVEN the planned network
     const { iot } = network(planned);
 
+    // WHEN / THEN claims with and without a prefix come back with the subnet's prefix
     expect(iot.claimAddress('192.168.20.10', 'ha')).toBe('192.168.20.10/24');
     expect(iot.claimAddress('192.168.20.11/24', 'esphome')).toBe('192.168.20.11/24');
   });
 
   test('the same address claimed twice is refused, naming both claimants', () => {
+    // GIVEN an address claimed by one pod
     const { iot } = network(planned);
     iot.claimAddress('192.168.20.10', 'test/home-assistant networks[0]');
 
+    // WHEN another pod claims it
     const e = validationError(() => iot.claimAddress('192.168.20.10/24', 'test/esphome networks[0]', 'networks[0].ips[0]'));
 
+    // THEN it is refused, naming both pods
     expect(e.field).toBe('networks[0].ips[0]');
     expect(e.message).toContain('"192.168.20.10/24"');
     expect(e.message).toContain('test/home-assistant networks[0]');
@@ -265,10 +298,13 @@ describe('IotNetwork address plan', () => {
   });
 
   test('claims are refused when the IPAM assigns addresses itself', () => {
+    // GIVEN a DHCP network
     const { iot } = network({ ipam: Ipam.dhcp() });
 
+    // WHEN a pod claims an address on it
     const e = validationError(() => iot.claimAddress('192.168.20.10', 'ha'));
 
+    // THEN it is refused, naming the address and the IPAM
     expect(e.message).toContain('"192.168.20.10"');
     expect(e.message).toContain('dhcp');
   });
@@ -287,10 +323,13 @@ describe('IotNetwork address plan', () => {
     ['inside the DHCP range (end)', '192.168.20.199/24', 'DHCP range'],
     ['reserved', '192.168.20.3', 'reservedAddresses[1]'],
   ])('claim refused: %s (%s)', (_case, address, says) => {
+    // GIVEN the planned network
     const { iot } = network(planned);
 
+    // WHEN a pod claims an address the plan does not allow it
     const e = validationError(() => iot.claimAddress(address, 'ha', 'networks[0].ips[0]'));
 
+    // THEN it is refused, naming the field, the address and the reason
     expect(e).toBeInstanceOf(ValidationError);
     expect(e.field).toBe('networks[0].ips[0]');
     expect(e.message).toContain(JSON.stringify(address));
@@ -353,8 +392,10 @@ describe('IotNetwork refusals', () => {
   ];
 
   test.each(cases)('%s', (_case, props, field, shown) => {
+    // GIVEN / WHEN a network prop the network cannot use
     const e = validationError(() => network(props));
 
+    // THEN a ValidationError names the field, the value and the construct
     expect(e).toBeInstanceOf(ValidationError);
     expect(e.field).toBe(field);
     expect(e.message).toContain(shown);
@@ -362,15 +403,19 @@ describe('IotNetwork refusals', () => {
   });
 
   test('the subnet is required', () => {
+    // GIVEN / WHEN a network without a subnet
     const e = validationError(() => new IotNetwork(testChart('kube-system'), 'iot', {} as IotNetworkProps));
 
+    // THEN it is refused as required
     expect(e.field).toBe('subnet');
     expect(e.message).toContain('is required');
   });
 
   test('the id must be a DNS label when no name is given', () => {
+    // GIVEN / WHEN a network whose id is no DNS label, and no name
     const e = validationError(() => network({}, 'IoT'));
 
+    // THEN it is refused for its name, naming the id
     expect(e.field).toBe('name');
     expect(e.message).toContain('"IoT"');
   });

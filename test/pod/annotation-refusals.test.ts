@@ -268,8 +268,9 @@ describe('MultusPodAnnotation refuses an annotation that never reaches a pod', (
     const { app, iot, pods } = world();
     new MultusPodAnnotation(pods, 'forgotten', { networks: [{ network: iot, ips: ['192.0.2.10'] }] });
 
-    // WHEN the app is synthesized THEN the forgotten annotation is refused
+    // WHEN the app is synthesized
     const err = validationError(() => app.synthYaml());
+    // THEN the forgotten annotation is refused
     expect(err.message).toContain('never reaches a pod');
     expect(err.constructPath).toBe('pods/forgotten');
   });
@@ -292,7 +293,7 @@ describe('MultusPodAnnotation refuses an annotation that never reaches a pod', (
     const { app, iot, pods } = world();
     const annotation = new MultusPodAnnotation(pods, 'read', { networks: [{ network: iot, ips: ['192.0.2.10'] }] });
     expect(annotation.value).toBe('[{"name":"iot","namespace":"kube-system","ips":["192.0.2.10/24"]}]');
-    // WHEN the app is synthesized THEN it is refused
+    // WHEN / THEN the app is synthesized, and it is refused
     expect(validationError(() => app.synthYaml()).constructPath).toBe('pods/read');
   });
 

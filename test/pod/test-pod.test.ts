@@ -46,8 +46,11 @@ describe('MultusTestPod', () => {
   });
 
   test('an address without a prefix gets the subnet\'s', () => {
+    // GIVEN a network
     const chart = testChart();
+    // WHEN the test pod asks for an address without a prefix
     new MultusTestPod(chart, 'multus-test', { network: iotIn(chart), ips: ['192.0.2.250'] });
+    // THEN its annotation carries the address with the subnet's prefix
     const [pod] = pods(chart);
     expect(JSON.parse(pod.metadata.annotations[MultusPodAnnotation.ANNOTATION_KEY])[0].ips).toEqual(['192.0.2.250/24']);
   });
@@ -67,10 +70,13 @@ describe('MultusTestPod', () => {
   });
 
   test('name, namespace and image can be set; the namespace follows the chart', () => {
+    // GIVEN / WHEN a test pod in a chart of namespace home-automation
     const inChart = testChart('home-automation');
     new MultusTestPod(inChart, 't', { network: NetworkRef.of('iot', 'kube-system') });
+    // THEN it runs there
     expect(pods(inChart)[0].metadata.namespace).toBe('home-automation');
 
+    // GIVEN / WHEN a test pod with its own name, namespace and image
     const chart = testChart();
     const test = new MultusTestPod(chart, 't', {
       network: iotIn(chart),
@@ -79,6 +85,7 @@ describe('MultusTestPod', () => {
       namespace: 'ops',
       image: 'ghcr.io/nicolaka/netshoot:v0.13',
     });
+    // THEN the pod and the verification commands carry them
     const [pod] = pods(chart);
     expect(pod.metadata).toMatchObject({ name: 'iot-probe', namespace: 'ops' });
     expect(pod.spec.containers[0].image).toBe('ghcr.io/nicolaka/netshoot:v0.13');
@@ -101,9 +108,12 @@ describe('MultusTestPod', () => {
   });
 
   test('an IPv6 address queries the IPv6 mDNS group on net1', () => {
+    // GIVEN an IPv6 network
     const chart = testChart();
     const iot = new IotNetwork(chart, 'iot6', { subnet: '2001:db8:20::/64', namespace: 'kube-system' });
+    // WHEN the test pod has an address on it
     const test = new MultusTestPod(chart, 'multus-test', { network: iot, ips: ['2001:db8:20::250'] });
+    // THEN the mDNS query goes to ff02::fb on net1, from that address
     expect(test.verificationCommands).toContain('kubectl -n default exec multus-test -- dig -b 2001:db8:20::250 -p 5353 @ff02::fb%net1 _services._dns-sd._udp.local PTR');
   });
 
@@ -133,9 +143,12 @@ describe('MultusTestPod', () => {
   });
 
   test('an address on a network whose IPAM assigns addresses is refused', () => {
+    // GIVEN a DHCP network
     const chart = testChart();
     const iot = iotIn(chart, { ipam: Ipam.dhcp() });
+    // WHEN the test pod asks for an address on it
     const error = validationError(() => new MultusTestPod(chart, 'multus-test', { network: iot, ips: ['192.0.2.250'] }));
+    // THEN it is refused, naming the address
     expect(error.message).toContain('192.0.2.250');
   });
 });

@@ -15,6 +15,8 @@ describe('image reference grammar', () => {
     '[fd00::1]:5000/busybox',
     'my-registry.example.com/a__b/c.d/e---f',
   ])('%s is an image name', (name) => {
+    // GIVEN a name containerd accepts
+    // WHEN / THEN it is an image name
     expect(isImageName(name)).toBe(true);
   });
 
@@ -31,16 +33,22 @@ describe('image reference grammar', () => {
     ['a'.repeat(64).replace(/a/g, 'f'), 'an image id'],
     [`registry.lan/${'a'.repeat(250)}`, 'longer than 255 characters'],
   ])('%j is not an image name (%s)', (name) => {
+    // GIVEN a string containerd refuses as an image name
+    // WHEN / THEN it is none
     expect(isImageName(name)).toBe(false);
   });
 
   test('tags: a word character, then up to 127 of word characters, "." and "-"', () => {
+    // GIVEN tags containerd accepts, then tags it refuses
+    // WHEN / THEN each is told apart
     expect(['v4.3.0-thick', '1.37.0', '_x', 'A'.repeat(128)].map(isImageTag)).toEqual([true, true, true, true]);
     expect(['', '.v1', '-v1', 'v 1', 'A'.repeat(129), 'v1+build'].map(isImageTag)).toEqual([false, false, false, false, false, false]);
   });
 
   test('a reference splits into name, tag and digest; a port is not a tag', () => {
+    // GIVEN references with a port, a tag and digests
     const digest = `sha256:${'0'.repeat(64)}`;
+    // WHEN / THEN each splits into its parts, the port staying in the name
     expect(parseImageReference('registry.lan:5000/busybox')).toEqual({ name: 'registry.lan:5000/busybox' });
     expect(parseImageReference('registry.lan:5000/busybox:1.37.0')).toEqual({ name: 'registry.lan:5000/busybox', tag: '1.37.0' });
     expect(parseImageReference(`busybox:1.37.0@${digest}`)).toEqual({ name: 'busybox', tag: '1.37.0', digest });
@@ -53,12 +61,18 @@ describe('image reference grammar', () => {
     [`busybox@md5:${'a'.repeat(32)}`, 'an unknown digest algorithm'],
     ['busybox:1.37.0:1', 'two tags'],
   ])('%j is no reference (%s)', (image) => {
+    // GIVEN a string that looks like a reference but is none
+    // WHEN / THEN it does not parse
     expect(parseImageReference(image)).toBeUndefined();
   });
 
   test('pinned: a tag other than latest, or a digest', () => {
+    // GIVEN / WHEN images pinned by a tag or a digest
+    // THEN they pass
     expect(() => checkPinnedImage('image', 'busybox:1.37.0', 'busybox:1.37.0')).not.toThrow();
     expect(() => checkPinnedImage('image', `busybox:latest@sha256:${'0'.repeat(64)}`, 'busybox:1.37.0')).not.toThrow();
+    // GIVEN / WHEN images without a tag, or tagged latest
+    // THEN each is refused as not pinned
     for (const image of ['busybox', 'busybox:latest']) {
       const err = validationError(() => checkPinnedImage('image', image, 'busybox:1.37.0'));
       expect(err.message).toContain(`"${image}" is not pinned`);
@@ -87,7 +101,9 @@ describe('every image of the library follows the grammar', () => {
     ['clean-up', () => new MultusNodeCleanup(testChart(), 'c', { cniPaths: CniPaths.K3S, image: 'ghcr.io/Tools/busybox:1.37.0' }), 'image'],
     ['test pod', () => new MultusTestPod(testChart(), 't', { network: NetworkRef.of('iot', 'kube-system'), image: 'ghcr.io/Nicolaka/netshoot:v0.14' }), 'image'],
   ])('capitals in the path are refused alike (%s)', (_name, fn, field) => {
+    // GIVEN / WHEN a construct given an image with capitals in its path
     const err = validationError(fn);
+    // THEN each refuses it for its own image field, naming the image
     expect(err).toBeInstanceOf(ValidationError);
     expect(err.field).toBe(field);
     expect(err.message).toMatch(/ghcr\.io\/[A-Z]/);
