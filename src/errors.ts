@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { IConstruct } from 'constructs';
 
 // jsii rejects an exported class whose `extends` names the global `Error` directly; a local base
@@ -138,7 +139,8 @@ export function renderValue(value: unknown): string {
     const json = JSON.stringify(value);
     return json === undefined ? String(value) : json;
   } catch {
-    return String(value);
+    // A value JSON cannot show (a cycle, a BigInt inside): as Node's inspector shows it.
+    return inspect(value, { depth: 2, breakLength: Infinity });
   }
 }
 

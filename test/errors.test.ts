@@ -117,8 +117,8 @@ describe('renderValue', () => {
     // GIVEN an object that holds itself
     const cyclic: any = { a: 1 };
     cyclic.self = cyclic;
-    // WHEN / THEN it is shown, not thrown
-    expect(renderValue(cyclic)).toBe('[object Object]');
+    // WHEN / THEN it is shown with its content, the cycle marked, not thrown
+    expect(renderValue(cyclic)).toBe('<ref *1> { a: 1, self: [Circular *1] }');
   });
 });
 

@@ -58,14 +58,14 @@ export function renderResources(r: MultusResources, scope?: IConstruct): Record<
   const cpuLimit = problems.check(() => cpu(r.cpuLimit, r.cpuLimitMillis, 'cpuLimit', scope));
   const memRequest = problems.check(() => mebibytes('resources.memoryRequest', r.memoryRequest ?? Size.mebibytes(64), scope));
   const memLimit = problems.check(() => mebibytes('resources.memoryLimit', r.memoryLimit ?? Size.mebibytes(256), scope));
-  problems.throwIfAny();
   if (cpuLimit !== undefined && cpuLimit < cpuRequest) {
     const field = r.cpuLimit !== undefined ? 'resources.cpuLimit' : 'resources.cpuLimitMillis';
-    invalid({ field, value: r.cpuLimit !== undefined ? `${cpuLimit}m` : cpuLimit, hint: `the limit must be at least the request (${cpuRequest}m)`, scope });
+    problems.check(() => invalid({ field, value: r.cpuLimit !== undefined ? `${cpuLimit}m` : cpuLimit, hint: `the limit must be at least the request (${cpuRequest}m)`, scope }));
   }
-  if (memLimit! < memRequest!) {
-    invalid({ field: 'resources.memoryLimit', value: `${memLimit}Mi`, hint: `the limit must be at least the request (${memRequest}Mi)`, scope });
+  if (memLimit !== undefined && memRequest !== undefined && memLimit < memRequest) {
+    problems.check(() => invalid({ field: 'resources.memoryLimit', value: `${memLimit}Mi`, hint: `the limit must be at least the request (${memRequest}Mi)`, scope }));
   }
+  problems.throwIfAny();
   return {
     requests: { cpu: quantity(cpuRequest), memory: `${memRequest}Mi` },
     limits: {

@@ -4,7 +4,7 @@ import { checkCniVersion } from '../util/cni';
 import { isPlainObject } from '../util/merge';
 import { checkDnsLabel, checkInterfaceName, optionalBoolean } from '../util/validate';
 import { AddressPlan, Subnet } from './address-plan';
-import { CniRoute, MacvlanNetworkModel } from './cni-config';
+import { CniIpam, CniRoute, MacvlanNetworkModel } from './cni-config';
 import { Ipam, resolveIpam } from './ipam';
 
 // An IotNetwork as a pure, validated model: props in; the subnet, its address plan and the CNI
@@ -219,10 +219,14 @@ export function resolveNetwork(props: IotNetworkProps, context: NetworkContext, 
   let plan: AddressPlan | undefined;
   let mtu: number | undefined;
   let routes: CniRoute[] | undefined;
+  let ipamSection: CniIpam | undefined;
   if (subnet) {
     plan = problems.check(() => new AddressPlan(subnet, { gateway: props.gateway, dhcpRange, reservedAddresses, scope }));
     mtu = problems.check(() => checkMtu(subnet, props.mtu, scope));
-    if (plan) routes = problems.check(() => resolveRoutes(subnet, plan!, props.routes, scope));
+    // Routes are checked against the subnet whether or not the plan could be made; without a plan
+    // (a refused gateway) their default next hop is unknown, which only the rendering needs.
+    routes = problems.check(() => resolveRoutes(subnet, plan?.gateway?.text, props.routes, scope));
+    if (plan && routes && ipam instanceof Ipam) ipamSection = problems.check(() => resolveIpam(ipam, subnet, plan!, routes!, scope));
   }
   problems.throwIfAny();
   return {
@@ -239,7 +243,7 @@ export function resolveNetwork(props: IotNetworkProps, context: NetworkContext, 
       master,
       mode,
       mtu,
-      ipam: resolveIpam(ipam, subnet!, plan!, routes!, scope),
+      ipam: ipamSection!,
       ipsCapability: ipam.takesAddressesFromAnnotation,
       macCapability: macCapability!,
       sourceBasedRouting: sourceBasedRouting!,
@@ -260,14 +264,16 @@ function checkDhcpRange(range: DhcpRange | undefined, scope?: IConstruct): DhcpR
 }
 
 function resolveMaster(master: string | undefined, vlan: number | undefined, scope?: IConstruct): string | undefined {
-  if (master !== undefined) checkInterfaceName('master', master, scope);
+  const problems = new Problems();
+  if (master !== undefined) problems.check(() => checkInterfaceName('master', master, scope));
+  if (vlan !== undefined && (!Number.isInteger(vlan) || vlan < 1 || vlan > 4094)) {
+    problems.check(() => invalid({ field: 'vlan', value: vlan, hint: 'use an integer from 1 to 4094 (802.1Q VLAN id)', scope }));
+  }
+  if (vlan !== undefined && master === undefined) {
+    problems.check(() => invalid({ field: 'vlan', value: vlan, hint: 'a VLAN sub-interface needs its parent: set master (e.g. "eth0" for "eth0.20")', scope, problem: 'needs master' }));
+  }
+  problems.throwIfAny();
   if (vlan === undefined) return master;
-  if (!Number.isInteger(vlan) || vlan < 1 || vlan > 4094) {
-    invalid({ field: 'vlan', value: vlan, hint: 'use an integer from 1 to 4094 (802.1Q VLAN id)', scope });
-  }
-  if (master === undefined) {
-    invalid({ field: 'vlan', value: vlan, hint: 'a VLAN sub-interface needs its parent: set master (e.g. "eth0" for "eth0.20")', scope, problem: 'needs master' });
-  }
   const name = `${master}.${vlan}`;
   if (Buffer.byteLength(name, 'utf8') > 15) {
     invalid({ field: 'vlan', value: name, hint: 'Linux interface names have at most 15 characters; create the VLAN sub-interface under a shorter name on the nodes and give that as master, without vlan', scope, problem: 'makes an interface name that is too long' });
@@ -284,10 +290,11 @@ function checkMtu(subnet: Subnet, mtu: number | undefined, scope?: IConstruct): 
   return mtu;
 }
 
-function resolveRoutes(subnet: Subnet, plan: AddressPlan, routes: IotNetworkRoute[] | undefined, scope?: IConstruct): CniRoute[] {
+function resolveRoutes(subnet: Subnet, defaultGateway: string | undefined, routes: IotNetworkRoute[] | undefined, scope?: IConstruct): CniRoute[] {
   if (routes === undefined) return [];
   if (!Array.isArray(routes)) invalid({ field: 'routes', value: routes, hint: 'give a list of { destination, gateway? }', scope });
-  return routes.map((route, i) => {
+  const problems = new Problems();
+  const resolved = routes.map((route, i) => problems.check((): CniRoute => {
     const field = `routes[${i}]`;
     if (!isPlainObject(route)) invalid({ field, value: route, hint: 'give { destination, gateway? }, e.g. { destination: "192.168.30.0/24" }', scope });
     const dst = Subnet.parse(`${field}.destination`, route.destination, scope);
@@ -295,8 +302,10 @@ function resolveRoutes(subnet: Subnet, plan: AddressPlan, routes: IotNetworkRout
       invalid({ field: `${field}.destination`, value: route.destination, hint: `net1 is on IPv${subnet.family} subnet ${subnet.cidr}; give an IPv${subnet.family} destination`, scope });
     }
     // The next hop must be on net1's own subnet, or the kernel refuses the route ("network unreachable").
-    const gw = route.gateway !== undefined ? subnet.hostAddress(`${field}.gateway`, route.gateway, scope).text : plan.gateway?.text;
+    const gw = route.gateway !== undefined ? subnet.hostAddress(`${field}.gateway`, route.gateway, scope).text : defaultGateway;
     return gw === undefined ? { dst: dst.cidr } : { dst: dst.cidr, gw };
-  });
+  }));
+  problems.throwIfAny();
+  return resolved as CniRoute[];
 }
 

@@ -29,7 +29,7 @@ export class CpuQuantity {
 
   private constructor(millicores: number, unit: string, given: unknown = millicores) {
     if (!Number.isSafeInteger(millicores) || millicores <= 0 || (unit === 'cores' && Math.abs((given as number) * 1000 - millicores) > 1e-6)) {
-      invalid({ field: 'cpu', value: given, hint: unit === 'cores' ? 'give a positive number of cores in steps of a millicore, e.g. CpuQuantity.cores(0.5)' : 'give a positive whole number of millicores, e.g. CpuQuantity.millis(10)' });
+      invalid({ field: unit === 'cores' ? 'CpuQuantity.cores' : 'CpuQuantity.millis', value: given, hint: unit === 'cores' ? 'give a positive number of cores in steps of a millicore, e.g. CpuQuantity.cores(0.5)' : 'give a positive whole number of millicores, e.g. CpuQuantity.millis(10)' });
     }
     this.millicores = millicores;
   }

@@ -62,3 +62,12 @@ describe('renderResources', () => {
     expect(e.problems.map((p) => p.field)).toEqual(['resources.cpuRequestMillis', 'resources.cpuLimit', 'resources.memoryRequest']);
   });
 });
+
+describe('renderResources reports every limit below its request', () => {
+  test('a CPU and a memory limit below their requests are both named', () => {
+    // GIVEN both limits below their requests
+    const r = { cpuRequest: CpuQuantity.millis(100), cpuLimit: CpuQuantity.millis(50), memoryRequest: Size.mebibytes(128), memoryLimit: Size.mebibytes(64) };
+    // WHEN / THEN both are refused in one error
+    expect(validationError(() => renderResources(r)).problems.map((p) => p.field)).toEqual(['resources.cpuLimit', 'resources.memoryLimit']);
+  });
+});

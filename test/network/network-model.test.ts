@@ -102,3 +102,28 @@ describe('resolveNetwork', () => {
     expect(validationError(() => resolveNetwork(props as IotNetworkProps, context)).problems[0].problem).toBe(problem);
   });
 });
+
+describe('resolveNetwork reports refusals that depend on each other together', () => {
+  test('a refused mtu does not hide refused routes of a dhcp network, nor a bad gateway the routes', () => {
+    // GIVEN a dhcp network with routes (which dhcp ignores), a bad mtu, and a bad route next to a bad gateway
+    const props = { subnet: '192.0.2.0/24', namespace: 'kube-system', ipam: Ipam.dhcp(), mtu: 5, gateway: '198.51.100.1', routes: [{ destination: 'nope' }] } as any;
+    // WHEN it is resolved
+    const e = validationError(() => resolveNetwork(props, { id: 'iot' }));
+    // THEN the mtu, the gateway and the route are all named
+    expect(e.problems.map((p) => p.field).sort()).toEqual(['gateway', 'mtu', 'routes[0].destination']);
+  });
+
+  test('a refused master does not hide a refused vlan', () => {
+    // GIVEN a master with a space and a vlan out of range
+    const props = { subnet: '192.0.2.0/24', namespace: 'kube-system', master: 'eth 0', vlan: 5000 } as any;
+    // WHEN / THEN both are named
+    expect(validationError(() => resolveNetwork(props, { id: 'iot' })).problems.map((p) => p.field)).toEqual(['master', 'vlan']);
+  });
+
+  test('routes of a dhcp network are refused with the rest once everything else is right', () => {
+    // GIVEN a dhcp network with routes and a bad mtu
+    const props = { subnet: '192.0.2.0/24', namespace: 'kube-system', ipam: Ipam.dhcp(), mtu: 5, routes: [{ destination: '198.51.100.0/24' }] } as any;
+    // WHEN / THEN both the mtu and the ignored routes are named
+    expect(validationError(() => resolveNetwork(props, { id: 'iot' })).problems.map((p) => p.field).sort()).toEqual(['mtu', 'routes']);
+  });
+});

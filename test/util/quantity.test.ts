@@ -36,8 +36,8 @@ describe('CpuQuantity', () => {
     ['cores as a string', () => CpuQuantity.cores('1' as any), '"1"', 'CpuQuantity.cores(0.5)'],
   ])('refuses %s', (_what, make, shown, example) => {
     // GIVEN / WHEN a quantity Kubernetes cannot hold as whole millicores
-    // THEN a ValidationError for cpu, naming the value as given, with an example of a good one
-    expectRefusal(make, 'cpu', shown);
+    // THEN a ValidationError for the factory that refused it, naming the value as given, with an example of a good one
+    expectRefusal(make, example.startsWith('CpuQuantity.cores') ? 'CpuQuantity.cores' : 'CpuQuantity.millis', shown);
     expect((thrown(make) as Error).message).toContain(example);
   });
 
@@ -60,7 +60,7 @@ describe('CpuQuantity', () => {
     // GIVEN any finite number that is not a whole number
     fc.assert(fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => !Number.isInteger(x)), (x) => {
       // WHEN / THEN millis() refuses it
-      expectRefusal(() => CpuQuantity.millis(x), 'cpu', JSON.stringify(x));
+      expectRefusal(() => CpuQuantity.millis(x), 'CpuQuantity.millis', JSON.stringify(x));
     }), { numRuns: 500 });
   });
 });
