@@ -58,7 +58,7 @@ export function buildCluster(scope: Construct, options: ClusterOptions = {}): Cl
       cniPaths: CniPaths.K3S,
       // The plan's image; must be a -thick tag with the angelnu chart.
       image: { repository: 'ghcr.io/k8snetworkplumbingwg/multus-cni', tag: 'v4.1.2-thick' },
-      // Requests as in the plan; the memory limit stays at the library's 256Mi rather than the
+      // Requests as in the plan; the memory limit stays at the library's 512Mi rather than the
       // plan's 128Mi, which OOM-kills the thick daemon on node reboots (multus-cni #1346, #1416).
       resources: { cpuRequestMillis: 10, memoryRequest: Size.mebibytes(64) },
       // The plan's `operator: Exists` (run on every node); the chart ignores tolerations in values,

@@ -67,7 +67,7 @@ export interface MultusInstallProps {
 
   /**
    * Requests and limits of the daemon container.
-   * @default - requests cpu 10m and memory 64Mi, limit memory 256Mi
+   * @default - requests cpu 10m and memory 64Mi, limit memory 512Mi
    */
   readonly resources?: MultusResources;
 
@@ -210,7 +210,7 @@ export function resolveInstall(props: MultusInstallProps, context: InstallContex
   });
   const resources = problems.check(() => {
     if (props.resources !== undefined && !isPlainObject(props.resources)) {
-      invalid({ field: 'resources', value: props.resources, hint: 'give an object, e.g. { memoryLimit: Size.mebibytes(256) }', scope });
+      invalid({ field: 'resources', value: props.resources, hint: 'give an object, e.g. { memoryLimit: Size.mebibytes(512) }', scope });
     }
     return renderResources(props.resources ?? {}, scope);
   });

@@ -92,7 +92,7 @@ describe('the example cluster (the plan as code)', () => {
     expect(release.spec.chart.spec).toEqual({ chart: 'multus', version: '7.0.0', sourceRef: { kind: 'HelmRepository', name: 'angelnu', namespace: 'flux-system' } });
     expect(release.spec.values.controllers.multus.containers.multus).toEqual({
       image: { repository: 'ghcr.io/k8snetworkplumbingwg/multus-cni', tag: 'v4.1.2-thick' },
-      resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+      resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '512Mi' } },
     });
     expect(release.spec.values.cni.paths).toEqual({ config: '/var/lib/rancher/k3s/agent/etc/cni/net.d', bin: '/var/lib/rancher/k3s/data/cni' });
     expect(release.spec.postRenderers[0].kustomize.patches[0].patch).toContain('operator: Exists');

@@ -62,7 +62,7 @@ describe('installValues: one function per chart family', () => {
           containers: {
             multus: {
               image: { repository: 'ghcr.io/k8snetworkplumbingwg/multus-cni', tag: 'v4.3.0-thick' },
-              resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+              resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '512Mi' } },
             },
           },
         },
@@ -90,7 +90,7 @@ describe('installValues: one function per chart family', () => {
     expect(values({ chart: MultusChart.bjwS() })).toEqual({
       multus: {
         image: { repository: 'ghcr.io/k8snetworkplumbingwg/multus-cni', tag: 'v4.3.0' },
-        resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+        resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '512Mi' } },
       },
       defaultPodOptions: { automountServiceAccountToken: true },
       cni: { netPath: '/etc/cni/net.d', binPath: '/opt/cni/bin' },

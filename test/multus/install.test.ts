@@ -34,7 +34,7 @@ describe('MultusInstall defaults', () => {
     });
     const container = release.spec.values.controllers.multus.containers.multus;
     expect(container.image).toEqual({ repository: 'ghcr.io/k8snetworkplumbingwg/multus-cni', tag: 'v4.3.0-thick' });
-    expect(container.resources).toEqual({ requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '256Mi' } });
+    expect(container.resources).toEqual({ requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '512Mi' } });
     // spec.chart and spec.chartRef are mutually exclusive in HelmRelease v2.
     expect(release.spec.chartRef).toBeUndefined();
   });
@@ -178,7 +178,7 @@ describe('MultusChart.bjwS(): the bjw-s chart from an OCI registry', () => {
     expect(release.spec.values).toEqual({
       multus: {
         image: { repository: 'ghcr.io/k8snetworkplumbingwg/multus-cni', tag: 'v4.3.0' },
-        resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+        resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '512Mi' } },
       },
       cni: { netPath: '/etc/cni/net.d', binPath: '/opt/cni/bin' },
       defaultPodOptions: { automountServiceAccountToken: true },
@@ -444,7 +444,7 @@ describe('refusals', () => {
     ['same dir twice', () => CniPaths.custom('/opt/cni', '/opt/cni'), '/opt/cni'],
     ['empty CNI path', () => CniPaths.custom('', '/opt/cni/bin'), '""'],
     ['missing cniPaths', () => new MultusInstall(testChart(), 'm', {} as any), 'undefined'],
-    ['memory limit below request', () => install({ resources: { memoryRequest: Size.mebibytes(512) } }), '256Mi'],
+    ['memory limit below request', () => install({ resources: { memoryRequest: Size.mebibytes(1024) } }), '512Mi'],
     ['fractional memory', () => install({ resources: { memoryLimit: Size.kibibytes(1000) } }), 'Mi'],
     ['zero cpu', () => install({ resources: { cpuRequestMillis: 0 } }), '0'],
     ['cpu limit below request', () => install({ resources: { cpuRequestMillis: 100, cpuLimitMillis: 50 } }), '50'],
