@@ -1,4 +1,4 @@
-import { Duration, Size } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { HelmRelease, HelmReleaseSpecChartSpecSourceRefKind } from '../imports/helm.toolkit.fluxcd.io';
 import {
@@ -41,31 +41,32 @@ export function buildCluster(scope: Construct, options: ClusterOptions = {}): Cl
     gitRepositoryName: 'home-kubernetes',
   });
 
-  // Plan steps 1-4: Multus in kube-system from the angelnu HelmRepository (interval 2h).
-  // The plan's chart 5.0.7 is refused by the library (re-published in place without image,
-  // resources and tolerations); the default is 7.0.0 (Kubernetes >= 1.31; use
-  // MultusChart.angelnu({ version: '6.0.4' }) on older clusters).
+  // Multus in kube-system from the angelnu HelmRepository (interval 2h), chart 7.0.0 (Kubernetes >=
+  // 1.31; MultusChart.angelnu({ version: '6.0.4' }) on older clusters). 5.0.7 is refused: it was
+  // re-published in place without image, resources and tolerations.
   const multus = new MultusFluxApp(repository, 'multus', {
     namespace: 'kube-system',
     install: {
       chart: MultusChart.angelnu({ repositoryInterval: Duration.hours(2) }),
-      // CniPaths.K3S: k3s with its embedded flannel, October 2024 releases and later. The plan's
-      // nodes run Cilium: when k3s runs with `--flannel-backend=none`, containerd reads
-      // /etc/cni/net.d and /opt/cni/bin instead, and the right preset is CniPaths.STANDARD (check
-      // `grep -A3 cni /var/lib/rancher/k3s/agent/etc/containerd/config.toml` on a node). Cilium
-      // must also run with `cni.exclusive: false` (MultusInstall.ciliumValues(); multus-cni #972),
-      // or it renames 00-multus.conf away on every restart.
-      cniPaths: CniPaths.K3S,
-      // The plan's image; must be a -thick tag with the angelnu chart.
-      image: { repository: 'ghcr.io/k8snetworkplumbingwg/multus-cni', tag: 'v4.1.2-thick' },
-      // Requests as in the plan; the memory limit stays at the library's 256Mi rather than the
-      // plan's 128Mi, which OOM-kills the thick daemon on node reboots (multus-cni #1346, #1416).
-      resources: { cpuRequestMillis: 10, memoryRequest: Size.mebibytes(64) },
-      // The plan's `operator: Exists` (run on every node); the chart ignores tolerations in values,
-      // so the library applies them with a post-renderer patch on the DaemonSet.
+      // The nodes run k3s with Cilium (`--flannel-backend=none`): k3s points containerd at its own
+      // CNI directories only with its embedded flannel, so containerd reads /etc/cni/net.d and
+      // /opt/cni/bin (check `grep -A3 cni /var/lib/rancher/k3s/agent/etc/containerd/config.toml`
+      // on a node). On k3s with its embedded flannel: CniPaths.K3S.
+      cniPaths: CniPaths.STANDARD,
+      // The image (v4.3.0-thick) and resources (requests 10m / 64Mi, limit 512Mi; 128Mi OOM-kills
+      // the thick daemon on node reboots: https://github.com/k8snetworkplumbingwg/multus-cni/issues/1346)
+      // are the library's defaults.
+      // Run on every node; the chart ignores tolerations in values, so the library applies them
+      // with a post-renderer patch on the DaemonSet.
       tolerations: [{ operator: 'Exists' }],
     },
   });
+  // Cilium is configured outside this tree, with the cluster. It must run with
+  // `cni.exclusive: false`, or it renames 00-multus.conf to *.cilium_bak on every restart and
+  // Multus silently stops attaching networks (https://github.com/k8snetworkplumbingwg/multus-cni/issues/972).
+  // Merge into the Cilium release's values:
+  //   MultusInstall.ciliumValues()   // { cni: { exclusive: false } }
+  // then restart the Multus pods once, so that they write 00-multus.conf again.
 
   // Plan step 5: the `iot` network, in its own Kustomization that waits for the chart (the NAD's
   // CRD comes from the chart; kustomize-controller #601).

@@ -45,14 +45,15 @@ export interface MultusFluxAppProps {
  * Flux dry-runs every object of a Kustomization before applying any, so a NAD next to the
  * HelmRelease that installs its CRD fails the first install with "no matches for kind" and
  * nothing is applied (https://github.com/fluxcd/kustomize-controller/issues/601); the public
- * home-ops repositories split them the same way. The chart's HelmRepository goes to `flux/repositories/helm/`.
+ * home-ops repositories split them the same way. The chart's source goes to `flux/repositories/`: a
+ * HelmRepository to `helm/`, an OCIRepository to `oci/`.
  *
  * @example
  * const multus = new MultusFluxApp(tree, 'multus', { install: { cniPaths: CniPaths.K3S } });
  * new IotNetwork(multus.networks, 'iot', { subnet: '192.168.20.0/24' });
  */
 export class MultusFluxApp extends FluxApp {
-  /** The Multus install (HelmRelease and HelmRepository). */
+  /** The Multus install (HelmRelease, and its HelmRepository or OCIRepository). */
   public readonly install: MultusInstall;
   /** The Kustomization that installs the chart (directory `app`). */
   public readonly chartKustomization: FluxKustomization;

@@ -1,25 +1,66 @@
 import { Duration } from 'cdk8s';
-import { invalid } from '../errors';
-import { checkHelmRepositoryUrl } from '../flux/sources';
+import { Problems, invalid } from '../errors';
+import { checkHelmRepositoryUrl, checkOciChartUrl, checkOciDigest } from '../flux/sources';
 import { isPlainObject } from '../util/merge';
 import { checkDnsLabel } from '../util/validate';
 
 /**
+ * A family of Multus charts: whose chart it is, which Multus it runs, and the kind of Flux source it
+ * is installed from. The two differ in everything the library writes (values keys, image, source),
+ * so every `MultusChart` belongs to exactly one.
+ */
+export class MultusChartFamily {
+  /**
+   * angelnu's chart (https://github.com/angelnu/helm-charts, `charts/apps/multus`): the thick daemon
+   * (`multus-daemon` in the pod, `multus-shim` on the node), from the Helm repository
+   * https://angelnu.github.io/helm-charts, an index over HTTP (a Flux `HelmRepository`).
+   */
+  public static readonly ANGELNU = new MultusChartFamily('angelnu', 'HelmRepository', true);
+
+  /**
+   * bjw-s-labs' chart (https://github.com/bjw-s-labs/helm-charts, `charts/other/multus`): the thin
+   * plugin (`/thin_entrypoint` in the pod, the `multus` binary on the node), from the OCI registry
+   * `oci://ghcr.io/bjw-s-labs/helm/multus` (a Flux `OCIRepository` and the HelmRelease's `chartRef`).
+   */
+  public static readonly BJW_S = new MultusChartFamily('bjw-s', 'OCIRepository', false);
+
+  /** The family's name: `angelnu` or `bjw-s`. */
+  public readonly name: string;
+  /** The kind of Flux source object the chart comes from: `HelmRepository` or `OCIRepository`. */
+  public readonly sourceKind: string;
+  /** True iff the chart runs the thick daemon (image tags `-thick`); false for the thin plugin. */
+  public readonly thickDaemon: boolean;
+
+  private constructor(name: string, sourceKind: string, thickDaemon: boolean) {
+    this.name = name;
+    this.sourceKind = sourceKind;
+    this.thickDaemon = thickDaemon;
+  }
+}
+
+/**
  * Where a chart's values put the Multus daemon's container.
  *
- * The angelnu chart is built on the bjw-s common library, whose values nest the container under
- * a controller name and a container name. Those names changed between chart lines, and values
- * under the wrong names are silently ignored, so every chart version maps to exactly one layout.
+ * Both charts are built on the bjw-s common library, whose values nest a container under a
+ * controller name and a container name. angelnu's chart takes the daemon's image and resources
+ * there, under names that changed between its chart lines; bjw-s-labs' chart takes them under its
+ * own top-level key `multus` and fills its controller from them. Values under the wrong names are
+ * silently ignored, so every chart version maps to exactly one layout.
  */
 export class MultusValuesLayout {
-  /** Chart 6.0.x: `controllers.main.containers.main`. */
+  /** angelnu chart 6.0.x: `controllers.main.containers.main`. */
   public static readonly V6 = new MultusValuesLayout('V6', 'main', 'main');
-  /** Chart 7.0.x: `controllers.multus.containers.multus`. */
+  /** angelnu chart 7.0.x: `controllers.multus.containers.multus`. */
   public static readonly V7 = new MultusValuesLayout('V7', 'multus', 'multus');
+  /**
+   * bjw-s-labs chart 1.3.x: `multus.image`, `multus.resources` and `cni.netPath`, `cni.binPath`; the
+   * chart renders them into its controller `multus`, container `multus`.
+   */
+  public static readonly BJW_S = new MultusValuesLayout('BJW_S', 'multus', 'multus');
 
   /** The layout's name. */
   public readonly name: string;
-  /** The controller's key under `controllers`. */
+  /** The daemon's controller in the chart (its key under `controllers`). */
   public readonly controller: string;
   /** The daemon container's key under `controllers.<controller>.containers`. */
   public readonly container: string;
@@ -54,7 +95,9 @@ export interface AngelnuChartOptions {
   /**
    * The exact chart version. Only versions whose values layout this library knows are accepted
    * (7.0.0, 6.0.4); 5.0.7 and 6.0.0-6.0.3 are refused because they install a broken Multus.
-   * 7.0.0 needs Kubernetes 1.31 or newer; on older clusters use 6.0.4.
+   * 7.0.0 is served on the bjw-s common library 5.0.1 since May 2026 (before: 4.6.2), which needs
+   * Kubernetes 1.31 or newer; on older clusters use 6.0.4 (common 4.5.0). The values the install
+   * writes render on every one of these builds.
    * @default '7.0.0'
    */
   readonly version?: string;
@@ -98,10 +141,63 @@ export interface AngelnuChartOptions {
   readonly existingRepository?: boolean;
 }
 
-/** The Helm chart that installs Multus, and the Flux HelmRepository it comes from. */
+/** bjw-s chart versions: the 1.3 line, built on common 5 (https://github.com/bjw-s-labs/helm-charts, `charts/other/multus`). */
+const BJW_S_LINE = /^1\.3\.(0|[1-9]\d*)$/;
+const BJW_S_DEFAULT_VERSION = '1.3.1';
+const BJW_S_URL = 'oci://ghcr.io/bjw-s-labs/helm/multus';
+
+/** Options for `MultusChart.bjwS()`. */
+export interface BjwSChartOptions {
+  /**
+   * The exact chart version, of the 1.3 line (built on the bjw-s common library 5, with the values
+   * keys `multus.image`, `multus.resources`, `cni.netPath`, `cni.binPath`). The library was checked
+   * against the rendered sources of 1.3.0 and 1.3.1; public clusters run 1.3.2 and 1.3.3 with the
+   * same keys. Other lines are refused.
+   * @default '1.3.1'
+   */
+  readonly version?: string;
+
+  /**
+   * The digest of the chart version's OCI artifact (`sha256:` and 64 hex digits), written to the
+   * OCIRepository's `ref.digest`. A chart version is no guarantee of its content: a version can be
+   * published again with other content under the same tag. With a digest, Flux refuses anything but
+   * the artifact it names; it is the only pin that survives such a re-publication.
+   * @default - the tag alone (`ref.tag`)
+   */
+  readonly digest?: string;
+
+  /**
+   * Name of the Flux OCIRepository. It serves this one chart version.
+   * @default 'multus'
+   */
+  readonly repositoryName?: string;
+
+  /**
+   * Namespace of the Flux OCIRepository.
+   * @default - the Flux namespace of the install's scope: its FluxTree's `fluxNamespace`, else 'flux-system'
+   */
+  readonly repositoryNamespace?: string;
+
+  /**
+   * The chart's OCI repository, without a tag.
+   * @default 'oci://ghcr.io/bjw-s-labs/helm/multus'
+   */
+  readonly url?: string;
+
+  /**
+   * How often Flux checks the tag (and the digest) in the registry.
+   * @default Duration.minutes(15)
+   */
+  readonly repositoryInterval?: Duration;
+}
+
+/** The Helm chart that installs Multus, and the Flux source (HelmRepository or OCIRepository) it comes from. */
 export class MultusChart {
   /**
-   * Chart `multus` from angelnu's Helm repository (https://angelnu.github.io/helm-charts).
+   * Chart `multus` from angelnu's Helm repository (https://angelnu.github.io/helm-charts), installed
+   * through a Flux HelmRepository and the HelmRelease's `spec.chart`. It runs the thick daemon. A
+   * Helm repository over HTTP cannot be pinned by digest: the same version may be served again with
+   * other content, as 7.0.0 was.
    *
    * @example
    * MultusChart.angelnu();                        // 7.0.0, HelmRepository angelnu in the Flux namespace
@@ -124,6 +220,7 @@ export class MultusChart {
       invalid({ field: 'chart.repositoryInterval', value: options.repositoryInterval, hint: 'give a cdk8s Duration, e.g. Duration.hours(2)' });
     }
     return new MultusChart({
+      family: MultusChartFamily.ANGELNU,
       chart: 'multus',
       version,
       layout,
@@ -135,29 +232,89 @@ export class MultusChart {
     });
   }
 
+  /**
+   * Chart `multus` of bjw-s-labs (https://github.com/bjw-s-labs/helm-charts, `charts/other/multus`)
+   * from the OCI registry `oci://ghcr.io/bjw-s-labs/helm/multus`, installed as the public home-ops
+   * repositories install it: a Flux OCIRepository (source.toolkit.fluxcd.io/v1, `ref.tag`, and
+   * `ref.digest` when pinned) and a HelmRelease with `spec.chartRef`. It runs the thin Multus plugin.
+   *
+   * The chart binds its ClusterRole to a ServiceAccount that exists only when the release is named
+   * `multus`, and writes the plugin's kubeconfig path as `/etc/cni/net.d/...` into the node's
+   * config: `MultusInstall` refuses another release name and another CNI config directory.
+   *
+   * @example
+   * MultusChart.bjwS();                                    // 1.3.1, OCIRepository multus in the Flux namespace
+   * MultusChart.bjwS({ version: '1.3.3', digest: 'sha256:...' }); // pinned to the artifact
+   */
+  public static bjwS(options: BjwSChartOptions = {}): MultusChart {
+    options = options ?? {};
+    if (!isPlainObject(options)) {
+      invalid({ field: 'chart', value: options, hint: "give an options object, e.g. MultusChart.bjwS({ version: '1.3.1' })" });
+    }
+    const problems = new Problems();
+    const version = options.version ?? BJW_S_DEFAULT_VERSION;
+    problems.check(() => {
+      if (typeof version !== 'string' || !BJW_S_LINE.test(version)) {
+        invalid({ field: 'chart.version', value: version, hint: `pin an exact version of the 1.3 line, e.g. '${BJW_S_DEFAULT_VERSION}': its values layout (multus.image, cni.netPath, cni.binPath) and its ServiceAccount on common 5 are what this library writes for; other lines differ` });
+      }
+    });
+    if (options.digest !== undefined) problems.check(() => checkOciDigest('chart.digest', options.digest!));
+    const repositoryName = options.repositoryName ?? 'multus';
+    problems.check(() => checkDnsLabel('chart.repositoryName', repositoryName));
+    const repositoryNamespace = options.repositoryNamespace;
+    if (repositoryNamespace !== undefined) problems.check(() => checkDnsLabel('chart.repositoryNamespace', repositoryNamespace));
+    const url = options.url ?? BJW_S_URL;
+    problems.check(() => checkOciChartUrl('chart.url', url, BJW_S_URL));
+    problems.check(() => {
+      if (options.repositoryInterval !== undefined && !(options.repositoryInterval instanceof Duration)) {
+        invalid({ field: 'chart.repositoryInterval', value: options.repositoryInterval, hint: 'give a cdk8s Duration, e.g. Duration.minutes(15)' });
+      }
+    });
+    problems.throwIfAny();
+    return new MultusChart({
+      family: MultusChartFamily.BJW_S,
+      // The chart's name is the last segment of its OCI repository.
+      chart: url.slice(url.lastIndexOf('/') + 1),
+      version,
+      digest: options.digest,
+      layout: MultusValuesLayout.BJW_S,
+      repositoryName,
+      repositoryNamespace,
+      url,
+      repositoryInterval: options.repositoryInterval ?? Duration.minutes(15),
+      existingRepository: false,
+    });
+  }
+
+  /** The chart's family: whose chart it is, which daemon it runs, which Flux source it comes from. */
+  public readonly family: MultusChartFamily;
   /** The chart's name in its repository. */
   public readonly chart: string;
-  /** The exact chart version. */
+  /** The exact chart version (for an OCIRepository, its `ref.tag`). */
   public readonly version: string;
+  /** The digest the chart's OCI artifact is pinned to (`ref.digest`); undefined when unpinned or not from OCI. */
+  public readonly digest?: string;
   /** Where this version's values put the daemon container. */
   public readonly layout: MultusValuesLayout;
-  /** Name of the Flux HelmRepository. */
+  /** Name of the Flux source object (HelmRepository or OCIRepository). */
   public readonly repositoryName: string;
-  /** Namespace of the Flux HelmRepository; undefined for the Flux namespace of the install's scope. */
+  /** Namespace of the Flux source object; undefined for the Flux namespace of the install's scope. */
   public readonly repositoryNamespace?: string;
-  /** URL of the Helm repository. */
+  /** URL of the Helm repository, or of the chart's OCI repository. */
   public readonly url: string;
-  /** How often Flux refreshes the repository index. */
+  /** How often Flux refreshes the repository index (or checks the OCI tag). */
   public readonly repositoryInterval: Duration;
   /** Whether the HelmRepository already exists in the cluster (and is not emitted). */
   public readonly existingRepository: boolean;
 
   private constructor(p: {
-    chart: string; version: string; layout: MultusValuesLayout; repositoryName: string; repositoryNamespace?: string;
-    url: string; repositoryInterval: Duration; existingRepository: boolean;
+    family: MultusChartFamily; chart: string; version: string; digest?: string; layout: MultusValuesLayout; repositoryName: string;
+    repositoryNamespace?: string; url: string; repositoryInterval: Duration; existingRepository: boolean;
   }) {
+    this.family = p.family;
     this.chart = p.chart;
     this.version = p.version;
+    this.digest = p.digest;
     this.layout = p.layout;
     this.repositoryName = p.repositoryName;
     this.repositoryNamespace = p.repositoryNamespace;
@@ -168,8 +325,8 @@ export class MultusChart {
 }
 
 function resolveLayout(version: string, explicit?: MultusValuesLayout): MultusValuesLayout {
-  if (explicit !== undefined && !(explicit instanceof MultusValuesLayout)) {
-    invalid({ field: 'chart.valuesLayout', value: explicit, hint: 'use MultusValuesLayout.V7 (controllers.multus) or MultusValuesLayout.V6 (controllers.main)' });
+  if (explicit !== undefined && (!(explicit instanceof MultusValuesLayout) || explicit === MultusValuesLayout.BJW_S)) {
+    invalid({ field: 'chart.valuesLayout', value: explicit instanceof MultusValuesLayout ? explicit.name : explicit, hint: 'use MultusValuesLayout.V7 (controllers.multus) or MultusValuesLayout.V6 (controllers.main); BJW_S is the layout of MultusChart.bjwS()' });
   }
   const known = Object.keys(KNOWN_VERSIONS).join(', ');
   if (typeof version !== 'string' || !SEMVER.test(version)) {

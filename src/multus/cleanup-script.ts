@@ -31,10 +31,10 @@ export const CLEANUP_BIN_DIR_ENV = 'MULTUS_CLEANUP_BIN_DIR';
  *   running with `cni.exclusive: true`; containerd ignores the suffix, but the file is Multus's and
  *   would be confusing evidence on a node that no longer runs Multus);
  * - the directory `multus.d` in the configuration directory, with its contents;
- * - `multus-shim` in the plugin directory (the only binary the chart's `multus-installer` copies
- *   there). A `multus` binary (the thin plugin) is left alone: this install never writes it, another
- *   installation may own it, and without a config that names it nothing runs it. The reference
- *   plugins (`macvlan`, `static`, ...) are left too: the primary CNI may depend on them.
+ * - `multus-shim` in the plugin directory (the only binary angelnu's `multus-installer` copies
+ *   there). A `multus` binary (the thin plugin, which bjw-s-labs' chart copies) is left alone:
+ *   another installation may own it, and without a config that names it nothing runs it. The
+ *   reference plugins (`macvlan`, `static`, ...) are left too: the primary CNI may depend on them.
  *
  * Other directories whose names contain `multus` are reported and left alone. Symbolic links are
  * removed as links (`[ -L ]` is tested first, `rm` never follows a link it is given, and `rm -r`

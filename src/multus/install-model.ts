@@ -1,18 +1,19 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { Problems, invalid } from '../errors';
+import { Problems, invalid, refusal } from '../errors';
 import { fluxDuration } from '../flux/duration';
 import { checkCniVersion } from '../util/cni';
 import { isImageName, isImageTag } from '../util/image';
 import { deepMerge, isPlainObject } from '../util/merge';
 import { checkDnsLabel } from '../util/validate';
-import { MultusChart } from './chart';
+import { MultusChart, MultusChartFamily } from './chart';
 import { CniPaths } from './cni-paths';
 import { MultusResources, renderResources } from './resources';
 import { MultusToleration, checkToleration } from './toleration';
 
 // A Multus install as a pure, validated model (props in, plain values out), and the chart values
-// it renders. MultusInstall turns the model into a HelmRelease and a HelmRepository.
+// it renders, one function per chart family. MultusInstall turns the model into a HelmRelease and
+// the Flux source (HelmRepository or OCIRepository) of its chart.
 
 /** The Multus daemon image. */
 export interface MultusImage {
@@ -24,9 +25,10 @@ export interface MultusImage {
 
   /**
    * Image tag. The angelnu chart runs the thick daemon (`multus-daemon` in the pod, `multus-shim` on
-   * the node), so the tag must be a `-thick` tag. Upstream tags carry a `v` (`v4.3.0-thick`); the
-   * chart's own default renders without it and does not exist upstream.
-   * @default 'v4.3.0-thick'
+   * the node), so its tag must be a `-thick` tag; the bjw-s chart runs the thin plugin
+   * (`/thin_entrypoint`), so its tag must not be one. Upstream tags carry a `v` (`v4.3.0-thick`,
+   * `v4.3.0`); the angelnu chart's own default renders without it and does not exist upstream.
+   * @default - 'v4.3.0-thick' for MultusChart.angelnu(), 'v4.3.0' for MultusChart.bjwS()
    */
   readonly tag?: string;
 }
@@ -52,25 +54,25 @@ export interface MultusInstallProps {
   readonly cniPaths: CniPaths;
 
   /**
-   * The chart and the HelmRepository it comes from.
+   * The chart and the Flux source it comes from.
    * @default MultusChart.angelnu() - chart multus 7.0.0, HelmRepository angelnu in the Flux namespace
    */
   readonly chart?: MultusChart;
 
   /**
    * The daemon image.
-   * @default - ghcr.io/k8snetworkplumbingwg/multus-cni:v4.3.0-thick
+   * @default - ghcr.io/k8snetworkplumbingwg/multus-cni:v4.3.0-thick (angelnu), :v4.3.0 (bjw-s)
    */
   readonly image?: MultusImage;
 
   /**
    * Requests and limits of the daemon container.
-   * @default - requests cpu 10m and memory 64Mi, limit memory 256Mi
+   * @default - requests cpu 10m and memory 64Mi, limit memory 512Mi
    */
   readonly resources?: MultusResources;
 
   /**
-   * Tolerations of the DaemonSet. The charts (6.x, 7.0.0) ignore tolerations in values and force
+   * Tolerations of the DaemonSet. Both charts ignore tolerations in values and force
    * `CriticalAddonsOnly`, so these are applied with a Flux post-renderer patch on the DaemonSet.
    * Pass an empty list to keep the chart's own.
    * @default [{ operator: 'Exists' }] - run on every node, control plane included
@@ -78,13 +80,17 @@ export interface MultusInstallProps {
   readonly tolerations?: MultusToleration[];
 
   /**
-   * Daemon log level (`cni.logLevel`).
+   * Daemon log level (`cni.logLevel`). Only the angelnu chart takes it: the bjw-s chart fixes the
+   * thin plugin's arguments.
    * @default - the chart's default (verbose)
    */
   readonly logLevel?: MultusLogLevel;
 
   /**
-   * cniVersion of the generated `00-multus.conf` (`cni.version`): `0.3.1`, `0.4.0` or `1.0.0`.
+   * cniVersion of the generated `00-multus.conf` (`cni.version`): `0.3.1`, `0.4.0`, `1.0.0` or
+   * `1.1.0`. 1.1.0 needs Multus 4.1 or newer and the CNI reference plugins 1.6.0 or newer on the
+   * nodes (the charts' installers ship 1.9.1). Only the angelnu chart takes it: the thin plugin of
+   * the bjw-s chart copies the cniVersion of the node's primary network config.
    * @default - the chart's default (0.3.1)
    */
   readonly cniVersion?: string;
@@ -96,7 +102,16 @@ export interface MultusInstallProps {
   readonly interval?: Duration;
 
   /**
-   * Name of the HelmRelease and of the Helm release.
+   * How long Helm waits for the release's objects to be ready (`spec.timeout`). Multus is a
+   * DaemonSet that rolls one node at a time; Helm's default of 5 minutes can run out mid-roll on a
+   * cluster of several nodes, and the remediation then rolls back a half-updated DaemonSet
+   * (https://github.com/gavinmcfall/home-ops/pull/2435).
+   * @default Duration.minutes(15)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * Name of the HelmRelease and of the Helm release. The bjw-s chart renders only as `multus`.
    * @default 'multus'
    */
   readonly releaseName?: string;
@@ -110,8 +125,10 @@ export interface MultusInstallProps {
   /**
    * Values deep-merged over everything this construct renders, last: the escape hatch for chart
    * settings the library does not model. Objects merge key by key; arrays and scalars replace;
-   * `null` removes a key. `cni.paths` and the daemon container's `image` are refused here (and in
-   * `addValues`): set them with `cniPaths` and `image`, which are checked.
+   * `null` removes a key. What the install sets from its props or needs to run is refused here (and
+   * in `addValues`): the CNI directories (`cniPaths`), the daemon's image (`image`) and its API token
+   * (`defaultPodOptions.automountServiceAccountToken`; for angelnu also
+   * `global.createDefaultServiceAccount`).
    * @default - none
    */
   readonly values?: { [key: string]: any };
@@ -141,13 +158,26 @@ export interface InstallModel {
   readonly cniVersion?: string;
   /** The release's reconcile interval, as Flux reads it (`30m`). */
   readonly interval: string;
+  /** The release's Helm timeout, as Flux reads it (`15m`). */
+  readonly timeout: string;
   /** The `values` prop, checked. */
   readonly values?: Record<string, any>;
 }
 
 /** The daemon image upstream publishes. @internal */
 export const DEFAULT_IMAGE = 'ghcr.io/k8snetworkplumbingwg/multus-cni';
-const DEFAULT_TAG = 'v4.3.0-thick';
+
+/**
+ * The default tag per family: Multus v4.3.0 (https://github.com/k8snetworkplumbingwg/multus-cni/releases/tag/v4.3.0),
+ * the newest release, for both charts. The bjw-s chart's own default is v4.2.4; the thin v4.3.0
+ * image runs the same `/thin_entrypoint` with the same flags.
+ */
+function defaultTag(chart: MultusChart): string {
+  return chart.family.thickDaemon ? 'v4.3.0-thick' : 'v4.3.0';
+}
+
+/** The CNI config directory the bjw-s chart's thin plugin writes into its node config as its kubeconfig's home. */
+const THIN_KUBECONFIG_DIR = '/etc/cni/net.d';
 
 /**
  * Validates the props of an install, reporting every refused prop at once, and returns its model.
@@ -160,7 +190,7 @@ export function resolveInstall(props: MultusInstallProps, context: InstallContex
   const problems = new Problems();
   const chart = problems.check(() => {
     if (props.chart !== undefined && !(props.chart instanceof MultusChart)) {
-      invalid({ field: 'chart', value: props.chart, hint: "give a MultusChart, e.g. MultusChart.angelnu({ version: '7.0.0' })", scope });
+      invalid({ field: 'chart', value: props.chart, hint: "give a MultusChart, e.g. MultusChart.angelnu({ version: '7.0.0' }) or MultusChart.bjwS()", scope });
     }
     return props.chart ?? MultusChart.angelnu();
   });
@@ -172,14 +202,15 @@ export function resolveInstall(props: MultusInstallProps, context: InstallContex
     if (props.image !== undefined && !isPlainObject(props.image)) {
       invalid({ field: 'image', value: props.image, hint: "give an object, e.g. { repository: 'ghcr.io/k8snetworkplumbingwg/multus-cni', tag: 'v4.3.0-thick' }", scope });
     }
+    if (!chart) return undefined;
     const repository = props.image?.repository ?? DEFAULT_IMAGE;
-    const tag = props.image?.tag ?? DEFAULT_TAG;
-    checkImage(repository, tag, scope);
+    const tag = props.image?.tag ?? defaultTag(chart);
+    checkImage(repository, tag, chart, scope);
     return { repository, tag };
   });
   const resources = problems.check(() => {
     if (props.resources !== undefined && !isPlainObject(props.resources)) {
-      invalid({ field: 'resources', value: props.resources, hint: 'give an object, e.g. { memoryLimit: Size.mebibytes(256) }', scope });
+      invalid({ field: 'resources', value: props.resources, hint: 'give an object, e.g. { memoryLimit: Size.mebibytes(512) }', scope });
     }
     return renderResources(props.resources ?? {}, scope);
   });
@@ -195,6 +226,7 @@ export function resolveInstall(props: MultusInstallProps, context: InstallContex
     }
   });
   if (props.cniVersion !== undefined) problems.check(() => checkCniVersion('cniVersion', props.cniVersion!, scope));
+  if (chart?.family === MultusChartFamily.BJW_S) checkBjwS(props, releaseName, problems, scope);
   problems.check(() => {
     if (props.values !== undefined && !isPlainObject(props.values)) {
       invalid({ field: 'values', value: props.values, hint: 'give a plain object of chart values, e.g. { cni: { logToStderr: true } }', scope });
@@ -202,6 +234,7 @@ export function resolveInstall(props: MultusInstallProps, context: InstallContex
     if (props.values !== undefined && chart) checkNoModelledValues(props.values, chart, scope);
   });
   const interval = problems.check(() => fluxDuration('interval', props.interval ?? Duration.minutes(30), scope));
+  const timeout = problems.check(() => fluxDuration('timeout', props.timeout ?? Duration.minutes(15), scope));
   problems.throwIfAny();
   return {
     cniPaths: props.cniPaths,
@@ -215,18 +248,69 @@ export function resolveInstall(props: MultusInstallProps, context: InstallContex
     logLevel: props.logLevel,
     cniVersion: props.cniVersion,
     interval: interval!,
+    timeout: timeout!,
     values: props.values,
   };
 }
 
 /**
- * The chart values of an install: what the model sets, in the chart version's layout, then
- * `extra` deep-merged over it in order (the `values` prop first, then each `addValues`).
+ * What the bjw-s chart cannot do, each refused with the reason:
+ *
+ * - another release name: on common 5 the chart binds its ClusterRole to the ServiceAccount
+ *   `multus`, which common creates only for a release of that name; any other name fails to render
+ *   ("No enabled ServiceAccount found with this identifier");
+ * - another CNI config directory: the chart fixes the thin plugin's arguments, so the node's
+ *   `00-multus.conf` names its kubeconfig at the plugin's default,
+ *   `/etc/cni/net.d/multus.d/multus.kubeconfig` (`--multus-kubeconfig-file-host`,
+ *   https://github.com/k8snetworkplumbingwg/multus-cni/blob/v4.3.0/cmd/thin_entrypoint/main.go),
+ *   while the file is written into the chart's `cni.netPath`: elsewhere the plugin finds no
+ *   kubeconfig and every pod on the node fails to start;
+ * - `logLevel` and `cniVersion`: the chart has no values for them (the thin plugin copies the
+ *   primary network's cniVersion).
+ */
+function checkBjwS(props: MultusInstallProps, releaseName: string, problems: Problems, scope?: IConstruct): void {
+  if (releaseName !== 'multus') {
+    problems.add(refusal({ field: 'releaseName', value: releaseName, hint: 'the bjw-s chart renders only as release "multus": on common 5 its ClusterRoleBinding names the ServiceAccount "multus", which exists only for a release of that name; leave releaseName out', scope, problem: 'does not render with MultusChart.bjwS()' }));
+  }
+  if (props.cniPaths.configDir !== THIN_KUBECONFIG_DIR) {
+    problems.add(refusal({ field: 'cniPaths.configDir', value: props.cniPaths.configDir, hint: `the bjw-s chart fixes the thin plugin's arguments, so the node's 00-multus.conf reads its kubeconfig from ${THIN_KUBECONFIG_DIR}/multus.d/ whatever cni.netPath is; use CniPaths.STANDARD (k3s without flannel, Talos, kubeadm, RKE2), or MultusChart.angelnu(), whose thick daemon takes any directory (CniPaths.K3S)`, scope, problem: 'does not work with MultusChart.bjwS()' }));
+  }
+  if (props.logLevel !== undefined) {
+    problems.add(refusal({ field: 'logLevel', value: props.logLevel, hint: 'the bjw-s chart fixes the thin plugin\'s arguments and has no log level value; leave logLevel out, or use MultusChart.angelnu()', scope, problem: 'is not a setting of MultusChart.bjwS()' }));
+  }
+  if (props.cniVersion !== undefined) {
+    problems.add(refusal({ field: 'cniVersion', value: props.cniVersion, hint: 'the thin plugin of the bjw-s chart copies the cniVersion of the node\'s primary network config; leave cniVersion out, or use MultusChart.angelnu()', scope, problem: 'is not a setting of MultusChart.bjwS()' }));
+  }
+}
+
+/**
+ * The chart values of an install: what the model sets, in its chart's layout, then `extra`
+ * deep-merged over it in order (the `values` prop first, then each `addValues`).
  * @internal
  */
 export function installValues(model: InstallModel, extra: ReadonlyArray<Record<string, any>>): Record<string, any> {
+  const base = model.chart.family === MultusChartFamily.BJW_S ? bjwSValues(model) : angelnuValues(model);
+  return extra.reduce((acc, v) => deepMerge(acc, v), base);
+}
+
+/**
+ * The angelnu chart's values (6.0.4 and 7.0.0, every build of them).
+ *
+ * - The daemon's image and resources under its controller and container (the version's layout).
+ * - `defaultPodOptions.automountServiceAccountToken: true`: common 5 turns the token off by default,
+ *   and the thick daemon without an API token exits without a log line
+ *   (https://github.com/gavinmcfall/home-ops/pull/2438). 7.0.0 is served since May 2026 on common
+ *   5.0.1 (https://github.com/angelnu/helm-charts/tree/multus-7.0.0/charts/apps/multus).
+ * - `global.createDefaultServiceAccount: false`: common 5 adds a ServiceAccount named after the
+ *   release next to the chart's own, and with two the chart's hook controllers (`test`,
+ *   `uninstall`) fail to render ("serviceAccount field is required because automatic Service
+ *   Account detection is not possible"). Without it, the chart's own stays the only one, under the
+ *   name it had on common 4, bound by the chart's ClusterRoleBinding, and found by the hooks.
+ * On common 4 (6.0.4, the earlier 7.0.0 builds) both keys are what the chart does anyway.
+ */
+function angelnuValues(model: InstallModel): Record<string, any> {
   const { controller, container } = model.chart.layout;
-  const base = {
+  return {
     controllers: {
       [controller]: {
         containers: {
@@ -237,63 +321,116 @@ export function installValues(model: InstallModel, extra: ReadonlyArray<Record<s
         },
       },
     },
+    defaultPodOptions: { automountServiceAccountToken: true },
+    global: { createDefaultServiceAccount: false },
     cni: {
       paths: { config: model.cniPaths.configDir, bin: model.cniPaths.binDir },
       ...(model.logLevel !== undefined ? { logLevel: model.logLevel } : {}),
       ...(model.cniVersion !== undefined ? { version: model.cniVersion } : {}),
     },
   };
-  return extra.reduce((acc, v) => deepMerge(acc, v), base as Record<string, any>);
 }
 
 /**
- * Refuses values for what the install models and checks: the CNI directories and the daemon's
- * image (a thin or untagged image through values would bypass the thick-tag check, and
- * `install.image` would no longer describe the install).
+ * The bjw-s chart's values (1.3.x): the keys the public home-ops repositories set (`multus.resources`,
+ * `cni.netPath`, `cni.binPath`), the image, and the daemon's API token. 1.3.1 hard-codes the token
+ * on; 1.3.0, the first build on common 5, renders the daemon without one, and the thin plugin
+ * cannot write its kubeconfig.
+ */
+function bjwSValues(model: InstallModel): Record<string, any> {
+  return {
+    multus: {
+      image: { repository: model.image.repository, tag: model.image.tag },
+      resources: model.resources,
+    },
+    defaultPodOptions: { automountServiceAccountToken: true },
+    cni: { netPath: model.cniPaths.configDir, binPath: model.cniPaths.binDir },
+  };
+}
+
+/** A key the install sets, refused in `values`, and why. */
+interface ModelledKey {
+  readonly path: readonly string[];
+  readonly hint: string;
+}
+
+const CNI_PATHS_FIX = 'choose the CNI directories with the cniPaths prop (CniPaths.K3S, CniPaths.K3S_LEGACY, CniPaths.STANDARD or CniPaths.custom(configDir, binDir)), so that install.cniPaths, which MultusNodeCleanup cleans, describes the install';
+const IMAGE_FIX = "set the daemon image with the image prop, e.g. image: { tag: 'v4.3.0-thick' }: it is checked against the chart's daemon (thick or thin), and install.image then describes the install";
+const TOKEN_FIX = 'the install turns the daemon\'s ServiceAccount token on: without an API token Multus exits (common 5 turns it off by default); leave it out';
+const SERVICE_ACCOUNT_FIX = 'the install turns common 5\'s automatic ServiceAccount off, so that the chart\'s own is the only one and its hook Jobs render; leave it out';
+
+/**
+ * The keys an install sets from its props, or needs to run, per chart family.
+ *
+ * The CNI directories come from `cniPaths` alone, so that `install.cniPaths` describes what is
+ * installed: the removal runbook passes it to `MultusNodeCleanup`, which would otherwise clean
+ * directories Multus never wrote to and leave the real `00-multus.conf` behind
+ * (https://github.com/k8snetworkplumbingwg/multus-cni/issues/1105). The image comes from `image`
+ * alone: a thin image for the thick daemon (or the reverse) through values would bypass its check.
+ */
+function modelledKeys(chart: MultusChart): ModelledKey[] {
+  const token = { path: ['defaultPodOptions', 'automountServiceAccountToken'], hint: TOKEN_FIX };
+  if (chart.family === MultusChartFamily.BJW_S) {
+    return [
+      { path: ['cni', 'netPath'], hint: CNI_PATHS_FIX },
+      { path: ['cni', 'binPath'], hint: CNI_PATHS_FIX },
+      { path: ['multus', 'image'], hint: IMAGE_FIX },
+      token,
+    ];
+  }
+  const { controller, container } = chart.layout;
+  return [
+    { path: ['cni', 'paths'], hint: CNI_PATHS_FIX },
+    { path: ['controllers', controller, 'containers', container, 'image'], hint: IMAGE_FIX },
+    token,
+    { path: ['global', 'createDefaultServiceAccount'], hint: SERVICE_ACCOUNT_FIX },
+  ];
+}
+
+/**
+ * Refuses values that would set, remove or replace a key the install sets (`modelledKeys`): the
+ * key itself, or an object on its path replaced by something that is not an object.
  * @internal
  */
 export function checkNoModelledValues(values: Record<string, any>, chart: MultusChart, scope?: IConstruct): void {
-  checkNoCniPaths(values, scope);
-  const { controller, container } = chart.layout;
-  const target = values.controllers?.[controller]?.containers?.[container];
-  if (isPlainObject(target) && Object.prototype.hasOwnProperty.call(target, 'image')) {
-    invalid({
-      field: `values.controllers.${controller}.containers.${container}.image`,
-      value: target.image,
-      hint: "set the daemon image with the image prop, e.g. image: { tag: 'v4.3.0-thick' }: it is checked for a thick tag, and install.image then describes the install",
-      scope,
-      problem: 'cannot be set through values',
-    });
+  const problems = new Problems();
+  const refused = new Set<string>();
+  for (const key of modelledKeys(chart)) {
+    let at: any = values;
+    for (let i = 0; i < key.path.length; i++) {
+      if (!isPlainObject(at) || !Object.prototype.hasOwnProperty.call(at, key.path[i])) break;
+      const field = `values.${key.path.slice(0, i + 1).join('.')}`;
+      const value = at[key.path[i]];
+      // One refusal per field: replacing `cni` drops both of bjw-s's CNI keys.
+      if (refused.has(field)) break;
+      if (i === key.path.length - 1) {
+        refused.add(field);
+        problems.add(refusal({ field, value, hint: key.hint, scope, problem: 'cannot be set through values' }));
+      } else if (!isPlainObject(value)) {
+        refused.add(field);
+        problems.add(refusal({ field, value, hint: `give an object of other settings: replacing it drops ${key.path.join('.')}; ${key.hint}`, scope, problem: `would replace ${key.path.join('.')}` }));
+        break;
+      }
+      at = value;
+    }
   }
+  problems.throwIfAny();
 }
 
-/**
- * Refuses values that would change `cni.paths`: the directories come from `cniPaths` alone, so that
- * `install.cniPaths` describes what is installed. The removal runbook passes it to
- * `MultusNodeCleanup`, which would otherwise clean directories Multus never wrote to and leave
- * the real `00-multus.conf` behind (https://github.com/k8snetworkplumbingwg/multus-cni/issues/1105).
- */
-function checkNoCniPaths(values: Record<string, any>, scope?: IConstruct): void {
-  if (!Object.prototype.hasOwnProperty.call(values, 'cni')) return;
-  const fix = 'choose the CNI directories with the cniPaths prop (CniPaths.K3S, CniPaths.K3S_LEGACY, CniPaths.STANDARD or CniPaths.custom(configDir, binDir)), so that install.cniPaths, which MultusNodeCleanup cleans, describes the install';
-  if (!isPlainObject(values.cni)) {
-    invalid({ field: 'values.cni', value: values.cni, hint: `give an object of other cni settings, e.g. { logToStderr: true }: replacing cni drops cni.paths; ${fix}`, scope, problem: 'would replace cni.paths' });
-  }
-  if (Object.prototype.hasOwnProperty.call(values.cni, 'paths')) {
-    invalid({ field: 'values.cni.paths', value: values.cni.paths, hint: fix, scope, problem: 'cannot be set through values' });
-  }
-}
-
-/** The Multus image: any well-formed repository and tag (util/image), and a thick tag. */
-function checkImage(repository: string, tag: string, scope?: IConstruct): void {
+/** The Multus image: any well-formed repository and tag (util/image), thick or thin as the chart runs it. */
+function checkImage(repository: string, tag: string, chart: MultusChart, scope?: IConstruct): void {
+  const example = defaultTag(chart);
   if (!isImageName(repository)) {
     invalid({ field: 'image.repository', value: repository, hint: `give an image repository such as "${DEFAULT_IMAGE}" (a registry host, then a lower-case path; no tag)`, scope });
   }
   if (!isImageTag(tag)) {
-    invalid({ field: 'image.tag', value: tag, hint: `give an image tag such as "${DEFAULT_TAG}"`, scope });
+    invalid({ field: 'image.tag', value: tag, hint: `give an image tag such as "${example}"`, scope });
   }
-  if (!tag.endsWith('-thick')) {
-    invalid({ field: 'image.tag', value: tag, hint: `the chart runs the thick daemon (multus-daemon + multus-shim); use a -thick tag such as "${DEFAULT_TAG}"`, scope, problem: 'is not a thick tag' });
+  if (chart.family.thickDaemon && !tag.endsWith('-thick')) {
+    invalid({ field: 'image.tag', value: tag, hint: `the ${chart.family.name} chart runs the thick daemon (multus-daemon + multus-shim); use a -thick tag such as "${example}"`, scope, problem: 'is not a thick tag' });
+  }
+  if (!chart.family.thickDaemon && tag.endsWith('-thick')) {
+    invalid({ field: 'image.tag', value: tag, hint: `the ${chart.family.name} chart runs the thin plugin (/thin_entrypoint with its flags); use a thin tag such as "${example}"`, scope, problem: 'is a thick tag' });
   }
   if (repository === DEFAULT_IMAGE && !/^v\d/.test(tag)) {
     invalid({ field: 'image.tag', value: tag, hint: `upstream tags carry a "v" (e.g. "v${tag}"); "${tag}" does not exist in ${DEFAULT_IMAGE}`, scope });

@@ -1,27 +1,29 @@
 import { Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { HelmRelease, HelmReleaseSpecInstallCrds, HelmReleaseSpecUpgradeCrds } from '../../imports/helm.toolkit.fluxcd.io';
-import { HelmRepository } from '../../imports/source.toolkit.fluxcd.io';
+import { HelmRepository, OciRepository } from '../../imports/source.toolkit.fluxcd.io';
 import { invalid } from '../errors';
 import { helmReleaseChart } from '../flux/chart-source';
 import { fluxNamespaceOf } from '../flux/namespace';
 import { ensureChartSource } from '../flux/source-objects';
-import { helmRepositorySpec } from '../flux/sources';
+import { helmRepositorySpec, ociRepositorySpec } from '../flux/sources';
 import { isPlainObject } from '../util/merge';
-import { MultusChart } from './chart';
+import { MultusChart, MultusChartFamily } from './chart';
 import { CniPaths } from './cni-paths';
 import { InstallModel, MultusInstallProps, checkNoModelledValues, installValues, resolveInstall } from './install-model';
 import { MultusToleration, checkToleration, tolerationPostRenderers } from './toleration';
 import { useLibraryChecks } from '../util/app-checks';
 
 /**
- * Installs Multus through Flux: a `HelmRelease` (helm.toolkit.fluxcd.io/v2) of the angelnu chart with
- * values in the layout of the chart version it names, and the `HelmRepository`
- * (source.toolkit.fluxcd.io/v1) the chart comes from, in the Flux namespace of its scope (a
- * `FluxTree`'s `fluxNamespace`, else `flux-system`).
+ * Installs Multus through Flux: a `HelmRelease` (helm.toolkit.fluxcd.io/v2) of a Multus chart with
+ * values in the layout of the chart version it names, and the Flux source the chart comes from
+ * (source.toolkit.fluxcd.io/v1), in the Flux namespace of its scope (a `FluxTree`'s
+ * `fluxNamespace`, else `flux-system`): a `HelmRepository` and `spec.chart` for angelnu's chart
+ * (`MultusChart.angelnu()`, the default), an `OCIRepository` and `spec.chartRef` for bjw-s-labs'
+ * chart (`MultusChart.bjwS()`).
  *
  * @example
- * new MultusInstall(chart, 'multus', { cniPaths: CniPaths.K3S });
+ * new MultusInstall(chart, 'multus', { cniPaths: CniPaths.STANDARD });
  */
 export class MultusInstall extends Construct {
   /**
@@ -39,8 +41,10 @@ export class MultusInstall extends Construct {
 
   /** The Flux HelmRelease. */
   public readonly helmRelease: HelmRelease;
-  /** The Flux HelmRepository, unless the chart points at an existing one. */
+  /** The Flux HelmRepository of a chart from a Helm repository (angelnu), unless it points at an existing one. */
   public readonly helmRepository?: HelmRepository;
+  /** The Flux OCIRepository of a chart from an OCI registry (bjw-s); undefined for a chart from a Helm repository. */
+  public readonly ociRepository?: OciRepository;
   /** The chart and repository in use. */
   public readonly chart: MultusChart;
   /** The CNI directories the daemon is installed into. */
@@ -69,14 +73,26 @@ export class MultusInstall extends Construct {
     this.tolerations = [...model.tolerations];
     if (model.values) this.extraValues.push(model.values);
 
-    if (!model.chart.existingRepository) {
-      // One object per source: another install (or FluxTree.addHelmRepository) of the same
-      // repository shares it. The same spec as addHelmRepository: an oci:// URL needs `type: oci`.
+    // One object per source: another install (or FluxTree.addHelmRepository) of the same source
+    // shares it; a FluxTree files it under flux/repositories/helm or flux/repositories/oci.
+    const chart = model.chart;
+    if (chart.family === MultusChartFamily.BJW_S) {
+      // An OCIRepository serves one chart version (ref.tag), pinned by digest when given: the only
+      // pin that survives a re-publication of the version. The HelmRelease reads it by chartRef.
+      this.ociRepository = ensureChartSource(this, 'OCIRepository', {
+        kind: 'OCIRepository',
+        name: chart.repositoryName,
+        namespace: model.repositoryNamespace,
+        spec: ociRepositorySpec(chart.url, chart.version, chart.digest, chart.repositoryInterval, 'chart.repositoryInterval', this),
+        declaredBy: 'MultusChart.bjwS()',
+      }) as OciRepository;
+    } else if (!chart.existingRepository) {
+      // The same spec as addHelmRepository: an oci:// URL needs `type: oci`.
       this.helmRepository = ensureChartSource(this, 'HelmRepository', {
         kind: 'HelmRepository',
-        name: model.chart.repositoryName,
+        name: chart.repositoryName,
         namespace: model.repositoryNamespace,
-        spec: helmRepositorySpec(model.chart.url, model.chart.repositoryInterval, 'chart.repositoryInterval', this),
+        spec: helmRepositorySpec(chart.url, chart.repositoryInterval, 'chart.repositoryInterval', this),
         declaredBy: 'MultusInstall',
       }) as HelmRepository;
     }
@@ -85,7 +101,15 @@ export class MultusInstall extends Construct {
       metadata: { name: model.releaseName, namespace: model.namespace },
       spec: {
         interval: model.interval,
-        ...helmReleaseChart({ kind: 'HelmRepository', name: model.chart.repositoryName, namespace: model.repositoryNamespace, chart: model.chart.chart, version: model.chart.version }),
+        // The DaemonSet rolls one node at a time: room for several nodes (MultusInstallProps.timeout).
+        timeout: model.timeout,
+        ...helmReleaseChart({
+          kind: chart.family.sourceKind as 'HelmRepository' | 'OCIRepository',
+          name: chart.repositoryName,
+          namespace: model.repositoryNamespace,
+          chart: chart.chart,
+          version: chart.version,
+        }),
         // The NetworkAttachmentDefinition CRD comes with the chart. Helm applies a chart's crds/
         // directory only on install, and Flux skips it on upgrade by default: CreateReplace keeps
         // such a CRD current on upgrades too (for a CRD among the templates it changes nothing).
@@ -99,8 +123,9 @@ export class MultusInstall extends Construct {
 
   /**
    * Deep-merges more values over the rendered ones (after the `values` prop), for settings the
-   * library does not model. `cni.paths` and the daemon container's `image` are refused: set them with
-   * the `cniPaths` and `image` props.
+   * library does not model. What the install sets is refused, as in the `values` prop: the CNI
+   * directories and the daemon's image (set them with the `cniPaths` and `image` props) and the
+   * daemon's API token.
    */
   public addValues(values: { [key: string]: any }): void {
     if (!isPlainObject(values)) {

@@ -38,11 +38,14 @@ export interface MultusResources {
   readonly memoryRequest?: Size;
 
   /**
-   * Memory limit. The thick daemon is OOM-killed on node reboots and pod bursts with small limits
-   * (https://github.com/k8snetworkplumbingwg/multus-cni/issues/1346): upstream's 50Mi and the
-   * common hand-written 128Mi are borderline; public home-ops clusters run 256Mi-1024Mi. A killed
-   * daemon blocks pod creation on its node.
-   * @default Size.mebibytes(256)
+   * Memory limit. The thick daemon's memory grows with the CNI requests it serves at once, and it is
+   * OOM-killed on node reboots and pod bursts with small limits
+   * (https://github.com/k8snetworkplumbingwg/multus-cni/issues/1346, where even 500Mi did not end
+   * every OOM loop; https://github.com/k8snetworkplumbingwg/multus-cni/issues/1349): upstream's
+   * 50Mi and the common hand-written 128Mi are too small. A killed daemon blocks pod creation on its
+   * node. Public home-ops clusters run 512Mi. A limit is a ceiling, not a reservation: the request
+   * stays 64Mi.
+   * @default Size.mebibytes(512)
    */
   readonly memoryLimit?: Size;
 }
@@ -57,7 +60,7 @@ export function renderResources(r: MultusResources, scope?: IConstruct): Record<
   const cpuRequest = problems.check(() => cpu(r.cpuRequest, r.cpuRequestMillis, 'cpuRequest', scope)) ?? 10;
   const cpuLimit = problems.check(() => cpu(r.cpuLimit, r.cpuLimitMillis, 'cpuLimit', scope));
   const memRequest = problems.check(() => mebibytes('resources.memoryRequest', r.memoryRequest ?? Size.mebibytes(64), scope));
-  const memLimit = problems.check(() => mebibytes('resources.memoryLimit', r.memoryLimit ?? Size.mebibytes(256), scope));
+  const memLimit = problems.check(() => mebibytes('resources.memoryLimit', r.memoryLimit ?? Size.mebibytes(512), scope));
   if (cpuLimit !== undefined && cpuLimit < cpuRequest) {
     const field = r.cpuLimit !== undefined ? 'resources.cpuLimit' : 'resources.cpuLimitMillis';
     problems.check(() => invalid({ field, value: r.cpuLimit !== undefined ? `${cpuLimit}m` : cpuLimit, hint: `the limit must be at least the request (${cpuRequest}m)`, scope }));
@@ -99,7 +102,7 @@ function mebibytes(field: string, size: Size, scope?: IConstruct): number {
   const mi = size instanceof Size ? size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) : NaN;
   // Safe integers only: larger numbers render in exponent form ("1e+21Mi"), which is no quantity.
   if (!Number.isSafeInteger(mi) || mi <= 0) {
-    invalid({ field, value: size instanceof Size ? `${mi}Mi` : size, hint: 'give a positive whole number of mebibytes, e.g. Size.mebibytes(256)', scope });
+    invalid({ field, value: size instanceof Size ? `${mi}Mi` : size, hint: 'give a positive whole number of mebibytes, e.g. Size.mebibytes(512)', scope });
   }
   return mi;
 }

@@ -146,7 +146,10 @@ export interface IotNetworkProps {
   readonly sourceBasedRouting?: boolean;
 
   /**
-   * cniVersion of the config: `0.3.1`, `0.4.0` or `1.0.0` (what the reference plugins and Multus 4 accept).
+   * cniVersion of the config: `0.3.1`, `0.4.0`, `1.0.0` or `1.1.0`. The first three are what the
+   * reference plugins 1.1.x and later and every Multus 4 accept; `1.1.0` needs Multus 4.1.0 or newer
+   * and the reference plugins 1.6.0 or newer on every node (the Multus charts' installers ship 1.9.1;
+   * Debian's `containernetworking-plugins` 1.1.1 stop at 1.0.0).
    * @default '0.3.1'
    */
   readonly cniVersion?: string;

@@ -46,4 +46,28 @@ describe('MultusFluxApp', () => {
     const [release] = doc(tree.files(), 'kubernetes/main/apps/kube-system/multus/app/helmrelease.yaml');
     expect(release.spec.chart.spec.sourceRef.namespace).toBe('sources');
   });
+
+  test('the bjw-s chart: its OCIRepository is filed beside the HelmRepositories, under flux/repositories/oci', () => {
+    // GIVEN the bjw-s chart in a tree whose Flux runs in `flux`
+    const tree = new FluxTree(testApp(), 'cluster', { fluxNamespace: 'flux' });
+    new MultusFluxApp(tree, 'multus', { install: { cniPaths: CniPaths.STANDARD, chart: MultusChart.bjwS() } });
+    tree.addHelmRepository('bjw-s', 'https://bjw-s-labs.github.io/helm-charts');
+    // WHEN the tree is rendered
+    const files = tree.files();
+    // THEN the OCIRepository has a file of its own in oci/, listed next to helm/
+    expect(files.map((f) => f.path).filter((p) => p.includes('/flux/repositories/'))).toEqual([
+      'kubernetes/main/flux/repositories/helm/bjw-s.yaml',
+      'kubernetes/main/flux/repositories/helm/kustomization.yaml',
+      'kubernetes/main/flux/repositories/kustomization.yaml',
+      'kubernetes/main/flux/repositories/oci/kustomization.yaml',
+      'kubernetes/main/flux/repositories/oci/multus.yaml',
+    ]);
+    expect(doc(files, 'kubernetes/main/flux/repositories/kustomization.yaml')[0].resources).toEqual(['./helm', './oci']);
+    const [source] = doc(files, 'kubernetes/main/flux/repositories/oci/multus.yaml');
+    expect(source).toMatchObject({ kind: 'OCIRepository', metadata: { name: 'multus', namespace: 'flux' }, spec: { ref: { tag: '1.3.1' } } });
+    // ... and the release reads it by chartRef, health-checked like any release
+    const [release] = doc(files, 'kubernetes/main/apps/kube-system/multus/app/helmrelease.yaml');
+    expect(release.spec.chartRef).toEqual({ kind: 'OCIRepository', name: 'multus', namespace: 'flux' });
+    expect(doc(files, 'kubernetes/main/apps/kube-system/multus/app/kustomization.yaml')[0].resources).toEqual(['./helmrelease.yaml']);
+  });
 });

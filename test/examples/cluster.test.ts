@@ -92,17 +92,21 @@ describe('the example cluster (the plan as code)', () => {
     expect(docsOf(files, `${MULTUS}/networks/kustomization.yaml`)[0].resources).toEqual(['./network-attachment-definition.yaml']);
   });
 
-  test('the Multus release carries the plan\'s image, requests, k3s paths and Exists toleration', () => {
+  test('the Multus release: the default thick image and resources, the standard CNI paths of k3s with Cilium, the Exists toleration', () => {
     // GIVEN the example cluster's tree (files, above)
     // WHEN its Multus HelmRelease is read
     const [release] = docsOf(files, `${MULTUS}/app/helmrelease.yaml`);
-    // THEN it carries the plan's chart, image, requests, k3s paths and toleration, from the angelnu repository
+    // THEN it carries the chart, image, requests, standard paths and toleration, from the angelnu repository
     expect(release.spec.chart.spec).toEqual({ chart: 'multus', version: '7.0.0', sourceRef: { kind: 'HelmRepository', name: 'angelnu', namespace: 'flux-system' } });
     expect(release.spec.values.controllers.multus.containers.multus).toEqual({
-      image: { repository: 'ghcr.io/k8snetworkplumbingwg/multus-cni', tag: 'v4.1.2-thick' },
-      resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+      image: { repository: 'ghcr.io/k8snetworkplumbingwg/multus-cni', tag: 'v4.3.0-thick' },
+      resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '512Mi' } },
     });
-    expect(release.spec.values.cni.paths).toEqual({ config: '/var/lib/rancher/k3s/agent/etc/cni/net.d', bin: '/var/lib/rancher/k3s/data/cni' });
+    // k3s with flannel off (Cilium): containerd's own defaults, not k3s's directories
+    expect(release.spec.values.cni.paths).toEqual({ config: '/etc/cni/net.d', bin: '/opt/cni/bin' });
+    // what every build of 7.0.0 needs, and room for a DaemonSet rolling node by node
+    expect(release.spec.values).toMatchObject({ defaultPodOptions: { automountServiceAccountToken: true }, global: { createDefaultServiceAccount: false } });
+    expect(release.spec.timeout).toBe('15m');
     expect(release.spec.postRenderers[0].kustomize.patches[0].patch).toContain('operator: Exists');
     expect(docsOf(files, `${ROOT}/flux/repositories/helm/angelnu.yaml`)[0]).toMatchObject({
       kind: 'HelmRepository', metadata: { name: 'angelnu', namespace: 'flux-system' }, spec: { interval: '2h', url: 'https://angelnu.github.io/helm-charts' },

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { ValidationError } from '../../src';
-import { checkHelmRepositoryUrl, helmRepositorySpec } from '../../src/flux/sources';
-import { validationError } from '../helpers';
+import { checkHelmRepositoryUrl, checkOciChartUrl, checkOciDigest, helmRepositorySpec, ociRepositorySpec } from '../../src/flux/sources';
+import { expectRefusal, validationError } from '../helpers';
 
 const EXAMPLE = 'https://charts.example.com';
 
@@ -51,5 +51,37 @@ describe('helmRepositorySpec', () => {
     // WHEN / THEN the spec also says type oci
     expect(helmRepositorySpec('oci://ghcr.io/angelnu/helm-charts', Duration.minutes(90), 'interval'))
       .toEqual({ interval: '1h30m', url: 'oci://ghcr.io/angelnu/helm-charts', type: 'oci' });
+  });
+});
+
+describe('OCI chart sources', () => {
+  const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
+
+  test('ociRepositorySpec: the Helm chart layer copied, ref.tag the version, the interval as Flux reads it', () => {
+    expect(ociRepositorySpec('oci://ghcr.io/bjw-s-labs/helm/multus', '1.3.1', undefined, Duration.minutes(15), 'interval')).toEqual({
+      interval: '15m',
+      layerSelector: { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: 'copy' },
+      ref: { tag: '1.3.1' },
+      url: 'oci://ghcr.io/bjw-s-labs/helm/multus',
+    });
+  });
+
+  test('ociRepositorySpec: a digest goes beside the tag', () => {
+    expect(ociRepositorySpec('oci://ghcr.io/x/multus', '1.3.3', DIGEST, Duration.hours(1), 'interval').ref).toEqual({ tag: '1.3.3', digest: DIGEST });
+  });
+
+  test.each(['oci://ghcr.io/bjw-s-labs/helm/multus', 'oci://registry.example.com:5000/charts/multus'])('checkOciChartUrl accepts %s', (url) => {
+    expect(() => checkOciChartUrl('url', url, 'oci://ghcr.io/x/y')).not.toThrow();
+  });
+
+  test.each(['oci://ghcr.io', 'oci://ghcr.io/', 'oci://ghcr.io/x/multus:1.3.1', 'oci://ghcr.io/x/multus@sha256:00', 'https://ghcr.io/x/multus', 'OCI://ghcr.io/x/multus', 'oci://ghcr.io/x/multus\n'])('checkOciChartUrl refuses %j', (url) => {
+    expectRefusal(() => checkOciChartUrl('url', url, 'oci://ghcr.io/x/y'), 'url', JSON.stringify(url));
+  });
+
+  test('checkOciDigest: sha256 and 64 lower-case hex digits only', () => {
+    expect(() => checkOciDigest('digest', DIGEST)).not.toThrow();
+    for (const bad of [DIGEST.toUpperCase(), DIGEST.slice(0, -1), `sha512:${'0'.repeat(64)}`, `${DIGEST} `]) {
+      expectRefusal(() => checkOciDigest('digest', bad), 'digest', JSON.stringify(bad));
+    }
   });
 });

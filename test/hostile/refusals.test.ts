@@ -38,7 +38,7 @@ const MALFORMED: Row[] = [
   ['master ".."', () => iot({ master: '..' }), 'master', '".."'],
   ['master with a space', () => iot({ master: 'eth 0' }), 'master', '"eth 0"'],
   ['master of 16 bytes in 8 characters', () => iot({ master: 'éééééééé' }), 'master', '"éééééééé"'],
-  ['cniVersion 1.1.0', () => iot({ cniVersion: '1.1.0' }), 'cniVersion', '"1.1.0"'],
+  ['cniVersion 1.2.0', () => iot({ cniVersion: '1.2.0' }), 'cniVersion', '"1.2.0"'],
   ['macvlan mode in capitals', () => iot({ mode: 'BRIDGE' as MacvlanMode }), 'mode', '"BRIDGE"'],
   // names
   ['network name with a dot', () => iot({ name: 'iot.lan' }), 'name', '"iot.lan"'],

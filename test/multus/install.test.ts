@@ -1,6 +1,6 @@
 import { Duration, Size, Yaml } from 'cdk8s';
 import { parse as parseYaml } from 'yaml';
-import { CniPaths, MultusChart, MultusInstall, MultusLogLevel, MultusValuesLayout, TaintEffect, ValidationError } from '../../src';
+import { CniPaths, MultusChart, MultusChartFamily, MultusInstall, MultusLogLevel, MultusValuesLayout, TaintEffect, ValidationError } from '../../src';
 import { findKind, synth, testChart, toYaml, validationError } from '../helpers';
 
 function install(props: Partial<ConstructorParameters<typeof MultusInstall>[2]> = {}, namespace?: string) {
@@ -34,9 +34,24 @@ describe('MultusInstall defaults', () => {
     });
     const container = release.spec.values.controllers.multus.containers.multus;
     expect(container.image).toEqual({ repository: 'ghcr.io/k8snetworkplumbingwg/multus-cni', tag: 'v4.3.0-thick' });
-    expect(container.resources).toEqual({ requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '256Mi' } });
+    expect(container.resources).toEqual({ requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '512Mi' } });
     // spec.chart and spec.chartRef are mutually exclusive in HelmRelease v2.
     expect(release.spec.chartRef).toBeUndefined();
+  });
+
+  test('values for every build of 7.0.0: the daemon keeps its API token and the chart its single ServiceAccount', () => {
+    // GIVEN / WHEN the default chart, served on the common library 4.6.2 and, since May 2026, 5.0.1
+    const { release } = install();
+
+    // THEN common 5's defaults are turned back to what the chart needs: a token for the daemon, and
+    // no second ServiceAccount next to the chart's own (with two, the hook Jobs do not render)
+    expect(release.spec.values.defaultPodOptions).toEqual({ automountServiceAccountToken: true });
+    expect(release.spec.values.global).toEqual({ createDefaultServiceAccount: false });
+  });
+
+  test('the release gives a rolling DaemonSet 15 minutes, not Helm\'s 5', () => {
+    expect(install().release.spec.timeout).toBe('15m');
+    expect(install({ timeout: Duration.minutes(30) }).release.spec.timeout).toBe('30m');
   });
 
   test('tolerations reach the DaemonSet through a post-renderer, not through values the chart ignores', () => {
@@ -75,6 +90,8 @@ describe('MultusInstall defaults', () => {
     // THEN its getters say what it generated and chose
     expect(multus.helmRelease.kind).toBe('HelmRelease');
     expect(multus.helmRepository?.kind).toBe('HelmRepository');
+    expect(multus.ociRepository).toBeUndefined();
+    expect(multus.chart.family).toBe(MultusChartFamily.ANGELNU);
     expect(multus.image).toBe('ghcr.io/k8snetworkplumbingwg/multus-cni:v4.3.0-thick');
     expect(multus.chart.layout).toBe(MultusValuesLayout.V7);
     expect(multus.values.cni.paths).toEqual({ config: CniPaths.K3S.configDir, bin: CniPaths.K3S.binDir });
@@ -105,6 +122,9 @@ describe('chart versions and their values layouts', () => {
     expect(release.spec.chart.spec.version).toBe('6.0.4');
     expect(Object.keys(release.spec.values.controllers)).toEqual(['main']);
     expect(release.spec.values.controllers.main.containers.main.image.tag).toBe('v4.3.0-thick');
+    // The same keys as 7.0.0: on common 4.5.0 they are what the chart does anyway, and they keep
+    // the install right should 6.0.4 be re-published on common 5, as 5.0.7 and 7.0.0 were.
+    expect(release.spec.values).toMatchObject({ defaultPodOptions: { automountServiceAccountToken: true }, global: { createDefaultServiceAccount: false } });
     expect(toYaml(release)).toMatchSnapshot();
   });
 
@@ -133,6 +153,116 @@ describe('chart versions and their values layouts', () => {
     // THEN only the release is written, and it refers to that repository
     expect(manifests.map((m) => m.kind)).toEqual(['HelmRelease']);
     expect(release.spec.chart.spec.sourceRef).toEqual({ kind: 'HelmRepository', name: 'angelnu-charts', namespace: 'flux-repos' });
+  });
+});
+
+describe('MultusChart.bjwS(): the bjw-s chart from an OCI registry', () => {
+  const bjws = (props: Partial<ConstructorParameters<typeof MultusInstall>[2]> = {}, chart = MultusChart.bjwS()) =>
+    install({ chart, cniPaths: CniPaths.STANDARD, ...props });
+
+  test('an OCIRepository and a HelmRelease with chartRef, as the public home-ops repositories write them', () => {
+    // GIVEN / WHEN
+    const { multus, manifests, release } = bjws();
+
+    // THEN
+    expect(toYaml(...manifests)).toMatchSnapshot();
+    expect(manifests.map((m) => `${m.apiVersion} ${m.kind}`)).toEqual([
+      'source.toolkit.fluxcd.io/v1 OCIRepository',
+      'helm.toolkit.fluxcd.io/v2 HelmRelease',
+    ]);
+    expect(findKind(manifests, 'OCIRepository')).toEqual({
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'OCIRepository',
+      metadata: { name: 'multus', namespace: 'flux-system' },
+      spec: {
+        interval: '15m',
+        layerSelector: { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: 'copy' },
+        ref: { tag: '1.3.1' },
+        url: 'oci://ghcr.io/bjw-s-labs/helm/multus',
+      },
+    });
+    // spec.chartRef, never spec.chart (mutually exclusive in HelmRelease v2)
+    expect(release.spec.chartRef).toEqual({ kind: 'OCIRepository', name: 'multus', namespace: 'flux-system' });
+    expect(release.spec.chart).toBeUndefined();
+    expect(release.spec).toMatchObject({ interval: '30m', timeout: '15m', install: { crds: 'CreateReplace' }, upgrade: { crds: 'CreateReplace' } });
+    expect(multus.ociRepository?.kind).toBe('OCIRepository');
+    expect(multus.helmRepository).toBeUndefined();
+    expect(multus.chart).toMatchObject({ family: MultusChartFamily.BJW_S, chart: 'multus', version: '1.3.1', layout: MultusValuesLayout.BJW_S });
+  });
+
+  test('the values layout: multus.image (thin v4.3.0), multus.resources, cni.netPath, cni.binPath, the token', () => {
+    const { multus, release } = bjws();
+
+    expect(release.spec.values).toEqual({
+      multus: {
+        image: { repository: 'ghcr.io/k8snetworkplumbingwg/multus-cni', tag: 'v4.3.0' },
+        resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '512Mi' } },
+      },
+      cni: { netPath: '/etc/cni/net.d', binPath: '/opt/cni/bin' },
+      defaultPodOptions: { automountServiceAccountToken: true },
+    });
+    expect(multus.image).toBe('ghcr.io/k8snetworkplumbingwg/multus-cni:v4.3.0');
+  });
+
+  test('tolerations through the same post-renderer patch as for angelnu', () => {
+    const { release } = bjws();
+    const [patch] = release.spec.postRenderers[0].kustomize.patches;
+    expect(patch.target).toEqual({ group: 'apps', version: 'v1', kind: 'DaemonSet' });
+    expect(parseYaml(patch.patch)[0].value).toEqual([{ operator: 'Exists' }]);
+  });
+
+  test('a digest pins the OCI artifact: ref.digest beside ref.tag', () => {
+    const digest = `sha256:${'ab'.repeat(32)}`;
+    const { manifests } = bjws({}, MultusChart.bjwS({ version: '1.3.3', digest }));
+    expect(findKind(manifests, 'OCIRepository').spec.ref).toEqual({ tag: '1.3.3', digest });
+  });
+
+  test('another registry, name, namespace and interval', () => {
+    const { manifests, release } = bjws({}, MultusChart.bjwS({
+      url: 'oci://registry.example.com/mirror/helm/multus', repositoryName: 'bjw-s-multus', repositoryNamespace: 'flux-sources', repositoryInterval: Duration.hours(1),
+    }));
+    expect(findKind(manifests, 'OCIRepository')).toMatchObject({
+      metadata: { name: 'bjw-s-multus', namespace: 'flux-sources' },
+      spec: { interval: '1h', url: 'oci://registry.example.com/mirror/helm/multus' },
+    });
+    expect(release.spec.chartRef).toEqual({ kind: 'OCIRepository', name: 'bjw-s-multus', namespace: 'flux-sources' });
+  });
+
+  test('two installs of one chart share one OCIRepository', () => {
+    const chart = testChart('kube-system');
+    const a = new MultusInstall(chart, 'a', { cniPaths: CniPaths.STANDARD, chart: MultusChart.bjwS(), namespace: 'net-a' });
+    const b = new MultusInstall(chart, 'b', { cniPaths: CniPaths.STANDARD, chart: MultusChart.bjwS(), namespace: 'net-b' });
+    expect(a.ociRepository).toBe(b.ociRepository);
+    expect(synth(chart).filter((m) => m.kind === 'OCIRepository')).toHaveLength(1);
+  });
+
+  test.each([
+    ['a thick tag', { image: { tag: 'v4.3.0-thick' } }, 'image.tag', 'is a thick tag'],
+    ['another release name', { releaseName: 'multus-cni' }, 'releaseName', 'ServiceAccount "multus"'],
+    ['the k3s CNI directory', { cniPaths: CniPaths.K3S }, 'cniPaths.configDir', '/etc/cni/net.d/multus.d/'],
+    ['a log level', { logLevel: MultusLogLevel.DEBUG }, 'logLevel', 'fixes the thin plugin\'s arguments'],
+    ['a cniVersion', { cniVersion: '1.0.0' }, 'cniVersion', 'primary network config'],
+    ['the image through values', { values: { multus: { image: { tag: 'v4.2.4' } } } }, 'values.multus.image', 'image prop'],
+    ['cni.netPath through values', { values: { cni: { netPath: '/var/lib/rancher/k3s/agent/etc/cni/net.d' } } }, 'values.cni.netPath', 'cniPaths'],
+    ['cni removed through values', { values: { cni: null } }, 'values.cni', 'cniPaths'],
+    ['the token through values', { values: { defaultPodOptions: { automountServiceAccountToken: false } } }, 'values.defaultPodOptions.automountServiceAccountToken', 'API token'],
+  ])('refuses %s, saying why', (_name, props, field, why) => {
+    const err = validationError(() => bjws(props as any));
+    expect(err.field).toBe(field);
+    expect(err.problems).toHaveLength(1);
+    expect(err.message).toContain(why);
+    expect(err.constructPath).toBe('test/multus');
+  });
+
+  test('independent problems are reported together', () => {
+    const err = validationError(() => bjws({ cniPaths: CniPaths.K3S, releaseName: 'net', image: { tag: 'v4.3.0-thick' } }));
+    expect(err.problems.map((p) => p.field)).toEqual(['image.tag', 'releaseName', 'cniPaths.configDir']);
+  });
+
+  test('other values still merge: the plugin installer\'s image, resources', () => {
+    const { release } = bjws({ values: { 'cni-plugins': { image: { tag: '1.9.1' } }, 'multus': { resources: { limits: { memory: '32Mi' } } } } });
+    expect(release.spec.values['cni-plugins']).toEqual({ image: { tag: '1.9.1' } });
+    expect(release.spec.values.multus.resources.limits).toEqual({ memory: '32Mi' });
   });
 });
 
@@ -219,6 +349,24 @@ describe('the plan\'s settings and the escape hatch', () => {
   });
 });
 
+describe('what the install needs to run comes from the install alone', () => {
+  test.each([
+    ['the token', { defaultPodOptions: { automountServiceAccountToken: false } }, 'values.defaultPodOptions.automountServiceAccountToken', 'API token'],
+    ['pod options replaced', { defaultPodOptions: 'none' }, 'values.defaultPodOptions', 'would replace defaultPodOptions.automountServiceAccountToken'],
+    ['the automatic ServiceAccount', { global: { createDefaultServiceAccount: true } }, 'values.global.createDefaultServiceAccount', 'hook Jobs render'],
+  ])('refuses %s through values', (_name, values, field, why) => {
+    const err = validationError(() => install({ values }));
+    expect(err.field).toBe(field);
+    expect(err.message).toContain(why);
+  });
+
+  test('other pod options and globals still merge', () => {
+    const { release } = install({ values: { defaultPodOptions: { priorityClassName: 'system-node-critical' }, global: { fullnameOverride: 'multus' } } });
+    expect(release.spec.values.defaultPodOptions).toEqual({ automountServiceAccountToken: true, priorityClassName: 'system-node-critical' });
+    expect(release.spec.values.global).toEqual({ createDefaultServiceAccount: false, fullnameOverride: 'multus' });
+  });
+});
+
 describe('the daemon image comes from the image prop alone', () => {
   test.each([
     ['values on chart 7.0.0', 'values.controllers.multus.containers.multus.image', () => install({ values: { controllers: { multus: { containers: { multus: { image: { tag: 'v4.3.0' } } } } } } })],
@@ -278,12 +426,18 @@ describe('cni.paths comes from cniPaths alone', () => {
 describe('refusals', () => {
   const cases: Array<[string, () => unknown, string]> = [
     ['non-thick tag', () => install({ image: { tag: 'v4.3.0' } }), 'v4.3.0'],
+    ['bjw-s chart of another line', () => MultusChart.bjwS({ version: '1.2.1' }), '1.2.1'],
+    ['bjw-s chart version range', () => MultusChart.bjwS({ version: '^1.3.0' }), '^1.3.0'],
+    ['bjw-s digest that is not sha256', () => MultusChart.bjwS({ digest: 'md5:abc' }), 'md5:abc'],
+    ['bjw-s chart URL with a tag', () => MultusChart.bjwS({ url: 'oci://ghcr.io/bjw-s-labs/helm/multus:1.3.1' }), 'oci://ghcr.io/bjw-s-labs/helm/multus:1.3.1'],
+    ['bjw-s chart over https', () => MultusChart.bjwS({ url: 'https://bjw-s-labs.github.io/helm-charts' }), 'https://bjw-s-labs.github.io/helm-charts'],
+    ['the bjw-s layout for an angelnu chart', () => MultusChart.angelnu({ version: '7.1.0', valuesLayout: MultusValuesLayout.BJW_S }), 'BJW_S'],
     ['thin tag', () => install({ image: { tag: 'v4.1.2-thin' } }), 'v4.1.2-thin'],
     ['upstream tag without v', () => install({ image: { tag: '4.3.0-thick' } }), '4.3.0-thick'],
     ['empty image repository', () => install({ image: { repository: '' } }), '""'],
     ['image repository with a tag', () => install({ image: { repository: 'ghcr.io/x/multus:v1' } }), 'ghcr.io/x/multus:v1'],
     ['missing cniPaths', () => new MultusInstall(testChart(), 'm', {} as any), 'undefined'],
-    ['memory limit below request', () => install({ resources: { memoryRequest: Size.mebibytes(512) } }), '256Mi'],
+    ['memory limit below request', () => install({ resources: { memoryRequest: Size.mebibytes(1024) } }), '512Mi'],
     ['fractional memory', () => install({ resources: { memoryLimit: Size.kibibytes(1000) } }), 'Mi'],
     ['zero cpu', () => install({ resources: { cpuRequestMillis: 0 } }), '0'],
     ['cpu limit below request', () => install({ resources: { cpuRequestMillis: 100, cpuLimitMillis: 50 } }), '50'],

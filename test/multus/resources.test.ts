@@ -8,11 +8,11 @@ import { expectRefusal, validationError } from '../helpers';
 // chart values take them. Pure: no construct.
 
 describe('renderResources', () => {
-  test('defaults: 10m CPU and 64Mi requested, 256Mi memory limit, no CPU limit', () => {
+  test('defaults: 10m CPU and 64Mi requested, 512Mi memory limit, no CPU limit', () => {
     // GIVEN / WHEN no resources
     const r = renderResources({});
     // THEN the safe defaults (a CPU limit would throttle every pod start on the node)
-    expect(r).toEqual({ requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '256Mi' } });
+    expect(r).toEqual({ requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '512Mi' } });
   });
 
   test('CpuQuantity request and limit, in millicores whatever unit they were given in', () => {
@@ -45,7 +45,7 @@ describe('renderResources', () => {
     ['NaN cpuRequestMillis', () => renderResources({ cpuRequestMillis: NaN }), 'resources.cpuRequestMillis', 'NaN'],
     ['a CpuQuantity limit below the request', () => renderResources({ cpuRequest: CpuQuantity.millis(100), cpuLimit: CpuQuantity.millis(50) }), 'resources.cpuLimit', '"50m"'],
     ['a deprecated limit below the request', () => renderResources({ cpuRequestMillis: 100, cpuLimitMillis: 50 }), 'resources.cpuLimitMillis', '50'],
-    ['a memory limit below the request', () => renderResources({ memoryRequest: Size.mebibytes(512) }), 'resources.memoryLimit', '"256Mi"'],
+    ['a memory limit below the request', () => renderResources({ memoryRequest: Size.mebibytes(1024) }), 'resources.memoryLimit', '"512Mi"'],
     ['a fractional number of mebibytes', () => renderResources({ memoryLimit: Size.kibibytes(1000) }), 'resources.memoryLimit', '"0.9765625Mi"'],
     ['zero memory', () => renderResources({ memoryRequest: Size.mebibytes(0) }), 'resources.memoryRequest', '"0Mi"'],
     ['memory as text, not a Size', () => renderResources({ memoryLimit: '256Mi' as any }), 'resources.memoryLimit', '"256Mi"'],
