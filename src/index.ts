@@ -27,6 +27,12 @@ export { CniDhcpDaemon, CniDhcpDaemonProps } from './multus/dhcp-daemon';
 export { MultusPodAnnotation, MultusPodAnnotationProps, NetworkSelection } from './pod/annotation';
 export { MultusTestPod, MultusTestPodProps } from './pod/test-pod';
 
+// bjw-s app-template: the chart and its source
+export {
+  AppTemplateChart, AppTemplateChartOptions, AppTemplateHelmSourceOptions, AppTemplateOciSourceOptions, AppTemplateSource,
+  AppTemplateSourceKind, AppTemplateSourceOptions, AppTemplateValuesLayout,
+} from './apptemplate/chart';
+
 // The Flux repository tree
 export { IFluxApp, IFluxTree } from './tree/scope';
 export { FluxTree, FluxTreeProps, FluxHelmRepositoryOptions } from './tree/flux-tree';
