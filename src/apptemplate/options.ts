@@ -35,12 +35,12 @@ export enum AppTemplatePortProtocol {
   HTTPS = 'HTTPS',
 }
 
-/** One port of the release's container, served by its Service `app`. */
+/** One port the release's container listens on, served by the release's Service (`app`). */
 export interface AppTemplatePort {
   /** The port's name: a lower-case IANA service name such as `http` (at most 15 characters). */
   readonly name: string;
 
-  /** The port number (1-65535): the container listens on it and the Service serves it. */
+  /** The port number (1-65535) the container listens on; the Service serves it under the same number. */
   readonly port: number;
 
   /**
