@@ -52,8 +52,11 @@ export class AppTemplateRelease extends Construct {
   public readonly controller: string;
   /** The container image, `repository:tag` (with `@digest` when pinned). */
   public readonly image: string;
-  /** The pod's networks annotation, when the release has networks. */
-  public readonly networks?: MultusPodAnnotation;
+  /**
+   * The `MultusPodAnnotation` that checks the pod's networks and claims their addresses (its value
+   * is the pod's `k8s.v1.cni.cncf.io/networks` annotation), when the release has networks.
+   */
+  public readonly networksAnnotation?: MultusPodAnnotation;
   /**
    * Whether the pod pins static addresses or a MAC: then it runs as the only pod of the release,
    * replaced with `Recreate`.
@@ -93,8 +96,8 @@ export class AppTemplateRelease extends Construct {
     let values = model.values;
     if (props.networks !== undefined) {
       // The annotation's own checks and claims; its values fragment counts as reaching a pod.
-      this.networks = new MultusPodAnnotation(this, 'Networks', { networks: props.networks });
-      values = deepMerge(values, this.networks.toAppTemplateValues(model.controller));
+      this.networksAnnotation = new MultusPodAnnotation(this, 'Networks', { networks: props.networks });
+      values = deepMerge(values, this.networksAnnotation.toAppTemplateValues(model.controller));
     }
     // A copy: what the release writes does not change when the caller's `values` object does.
     this.renderedValues = JSON.parse(JSON.stringify(values));

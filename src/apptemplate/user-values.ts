@@ -58,17 +58,23 @@ export function checkUserValues(values: unknown, context: UserValuesContext, sco
     }));
   });
 
+  // Each level down to the release's container must stay an object: null removes it, anything
+  // else replaces it, and the release would render without its workload.
+  const replaced = (field: string, value: unknown, what: string): boolean => {
+    if (value === undefined || isPlainObject(value)) return false;
+    problems.add(refusal({ field, value, hint: `it would ${value === null ? 'remove' : 'replace'} ${what}; remove the AppTemplateRelease instead, or give an object that adds to it`, scope, problem: 'removes the workload' }));
+    return true;
+  };
   const controllers = (values as Record<string, any>).controllers;
-  const removal = (field: string, what: string) => problems.add(refusal({ field, value: null, hint: `it would remove ${what}; remove the AppTemplateRelease instead, or leave the key out`, scope, problem: 'removes the workload' }));
-  if (controllers === null) removal('values.controllers', 'every controller, the release\'s own included');
+  replaced('values.controllers', controllers, 'every controller, the release\'s own included');
   const own = isPlainObject(controllers) ? controllers[c] : undefined;
-  if (isPlainObject(controllers) && own === null) removal(`values.controllers.${c}`, `the controller ${c}`);
+  replaced(`values.controllers.${c}`, own, `the controller ${c}`);
   if (isPlainObject(own)) {
     const base = `values.controllers.${c}`;
     if (own.enabled === false) problems.add(refusal({ field: `${base}.enabled`, value: false, hint: 'it would disable the release\'s workload; remove the AppTemplateRelease instead', scope, problem: 'removes the workload' }));
-    if (own.containers === null) removal(`${base}.containers`, 'the release\'s containers');
+    replaced(`${base}.containers`, own.containers, 'the release\'s containers');
     const container = isPlainObject(own.containers) ? own.containers[CONTAINER] : undefined;
-    if (isPlainObject(own.containers) && container === null) removal(`${base}.containers.${CONTAINER}`, 'the release\'s container');
+    replaced(`${base}.containers.${CONTAINER}`, container, 'the release\'s container');
     if (isPlainObject(container)) {
       if (container.enabled === false) problems.add(refusal({ field: `${base}.containers.${CONTAINER}.enabled`, value: false, hint: 'it would disable the release\'s container; remove the AppTemplateRelease instead', scope, problem: 'removes the workload' }));
       if (has(container, 'image')) problems.add(ownedBy(`${base}.containers.${CONTAINER}.image`, container.image, 'the image prop, which requires a pinned tag', scope));

@@ -284,8 +284,7 @@ const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
  */
 export function renderEnv(env: { [name: string]: string } | undefined, scope?: IConstruct): Record<string, string> | undefined {
   if (env === undefined) return undefined;
-  const isMap = isPlainObject(env) || (typeof env === 'object' && env !== null && !Array.isArray(env) && Object.getPrototypeOf(env) === null);
-  if (!isMap) invalid({ field: 'env', value: env, hint: "give a map of names to strings, e.g. { TZ: 'Europe/Berlin' }", scope });
+  if (!isMap(env)) invalid({ field: 'env', value: env, hint: "give a map of names to strings, e.g. { TZ: 'Europe/Berlin' }", scope });
   const problems = new Problems();
   const entries = Object.keys(env).sort(compare).map((name) => problems.check((): [string, string] => {
     if (!ENV_NAME.test(name)) invalid({ field: 'env', value: name, hint: 'give a variable name of letters, digits, "_", "-" and ".", not starting with a digit, e.g. "TZ"', scope });
@@ -547,16 +546,21 @@ function renderProbe(field: string, probe: Given, ports: ReadonlyArray<PortModel
  */
 export function renderNodeSelector(selector: { [key: string]: string } | undefined, scope?: IConstruct): Record<string, string> | undefined {
   if (selector === undefined) return undefined;
-  if (!isPlainObject(selector)) invalid({ field: 'nodeSelector', value: selector, hint: "give a map of node labels, e.g. { 'kubernetes.io/hostname': 'node-1' }", scope });
+  if (!isMap(selector)) invalid({ field: 'nodeSelector', value: selector, hint: "give a map of node labels, e.g. { 'kubernetes.io/hostname': 'node-1' }", scope });
   const problems = new Problems();
   const entries = Object.keys(selector).sort(compare).map((key) => problems.check((): [string, string] => {
     if (!isQualifiedName(key)) invalid({ field: 'nodeSelector', value: key, hint: 'give a label key such as "kubernetes.io/hostname"', scope });
-    const value: Given = selector[key];
+    const value: Given = (selector as Record<string, unknown>)[key];
     if (!isLabelValue(value)) invalid({ field: `nodeSelector.${key}`, value, hint: 'give a label value: at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit', scope });
     return [key, value];
   }));
   problems.throwIfAny();
   return entries.length === 0 ? undefined : Object.fromEntries(entries as Array<[string, string]>);
+}
+
+/** A plain object, or one without a prototype (`Object.create(null)`): a map of strings either way. */
+function isMap(value: unknown): value is Record<string, unknown> {
+  return isPlainObject(value) || (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === null);
 }
 
 /** Code-unit order: the same on every machine and locale. @internal */

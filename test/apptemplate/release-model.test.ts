@@ -83,3 +83,13 @@ describe('the pieces', () => {
     expect(() => checkUserValues({ defaultPodOptions: { hostNetwork: true }, controllers: { esphome: { pod: { hostNetwork: false } } } }, context)).not.toThrow();
   });
 });
+
+describe('maps without a prototype', () => {
+  test('env and nodeSelector may be Object.create(null) maps', () => {
+    const env = Object.assign(Object.create(null), { TZ: 'UTC' });
+    const nodeSelector = Object.assign(Object.create(null), { 'kubernetes.io/hostname': 'node-1' });
+    const model = resolveRelease({ image: IMAGE, env, nodeSelector }, CONTEXT);
+    expect(model.values.controllers.esphome.containers.app.env).toEqual({ TZ: 'UTC' });
+    expect(model.values.controllers.esphome.pod.nodeSelector).toEqual({ 'kubernetes.io/hostname': 'node-1' });
+  });
+});

@@ -122,7 +122,7 @@ describe('AppTemplateRelease defaults', () => {
       values: { controllers: { 'home-assistant': { replicas: 1, strategy: 'Recreate', containers: { app: { image: IMAGE } } } } },
     });
     expect(r.chartSource).toBe(home.node.findChild('home-assistant').node.findChild('Source'));
-    expect(r.networks).toBeUndefined();
+    expect(r.networksAnnotation).toBeUndefined();
     expect(r.singlePod).toBe(false);
   });
 
@@ -227,7 +227,8 @@ describe('networks', () => {
     // GIVEN the IoT network WHEN a release names it
     const { release: r, home } = release({ networks: [{ network: NetworkRef.of('lan', 'kube-system') }] }, 'esphome');
     // THEN the annotation construct is a child, and the app synthesizes (no "never reaches a pod")
-    expect(r.networks!.node.path).toBe('home/esphome/Networks');
+    expect(r.networksAnnotation!.node.path).toBe('home/esphome/Networks');
+    expect(r.networksAnnotation!.value).toBe('[{"name":"lan","namespace":"kube-system"}]');
     expect(() => (home.node.root as App).synthYaml()).not.toThrow();
     const controller = manifestOf(r).spec.values.controllers.esphome;
     expect(controller.pod.annotations).toEqual({ [KEY]: '[{"name":"lan","namespace":"kube-system"}]' });
