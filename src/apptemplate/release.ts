@@ -6,6 +6,7 @@ import { fluxNamespaceOf } from '../flux/namespace';
 import { ensureChartSource } from '../flux/source-objects';
 import { helmRepositorySpec, ociRepositorySpec } from '../flux/sources';
 import { MultusPodAnnotation } from '../pod/annotation';
+import { invalid } from '../errors';
 import { useLibraryChecks } from '../util/app-checks';
 import { deepMerge } from '../util/merge';
 import { AppTemplateChart, AppTemplateSourceKind } from './chart';
@@ -69,7 +70,7 @@ export class AppTemplateRelease extends Construct {
     super(scope, id);
     useLibraryChecks(this);
     // Every prop is checked before the networks' addresses are claimed: a refused release holds none.
-    const model: ReleaseModel = resolveRelease(props, { id, chartNamespace: Chart.of(this).namespace, fluxNamespace: fluxNamespaceOf(this) }, this);
+    const model: ReleaseModel = resolveRelease(props, { id, chartNamespace: chartOf(this).namespace, fluxNamespace: fluxNamespaceOf(this) }, this);
     this.chart = model.chart;
     this.releaseName = model.releaseName;
     this.namespace = model.namespace;
@@ -117,5 +118,14 @@ export class AppTemplateRelease extends Construct {
   /** The chart values as the HelmRelease carries them (a copy). */
   public get values(): { [key: string]: any } {
     return JSON.parse(JSON.stringify(this.renderedValues));
+  }
+}
+
+/** The cdk8s Chart the release is in: its objects need one, and its namespace is the default. */
+function chartOf(scope: Construct): Chart {
+  try {
+    return Chart.of(scope);
+  } catch {
+    return invalid({ field: 'scope', value: scope.node.path, hint: 'create the release inside a cdk8s Chart, or inside a FluxKustomization of a FluxTree', scope, problem: 'is not in a chart' });
   }
 }

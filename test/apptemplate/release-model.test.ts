@@ -4,6 +4,7 @@ import { resolveRelease } from '../../src/apptemplate/release-model';
 import { checkUserValues } from '../../src/apptemplate/user-values';
 import { AppTemplateValuesLayout } from '../../src/apptemplate/chart';
 import { renderProbes, sizeQuantity } from '../../src/apptemplate/values';
+import { appTemplateValuesValidator, describeWithChartData, expectValidValues } from '../chart-schema';
 import { expectRefusal } from '../helpers';
 
 // The release model is pure: props and the scope's context in, chart values out, no construct.
@@ -91,5 +92,23 @@ describe('maps without a prototype', () => {
     const model = resolveRelease({ image: IMAGE, env, nodeSelector }, CONTEXT);
     expect(model.values.controllers.esphome.containers.app.env).toEqual({ TZ: 'UTC' });
     expect(model.values.controllers.esphome.pod.nodeSelector).toEqual({ 'kubernetes.io/hostname': 'node-1' });
+  });
+});
+
+describeWithChartData('the model\'s values against the chart\'s values schema', () => {
+  test.each(['4.1.1', '5.0.0'])('app-template %s', (version) => {
+    // GIVEN a release with a port, a claim, a probe and pod options WHEN it is resolved for the version
+    const model = resolveRelease({
+      image: IMAGE,
+      chart: AppTemplateChart.bjwS({ version }),
+      ports: [{ name: 'http', port: 6052 }],
+      persistence: { config: AppTemplatePersistence.persistentVolumeClaim({ size: Size.gibibytes(2) }) },
+      probes: { liveness: AppTemplateProbe.http('/') },
+      podSecurityContext: { runAsUser: 1000, fsGroup: 1000 },
+      nodeSelector: { 'kubernetes.io/arch': 'amd64' },
+      values: { controllers: { esphome: { pod: { priorityClassName: 'home' } } } },
+    }, CONTEXT);
+    // THEN its values are valid for the chart
+    expectValidValues(appTemplateValuesValidator(version), model.values);
   });
 });

@@ -142,6 +142,10 @@ describe('AppTemplateRelease refuses, naming field, value and fix', () => {
     expectRefusal(() => new AppTemplateRelease(home, 'y', null as any), 'image', 'null');
   });
 
+  test('a release outside any cdk8s Chart', () => {
+    expectRefusal(() => new AppTemplateRelease(testApp(), 'home-assistant', { image: IMAGE }), 'scope', '"home-assistant"');
+  });
+
   test('no namespace: neither given nor from the chart', () => {
     expectRefusal(() => make(() => ({}), (app) => new Chart(app, 'plain')), 'namespace', 'undefined');
   });
