@@ -1,16 +1,17 @@
 // `npm run lint`: ESLint with typescript-eslint over the TypeScript of the repository, and the
-// layering of src/ (imports point one way: util -> flux -> multus, network -> pod -> tree -> apps).
+// layering of src/ (imports point one way: util -> flux -> multus, network -> pod -> apptemplate -> tree -> apps).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /** What each folder of src/ may not import: everything above it. */
 const LAYERS = [
-  ['src/util/**', ['flux', 'multus', 'network', 'pod', 'tree', 'apps']],
-  ['src/flux/**', ['multus', 'network', 'pod', 'tree', 'apps']],
-  ['src/multus/**', ['network', 'pod', 'tree', 'apps']],
-  ['src/network/**', ['multus', 'pod', 'tree', 'apps']],
-  ['src/pod/**', ['tree', 'apps']],
-  ['src/tree/**', ['multus', 'network', 'pod', 'apps']],
+  ['src/util/**', ['flux', 'multus', 'network', 'pod', 'apptemplate', 'tree', 'apps']],
+  ['src/flux/**', ['multus', 'network', 'pod', 'apptemplate', 'tree', 'apps']],
+  ['src/multus/**', ['network', 'pod', 'apptemplate', 'tree', 'apps']],
+  ['src/network/**', ['multus', 'pod', 'apptemplate', 'tree', 'apps']],
+  ['src/pod/**', ['apptemplate', 'tree', 'apps']],
+  ['src/apptemplate/**', ['multus', 'tree', 'apps']],
+  ['src/tree/**', ['multus', 'network', 'pod', 'apptemplate', 'apps']],
 ];
 
 export default tseslint.config(

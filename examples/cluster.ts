@@ -1,9 +1,8 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { HelmRelease, HelmReleaseSpecChartSpecSourceRefKind } from '../imports/helm.toolkit.fluxcd.io';
 import {
-  CniPaths, FluxApp, FluxKustomization, FluxTree, IotNetwork, MacvlanMode, MultusChart,
-  MultusFluxApp, MultusPodAnnotation, MultusTestPod,
+  AppTemplateChart, AppTemplatePersistence, AppTemplateRelease, CniPaths, FluxApp, FluxKustomization, FluxTree, IotNetwork,
+  MacvlanMode, MultusChart, MultusFluxApp, MultusTestPod,
 } from '../src';
 
 /** Options of the example cluster. */
@@ -23,7 +22,7 @@ export interface Cluster {
   readonly multus: MultusFluxApp;
   readonly iot: IotNetwork;
   readonly homeAssistant: FluxKustomization;
-  readonly homeAssistantRelease: HelmRelease;
+  readonly homeAssistantRelease: AppTemplateRelease;
   /** The verification pod, unless left out. */
   readonly testPod?: MultusTestPod;
 }
@@ -80,56 +79,25 @@ export function buildCluster(scope: Construct, options: ClusterOptions = {}): Cl
     dhcpRange: { start: '192.168.20.150', end: '192.168.20.249' },
   });
 
-  // Plan step 7: Home Assistant (bjw-s app-template 4.1.1) on the IoT LAN at 192.168.20.100.
-  repository.addHelmRepository('bjw-s', 'https://bjw-s-labs.github.io/helm-charts', { interval: Duration.hours(2) });
+  // Home Assistant on the IoT LAN at 192.168.20.100: one bjw-s app-template 5.x release, its chart
+  // from the OCI registry (OCIRepository app-template in flux-system). The static address makes it a
+  // single pod replaced with Recreate: a rolling update would start a second pod with the same
+  // address (and the same ReadWriteOnce volume) before the old one is gone.
   repository.addNamespace('home-automation');
   const haUnit = new FluxApp(repository, 'home-assistant', { namespace: 'home-automation' });
   // The NAD must exist before the pod starts, or Multus fails the pod's sandbox.
   const homeAssistant = new FluxKustomization(haUnit, 'app', { dependsOn: [multus.networks] });
-  const homeAssistantRelease = new HelmRelease(homeAssistant, 'home-assistant', {
-    metadata: { name: 'home-assistant', namespace: 'home-automation' },
-    spec: {
-      interval: '30m',
-      chart: {
-        spec: {
-          chart: 'app-template',
-          version: '4.1.1',
-          sourceRef: { kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name: 'bjw-s', namespace: 'flux-system' },
-        },
-      },
-      install: { remediation: { retries: 3 } },
-      upgrade: { cleanupOnFail: true, remediation: { retries: 3 } },
-      values: {
-        controllers: {
-          'home-assistant': {
-            // One pod at a time: a rolling update would start a second pod with the same static
-            // IoT address (and the same ReadWriteOnce volume) before the old one is gone.
-            strategy: 'Recreate',
-            containers: {
-              app: {
-                image: { repository: 'ghcr.io/home-operations/home-assistant', tag: '2025.11.3' },
-              },
-            },
-          },
-        },
-        service: {
-          app: {
-            controller: 'home-assistant',
-            ports: { http: { port: 8123 } },
-          },
-        },
-        persistence: {
-          // Mounted at /config, where the image keeps Home Assistant's configuration.
-          config: { type: 'persistentVolumeClaim', accessMode: 'ReadWriteOnce', size: '5Gi' },
-        },
-      },
-    },
-  });
-  // The annotation goes on the pod (`controllers.home-assistant.pod.annotations`), not on the
-  // Deployment: the most reported Multus mistake (multus-cni #348, #444, #566).
-  new MultusPodAnnotation(homeAssistant, 'iot-annotation', {
+  const homeAssistantRelease = new AppTemplateRelease(homeAssistant, 'home-assistant', {
+    chart: AppTemplateChart.bjwS({ version: '5.0.0' }),
+    image: { repository: 'ghcr.io/home-operations/home-assistant', tag: '2025.11.3' },
+    ports: [{ name: 'http', port: 8123 }],
+    // Mounted at /config, where the image keeps Home Assistant's configuration.
+    persistence: { config: AppTemplatePersistence.persistentVolumeClaim({ size: Size.gibibytes(5) }) },
+    // The annotation goes on the pod (`controllers.home-assistant.pod.annotations`), not on the
+    // Deployment: the most reported Multus mistake
+    // (https://github.com/k8snetworkplumbingwg/multus-cni/issues/348).
     networks: [{ network: iot, ips: ['192.168.20.100/24'] }],
-  }).applyToHelmRelease(homeAssistantRelease, 'home-assistant');
+  });
 
   // Verification step 3: the test pod, in `default`, on iot at 192.168.20.250 (outside the DHCP pool).
   let testPod: MultusTestPod | undefined;

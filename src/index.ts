@@ -27,6 +27,20 @@ export { CniDhcpDaemon, CniDhcpDaemonProps } from './multus/dhcp-daemon';
 export { MultusPodAnnotation, MultusPodAnnotationProps, NetworkSelection } from './pod/annotation';
 export { MultusTestPod, MultusTestPodProps } from './pod/test-pod';
 
+// bjw-s app-template releases on the network
+export {
+  AppTemplateChart, AppTemplateChartOptions, AppTemplateHelmSourceOptions, AppTemplateOciSourceOptions, AppTemplateSource,
+  AppTemplateSourceKind, AppTemplateSourceOptions, AppTemplateValuesLayout,
+} from './apptemplate/chart';
+export * from './apptemplate/options';
+export {
+  AppTemplateAccessMode, AppTemplateClaimOptions, AppTemplateEmptyDirOptions, AppTemplateHostPathOptions, AppTemplateHostPathType,
+  AppTemplateMountOptions, AppTemplatePersistence, AppTemplatePersistenceType,
+} from './apptemplate/persistence';
+export * from './apptemplate/probe';
+export { AppTemplateReleaseProps } from './apptemplate/release-model';
+export { AppTemplateRelease } from './apptemplate/release';
+
 // The Flux repository tree
 export { IFluxApp, IFluxTree } from './tree/scope';
 export { FluxTree, FluxTreeProps, FluxHelmRepositoryOptions } from './tree/flux-tree';

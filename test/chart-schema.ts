@@ -125,3 +125,30 @@ export function expectValidValues(validate: ValidateFunction, value: unknown): v
   const ok = validate(value);
   expect(ok ? [] : schemaErrors(validate)).toEqual([]);
 }
+
+/**
+ * The app-template version whose schema checks a release of `version`: the version itself when its
+ * schema is in the chart data (4.1.1, 5.0.0), else the checked version of the same major, whose
+ * values layout the release declares.
+ */
+export function appTemplateSchemaVersion(version: string): string {
+  const major = version.split('.')[0];
+  return major === '4' ? '4.1.1' : major === '5' ? '5.0.0' : version;
+}
+
+/**
+ * THEN: a HelmRelease manifest of app-template `version` is valid for the chart: its values for
+ * the values schema (closed objects: an unknown or misplaced key fails), and the whole HelmRelease
+ * for the chart's HelmRelease schema. The failure message lists every schema error.
+ */
+export function expectValidAppTemplateRelease(release: any, version: string): void {
+  const schemaVersion = appTemplateSchemaVersion(version);
+  expect({ release: release?.metadata?.name, version: schemaVersion, values: validate(appTemplateValuesValidator(schemaVersion), release?.spec?.values) })
+    .toEqual({ release: release?.metadata?.name, version: schemaVersion, values: [] });
+  expect({ release: release?.metadata?.name, version: schemaVersion, helmRelease: validate(appTemplateHelmReleaseValidator(schemaVersion), release) })
+    .toEqual({ release: release?.metadata?.name, version: schemaVersion, helmRelease: [] });
+}
+
+function validate(fn: ValidateFunction, value: unknown): string[] {
+  return fn(value) ? [] : schemaErrors(fn);
+}

@@ -61,5 +61,7 @@ export function checkAppTemplateValues(values: unknown, controller: string, rend
 export function controllerMultiPod(controller: string, c: Record<string, any>): string | undefined {
   if (c.type === 'daemonset') return `app-template controller ${controller} is a daemonset (one pod on every node)`;
   if (typeof c.replicas === 'number' && c.replicas > 1) return `app-template controller ${controller} runs ${c.replicas} replicas`;
+  // app-template 5.x: an autoscaler takes over the controller's replicas.
+  if (c.horizontalPodAutoscaler !== undefined && c.horizontalPodAutoscaler !== null) return `an autoscaler changes app-template controller ${controller}'s replicas`;
   return undefined;
 }

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { buildCluster } from '../../examples/cluster';
 import { FluxTreeApp, FluxTreeFile } from '../../src';
+import { describeWithChartData, expectValidAppTemplateRelease } from '../chart-schema';
 import { describeWithCrds, expectValidAgainstCrds, isPinnedCustomResource } from '../crd-schema';
 import { listFiles, testApp, testWithTool } from '../helpers';
 
@@ -52,9 +53,10 @@ describe('the example cluster (the plan as code)', () => {
       `${MULTUS}/networks/kustomization.yaml`,
       `${MULTUS}/networks/network-attachment-definition.yaml`,
       `${ROOT}/flux/repositories/helm/angelnu.yaml`,
-      `${ROOT}/flux/repositories/helm/bjw-s.yaml`,
       `${ROOT}/flux/repositories/helm/kustomization.yaml`,
       `${ROOT}/flux/repositories/kustomization.yaml`,
+      `${ROOT}/flux/repositories/oci/app-template.yaml`,
+      `${ROOT}/flux/repositories/oci/kustomization.yaml`,
     ]);
   });
 
@@ -125,25 +127,30 @@ describe('the example cluster (the plan as code)', () => {
     });
   });
 
-  test('Home Assistant: app-template 4.1.1, on iot at 192.168.20.100/24 through the pod annotation, after the networks', () => {
+  test('Home Assistant: one app-template 5.0.0 release from the OCI registry, on iot at 192.168.20.100/24 through the pod annotation, after the networks', () => {
     // GIVEN the example cluster's tree (files, above)
     // WHEN Home Assistant's HelmRelease and ks.yaml are read
     const [release] = docsOf(files, `${HA}/app/helmrelease.yaml`);
     // THEN the pod (not the controller) carries the annotation, and the app waits for the networks
     expect(release.metadata).toEqual({ name: 'home-assistant', namespace: 'home-automation' });
-    expect(release.spec.chart.spec).toEqual({ chart: 'app-template', version: '4.1.1', sourceRef: { kind: 'HelmRepository', name: 'bjw-s', namespace: 'flux-system' } });
+    expect(release.spec.chart).toBeUndefined();
+    expect(release.spec.chartRef).toEqual({ kind: 'OCIRepository', name: 'app-template', namespace: 'flux-system' });
     const controller = release.spec.values.controllers['home-assistant'];
+    expect(controller).toMatchObject({ replicas: 1, strategy: 'Recreate' });
     expect(controller.containers.app.image).toEqual({ repository: 'ghcr.io/home-operations/home-assistant', tag: '2025.11.3' });
     expect(controller.annotations).toBeUndefined();
     expect(JSON.parse(controller.pod.annotations['k8s.v1.cni.cncf.io/networks'])).toEqual([
       { name: 'iot', namespace: 'kube-system', ips: ['192.168.20.100/24'] },
     ]);
     expect(release.spec.values.service.app.ports.http.port).toBe(8123);
-    expect(release.spec.values.persistence.config).toMatchObject({ type: 'persistentVolumeClaim' });
+    expect(release.spec.values.persistence.config).toMatchObject({ type: 'persistentVolumeClaim', globalMounts: [{ path: '/config' }] });
     const [ks] = docsOf(files, `${HA}/ks.yaml`);
     expect(ks.spec).toMatchObject({ targetNamespace: 'home-automation', dependsOn: [{ name: 'multus-networks' }], path: `./${HA}/app` });
     expect(docsOf(files, `${ROOT}/apps/home-automation/kustomization.yaml`)[0].resources).toEqual(['./namespace.yaml', './home-assistant/ks.yaml']);
-    expect(docsOf(files, `${ROOT}/flux/repositories/helm/bjw-s.yaml`)[0].spec.url).toBe('https://bjw-s-labs.github.io/helm-charts');
+    expect(docsOf(files, `${ROOT}/flux/repositories/oci/app-template.yaml`)[0]).toMatchObject({
+      kind: 'OCIRepository', metadata: { name: 'app-template', namespace: 'flux-system' },
+      spec: { ref: { tag: '5.0.0' }, url: 'oci://ghcr.io/bjw-s-labs/helm/app-template' },
+    });
   });
 
   test('the verification pod: netshoot, sleep infinity, in default on iot at 192.168.20.250/24, after the networks', () => {
@@ -235,7 +242,7 @@ describe('the example as `cdk8s synth` runs it (FluxTreeApp)', () => {
     buildCluster(app);
     app.synth();
     const dirs = listFiles(outdir).filter((p) => p.endsWith('/kustomization.yaml')).map((p) => path.posix.dirname(p));
-    expect(dirs.length).toBe(9);
+    expect(dirs.length).toBe(10);
     // WHEN kustomize builds each directory
     // THEN every one builds, without a warning
     for (const dir of dirs) {
@@ -255,11 +262,30 @@ describeWithCrds('the example against the pinned CRDs', () => {
     const custom = manifests.filter(isPinnedCustomResource);
     // WHEN / THEN every custom resource of the pinned groups is found, and valid against its CRD
     expect(custom.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toEqual([
-      'HelmRelease/home-assistant', 'HelmRelease/multus', 'HelmRepository/angelnu', 'HelmRepository/bjw-s',
+      'HelmRelease/home-assistant', 'HelmRelease/multus', 'HelmRepository/angelnu',
       'Kustomization/home-assistant', 'Kustomization/multus', 'Kustomization/multus-networks', 'Kustomization/multus-test',
-      'NetworkAttachmentDefinition/iot',
+      'NetworkAttachmentDefinition/iot', 'OCIRepository/app-template',
     ]);
     expectValidAgainstCrds(manifests);
   });
 });
 
+
+describeWithChartData('the example\'s app-template releases against their chart\'s schemas', () => {
+  test('every release of app-template is valid for its version: values and the whole HelmRelease (unknown keys refused)', () => {
+    // GIVEN the example's manifests
+    const manifests = exampleFiles()
+      .filter((f) => !f.path.endsWith('/kustomization.yaml'))
+      .flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS()));
+    const sources = manifests.filter((m) => m.kind === 'OCIRepository' && m.spec.url === 'oci://ghcr.io/bjw-s-labs/helm/app-template');
+    // WHEN its app-template releases are picked, with the version their source serves
+    const releases = manifests.filter((m) => m.kind === 'HelmRelease').flatMap((m) => {
+      const source = sources.find((s) => s.metadata.name === m.spec.chartRef?.name && s.metadata.namespace === m.spec.chartRef?.namespace);
+      const version = source?.spec.ref.tag ?? (m.spec.chart?.spec.chart === 'app-template' ? m.spec.chart.spec.version : undefined);
+      return version ? [{ release: m, version }] : [];
+    });
+    // THEN there is Home Assistant on 5.0.0, and each is valid for its version's schemas
+    expect(releases.map((r) => `${r.release.metadata.name} ${r.version}`)).toEqual(['home-assistant 5.0.0']);
+    for (const r of releases) expectValidAppTemplateRelease(r.release, r.version);
+  });
+});

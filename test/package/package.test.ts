@@ -1,5 +1,6 @@
 // The package as a user gets it: `npm pack`, install the tarball with its peers into a fresh app,
-// compile the README's quick start exactly as printed there, run `cdk8s synth`, check the output.
+// compile the README's marked code blocks (the quick start, Home Assistant and ESPHome) exactly as
+// printed there, run `cdk8s synth` on each, check the output.
 // Slow (an npm install), so it runs with `npm run test:package` (in .ci/run), not in `npm test`.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -12,13 +13,18 @@ const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const CLI = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
 
+/** The first ```ts block after the `<!-- <name> -->` marker of the README. */
+export function markedBlock(readme: string, name: string): string {
+  const marker = readme.indexOf(`<!-- ${name} -->`);
+  if (marker < 0) throw new Error(`README.md has no <!-- ${name} --> marker`);
+  const match = /```ts\n([\s\S]*?)```/.exec(readme.slice(marker));
+  if (!match) throw new Error(`no \`\`\`ts block after the ${name} marker`);
+  return match[1];
+}
+
 /** The first ```ts block after the `<!-- quick-start -->` marker of the README. */
 export function quickStart(readme: string): string {
-  const marker = readme.indexOf('<!-- quick-start -->');
-  if (marker < 0) throw new Error('README.md has no <!-- quick-start --> marker');
-  const match = /```ts\n([\s\S]*?)```/.exec(readme.slice(marker));
-  if (!match) throw new Error('no ```ts block after the quick-start marker');
-  return match[1];
+  return markedBlock(readme, 'quick-start');
 }
 
 function run(cmd: string, args: string[], cwd: string): string {
@@ -56,27 +62,41 @@ describe('the published package', () => {
     expect(unwanted).toEqual([]);
   });
 
-  test('the README quick start compiles against the installed package and synthesizes', () => {
-    // GIVEN a fresh app with the tarball and the peers a user installs
-    const app = path.join(work, 'app');
-    fs.mkdirSync(app);
-    fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'quick-start', private: true, version: '0.0.0' }));
-    const peers = ['cdk8s', 'constructs', 'cdk8s-plus-28'].map((p) => `${p}@${pkg.devDependencies[p]}`);
-    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, ...peers], app);
+  /** The installed app (the tarball and the peers a user installs), made once for every block. */
+  let app: string | undefined;
+  function installedApp(): string {
+    if (!app) {
+      app = path.join(work, 'app');
+      fs.mkdirSync(app);
+      fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'readme-blocks', private: true, version: '0.0.0' }));
+      const peers = ['cdk8s', 'constructs', 'cdk8s-plus-28'].map((p) => `${p}@${pkg.devDependencies[p]}`);
+      run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, ...peers], app);
+    }
+    return app;
+  }
 
-    // WHEN the quick start, exactly as the README prints it, is compiled and synthesized
-    fs.writeFileSync(path.join(app, 'main.ts'), quickStart(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')));
-    fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({
+  /** Compiles the README block after `<!-- name -->` exactly as printed, synthesizes it, and returns the manifests. */
+  function compileAndSynth(name: string): any[] {
+    const dir = path.join(installedApp(), name);
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'main.ts'), markedBlock(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'), name));
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
       compilerOptions: { target: 'ES2020', module: 'commonjs', strict: true, types: [], skipLibCheck: false, outDir: '.' },
       files: ['main.ts'],
     }));
-    run(process.execPath, [TSC, '-p', '.'], app);
-    run(process.execPath, [CLI, 'synth', '--check-upgrade=false', '--app', 'node main.js', '--output', 'dist'], app);
+    run(process.execPath, [TSC, '-p', '.'], dir);
+    run(process.execPath, [CLI, 'synth', '--check-upgrade=false', '--app', 'node main.js', '--output', 'dist'], dir);
+    return fs.readdirSync(path.join(dir, 'dist'), { recursive: true } as any)
+      .map(String).filter((f) => f.endsWith('.yaml')).sort()
+      .flatMap((f) => Yaml.load(path.join(dir, 'dist', f)) as any[]).filter(Boolean);
+  }
+
+  test('the README quick start compiles against the installed package and synthesizes', () => {
+    // GIVEN a fresh app with the tarball and the peers a user installs
+    // WHEN the quick start, exactly as the README prints it, is compiled and synthesized
+    const docs = compileAndSynth('quick-start');
 
     // THEN the output holds the Flux install, the network and the annotated pod template
-    const docs = fs.readdirSync(path.join(app, 'dist'), { recursive: true } as any)
-      .map(String).filter((f) => f.endsWith('.yaml'))
-      .flatMap((f) => Yaml.load(path.join(app, 'dist', f)) as any[]).filter(Boolean);
     const kinds = docs.map((d) => d.kind);
     expect(kinds).toEqual(expect.arrayContaining(['HelmRepository', 'HelmRelease', 'NetworkAttachmentDefinition', 'Deployment']));
     const deployment = docs.find((d) => d.kind === 'Deployment');
@@ -84,5 +104,24 @@ describe('the published package', () => {
     expect(JSON.parse(deployment.spec.template.metadata.annotations['k8s.v1.cni.cncf.io/networks'])).toEqual([
       expect.objectContaining({ name: 'iot', namespace: 'kube-system' }),
     ]);
+  }, 300_000);
+
+  test('the README\'s Home Assistant and ESPHome compile against the installed package and synthesize', () => {
+    // GIVEN the same app WHEN the Home Assistant block, exactly as printed, is compiled and synthesized
+    const docs = compileAndSynth('home-assistant');
+
+    // THEN one shared OCIRepository, two app-template releases on the network, one pod each
+    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`).sort()).toEqual([
+      'HelmRelease/esphome', 'HelmRelease/home-assistant', 'NetworkAttachmentDefinition/iot', 'OCIRepository/app-template',
+    ]);
+    for (const release of docs.filter((d) => d.kind === 'HelmRelease')) {
+      expect(release.spec.chartRef).toEqual({ kind: 'OCIRepository', name: 'app-template', namespace: 'flux-system' });
+      const controller = release.spec.values.controllers[release.metadata.name];
+      expect(controller).toMatchObject({ replicas: 1, strategy: 'Recreate' });
+      expect(controller.annotations).toBeUndefined();
+      expect(JSON.parse(controller.pod.annotations['k8s.v1.cni.cncf.io/networks'])).toEqual([
+        expect.objectContaining({ name: 'iot', namespace: 'kube-system', ips: [expect.stringMatching(/^192\.168\.20\.10[01]\/24$/)] }),
+      ]);
+    }
   }, 300_000);
 });

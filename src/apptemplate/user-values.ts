@@ -1,0 +1,136 @@
+import { IConstruct } from 'constructs';
+import { Problems, invalid, refusal } from '../errors';
+import { isPlainObject } from '../util/merge';
+import { NETWORKS_ANNOTATION } from '../pod/app-template';
+import { AppTemplateValuesLayout } from './chart';
+import { CONTAINER } from './values';
+
+// The `values` escape hatch of an AppTemplateRelease: deep-merged last, for what the props do not
+// model, but never a way around what the props check. Pure: values in, refusals out.
+
+/** What the checks of `values` need to know of the release. @internal */
+export interface UserValuesContext {
+  /** The release's controller. */
+  readonly controller: string;
+  /** The chart version's values layout. */
+  readonly layout: AppTemplateValuesLayout;
+  /** Whether the pod pins static addresses or a MAC (so it must be the only pod). */
+  readonly singlePod: boolean;
+  /** Whether the pod joins Multus networks. */
+  readonly networks: boolean;
+}
+
+/**
+ * Refuses `values` that would undo what the props set and check:
+ *
+ * - a networks annotation anywhere (on the controller's own metadata it is never read; on the pod
+ *   it would bypass the checks of `networks`);
+ * - the controller, its containers or the release's container removed or disabled;
+ * - the container's `image`, the controller's `type`, `replicas` and `strategy` (props of their own);
+ * - with static addresses or a MAC: an autoscaler;
+ * - with networks: `hostNetwork` (the kubelet calls no CNI plugin for a host-network pod, so
+ *   Multus never attaches it);
+ * - `rawResources` in the other major version's layout.
+ * @internal
+ */
+export function checkUserValues(values: unknown, context: UserValuesContext, scope?: IConstruct): void {
+  if (values === undefined) return;
+  if (!isPlainObject(values)) {
+    invalid({ field: 'values', value: values, hint: 'give a plain object of chart values, e.g. { defaultPodOptions: { hostUsers: false } }', scope });
+  }
+  try {
+    JSON.stringify(values);
+  } catch (e) {
+    invalid({ field: 'values', value: '[unserializable]', hint: `give plain data (objects, arrays, strings, numbers, booleans, null): ${(e as Error).message}`, scope });
+  }
+  const problems = new Problems();
+  const c = context.controller;
+  findNetworksAnnotations(values, 'values', (field, value) => {
+    const onController = /^values\.controllers\.[^.]+\.annotations$/.test(field);
+    problems.add(refusal({
+      field: `${field}.${NETWORKS_ANNOTATION}`,
+      value,
+      hint: onController
+        ? 'this is the controller\'s own metadata, which Multus never reads (https://github.com/k8snetworkplumbingwg/multus-cni/issues/348); give the pod\'s networks with the networks prop'
+        : 'give the pod\'s networks with the networks prop, which checks them against their networks and address plans and puts them on the pod',
+      scope,
+      problem: onController ? 'is on the wrong object' : 'bypasses the networks prop',
+    }));
+  });
+
+  // Each level down to the release's container must stay an object: null removes it, anything
+  // else replaces it, and the release would render without its workload.
+  const replaced = (field: string, value: unknown, what: string): boolean => {
+    if (value === undefined || isPlainObject(value)) return false;
+    problems.add(refusal({ field, value, hint: `it would ${value === null ? 'remove' : 'replace'} ${what}; remove the AppTemplateRelease instead, or give an object that adds to it`, scope, problem: 'removes the workload' }));
+    return true;
+  };
+  const controllers = (values as Record<string, any>).controllers;
+  replaced('values.controllers', controllers, 'every controller, the release\'s own included');
+  const own = isPlainObject(controllers) ? controllers[c] : undefined;
+  replaced(`values.controllers.${c}`, own, `the controller ${c}`);
+  if (isPlainObject(own)) {
+    const base = `values.controllers.${c}`;
+    if (own.enabled === false) problems.add(refusal({ field: `${base}.enabled`, value: false, hint: 'it would disable the release\'s workload; remove the AppTemplateRelease instead', scope, problem: 'removes the workload' }));
+    replaced(`${base}.containers`, own.containers, 'the release\'s containers');
+    const container = isPlainObject(own.containers) ? own.containers[CONTAINER] : undefined;
+    replaced(`${base}.containers.${CONTAINER}`, container, 'the release\'s container');
+    if (isPlainObject(container)) {
+      if (container.enabled === false) problems.add(refusal({ field: `${base}.containers.${CONTAINER}.enabled`, value: false, hint: 'it would disable the release\'s container; remove the AppTemplateRelease instead', scope, problem: 'removes the workload' }));
+      if (has(container, 'image')) problems.add(ownedBy(`${base}.containers.${CONTAINER}.image`, container.image, 'the image prop, which requires a pinned tag', scope));
+    }
+    if (has(own, 'type')) {
+      problems.add(refusal({ field: `${base}.type`, value: own.type, hint: 'an AppTemplateRelease runs its container in a Deployment (replicas and strategy are its props); for another kind of workload write the HelmRelease yourself and use MultusPodAnnotation.applyToHelmRelease()', scope, problem: 'is set by the release' }));
+    }
+    if (has(own, 'replicas')) problems.add(ownedBy(`${base}.replicas`, own.replicas, 'the replicas prop (with static addresses or a MAC it must stay 1)', scope));
+    if (has(own, 'strategy')) problems.add(ownedBy(`${base}.strategy`, own.strategy, 'the strategy prop (with static addresses or a MAC it must stay AppTemplateStrategy.RECREATE)', scope));
+    if (context.singlePod && own.horizontalPodAutoscaler !== undefined && own.horizontalPodAutoscaler !== null) {
+      problems.add(refusal({ field: `${base}.horizontalPodAutoscaler`, value: own.horizontalPodAutoscaler, hint: 'an autoscaler would start more pods with the same static addresses/MAC; leave it out, or leave ips and mac out of networks', scope, problem: 'runs more than one pod' }));
+    }
+  }
+
+  if (context.networks) {
+    const podHost = isPlainObject(own) && isPlainObject(own.pod) ? own.pod.hostNetwork : undefined;
+    const defaults = (values as Record<string, any>).defaultPodOptions;
+    const defaultHost = isPlainObject(defaults) ? defaults.hostNetwork : undefined;
+    const field = podHost !== undefined ? `values.controllers.${c}.pod.hostNetwork` : 'values.defaultPodOptions.hostNetwork';
+    if ((podHost ?? defaultHost) === true) {
+      problems.add(refusal({ field, value: true, hint: 'the kubelet calls no CNI plugin for a pod on the host network, so Multus would never attach the networks; leave hostNetwork out, or leave networks out', scope, problem: 'cannot carry networks' }));
+    }
+  }
+
+  const raw = (values as Record<string, any>).rawResources;
+  if (isPlainObject(raw)) {
+    for (const [name, item] of Object.entries(raw)) {
+      if (!isPlainObject(item)) continue;
+      const field = `values.rawResources.${name}`;
+      if (context.layout.major >= 5 && !has(item, 'manifest') && (has(item, 'apiVersion') || has(item, 'kind') || has(item, 'spec'))) {
+        problems.add(refusal({ field, value: Object.keys(item), hint: 'app-template 5.x takes the object under manifest: (rawResources.<name>.manifest.apiVersion, .kind, .spec); the 4.x form fails its schema', scope, problem: 'is in the 4.x layout' }));
+      }
+      if (context.layout.major < 5 && has(item, 'manifest')) {
+        problems.add(refusal({ field, value: Object.keys(item), hint: 'app-template 4.x takes apiVersion, kind and spec directly under rawResources.<name>; manifest: is the 5.x form and fails its schema', scope, problem: 'is in the 5.x layout' }));
+      }
+    }
+  }
+  problems.throwIfAny();
+}
+
+function has(o: Record<string, any>, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, key);
+}
+
+function ownedBy(field: string, value: unknown, prop: string, scope?: IConstruct) {
+  return refusal({ field, value, hint: `set it with ${prop}`, scope, problem: 'is set by a prop' });
+}
+
+/** Calls `found(path, value)` for every networks annotation key in `node`, wherever it is. */
+function findNetworksAnnotations(node: unknown, at: string, found: (field: string, value: unknown) => void): void {
+  if (Array.isArray(node)) {
+    node.forEach((n, i) => findNetworksAnnotations(n, `${at}[${i}]`, found));
+  } else if (typeof node === 'object' && node !== null) {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === NETWORKS_ANNOTATION) found(at, value);
+      else findNetworksAnnotations(value, `${at}.${key}`, found);
+    }
+  }
+}
