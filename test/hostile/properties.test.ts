@@ -193,10 +193,14 @@ function isDnsSubdomain(s: string): boolean {
   return s.split('.').every((part) => part.length >= 1 && [...part].every((c) => LABEL_CHARS.includes(c)) && part[0] !== '-' && part[part.length - 1] !== '-');
 }
 
-/** Linux `dev_valid_name`: 1-15 bytes, not "." or "..", no "/", ":", NUL or white space. */
+/**
+ * Linux `dev_valid_name`: 1-15 bytes, not "." or "..", no "/", ":", NUL or white space; and what
+ * `dev_get_valid_name` and the sysctl directories add: no "%" (a name pattern), not "all" or "default".
+ */
 function isInterfaceName(s: string): boolean {
   const bytes = Buffer.byteLength(s, 'utf8');
-  return bytes >= 1 && bytes <= 15 && s !== '.' && s !== '..' && ![...s].some((c) => '/:\0 \t\n\v\f\r\u00a0'.includes(c));
+  return bytes >= 1 && bytes <= 15 && s !== '.' && s !== '..' && ![...s].some((c) => '/:%\0 \t\n\v\f\r\u00a0'.includes(c))
+    && s !== 'all' && s !== 'default';
 }
 
 const label = fc.tuple(fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'.split('')),
