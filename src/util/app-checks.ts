@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Problems, ValidationError, ValidationProblem } from '../errors';
+import { identityProblems } from './identity';
 
 // The checks that can only run once the whole app exists ("this annotation never reached a pod"),
 // run together when the app is synthesized, so that one ValidationError reports everything they
@@ -130,3 +131,6 @@ export function validateApp(root: IConstruct): void {
   if (others.length > 0) problems.add(ValidationError.of(others));
   problems.throwIfAny();
 }
+
+// Built in: no two objects of one identity (group, kind, namespace, name) in an app or a tree.
+registerLibraryCheck('identity', (context) => identityProblems(context.manifests));
