@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import * as fc from 'fast-check';
 import * as ipaddr from 'ipaddr.js';
 import { IotNetwork, MultusPodAnnotation, NetworkRef } from '../../src';
+import { isSafeString } from '../../src/util/strings';
 import { testApp } from '../helpers';
 
 // Interface names as the kernel takes them, from an alphabet that includes JSON's special characters,
@@ -34,7 +35,8 @@ const element = fc.record({
   ips: fc.option(fc.uniqueArray(addressWithOptionalPrefix, { minLength: 1, maxLength: 3 }), { nil: undefined }),
   mac: fc.option(mac, { nil: undefined }),
   defaultRoute: fc.option(fc.array(address, { minLength: 1, maxLength: 2 }), { nil: undefined }),
-  cniArgs: fc.option(fc.dictionary(fc.string({ minLength: 1, unit: 'binary' }), fc.string({ unit: 'binary' })), { nil: undefined }),
+  // Any text but the characters YAML cannot carry (controls, line separators: refused, see test/hostile/mechanisms.test.ts).
+  cniArgs: fc.option(fc.dictionary(fc.string({ minLength: 1, unit: 'binary' }).filter(isSafeString), fc.string({ unit: 'binary' }).filter(isSafeString)), { nil: undefined }),
 });
 
 type Element = typeof element extends fc.Arbitrary<infer T> ? T : never;
@@ -58,6 +60,9 @@ describe('MultusPodAnnotation.value (property)', () => {
       fc.pre(elements.filter((e) => e.defaultRoute !== undefined).length <= 1);
       const names = elements.map((e, i) => e.interface ?? `net${i + 1}`);
       fc.pre(new Set(names).size === names.length && !names.includes('eth0'));
+      // ... and no MAC twice on one network (two macvlan children of one master with one MAC)
+      const macs = elements.filter((e) => e.mac !== undefined).map((e) => `${e.namespace}/${e.name} ${e.mac}`);
+      fc.pre(new Set(macs).size === macs.length);
       const chart = new Chart(testApp(), 'pods');
       // WHEN
       const ann = new MultusPodAnnotation(chart, 'pod', {
