@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { invalid } from '../errors';
 import { checkHelmRepositoryUrl } from '../flux/sources';
 import { isPlainObject } from '../util/merge';
+import { checkKnownProps, propsShape } from '../util/props';
 import { checkDnsLabel } from '../util/validate';
 
 /**
@@ -98,6 +99,10 @@ export interface AngelnuChartOptions {
   readonly existingRepository?: boolean;
 }
 
+const ANGELNU_CHART_OPTIONS = propsShape<AngelnuChartOptions>('AngelnuChartOptions', {
+  version: true, valuesLayout: true, repositoryName: true, repositoryNamespace: true, url: true, repositoryInterval: true, existingRepository: true,
+});
+
 /** The Helm chart that installs Multus, and the Flux HelmRepository it comes from. */
 export class MultusChart {
   /**
@@ -112,6 +117,7 @@ export class MultusChart {
     if (!isPlainObject(options)) {
       invalid({ field: 'chart', value: options, hint: "give an options object, e.g. MultusChart.angelnu({ version: '7.0.0' })" });
     }
+    checkKnownProps('chart', options, ANGELNU_CHART_OPTIONS);
     const version = options.version ?? DEFAULT_VERSION;
     const layout = resolveLayout(version, options.valuesLayout);
     const repositoryName = options.repositoryName ?? 'angelnu';

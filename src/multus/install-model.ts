@@ -5,6 +5,7 @@ import { fluxDuration } from '../flux/duration';
 import { checkCniVersion } from '../util/cni';
 import { isImageName, isImageTag } from '../util/image';
 import { deepMerge, isPlainObject } from '../util/merge';
+import { checkHelmReleaseName } from '../util/names';
 import { checkDnsLabel } from '../util/validate';
 import { MultusChart } from './chart';
 import { CniPaths } from './cni-paths';
@@ -165,7 +166,7 @@ export function resolveInstall(props: MultusInstallProps, context: InstallContex
     return props.chart ?? MultusChart.angelnu();
   });
   const releaseName = props.releaseName ?? 'multus';
-  problems.check(() => checkDnsLabel('releaseName', releaseName, scope));
+  problems.check(() => checkHelmReleaseName('releaseName', releaseName, scope));
   const namespace = props.namespace ?? context.chartNamespace ?? 'kube-system';
   problems.check(() => checkDnsLabel('namespace', namespace, scope));
   const image = problems.check(() => {
