@@ -113,13 +113,15 @@ function problemOf(props: ValidationErrorProps): ValidationProblem {
   const constructPath = props.scope !== undefined ? props.scope.node.path : props.constructPath;
   const where = constructPath !== undefined ? ` (at ${constructPath || '<root>'})` : '';
   const problem = props.problem ?? 'is not valid';
+  // A field may carry a key the caller wrote, with the characters the value is refused for.
+  const field = typeof props.field === 'string' ? visible(props.field) : String(props.field);
   return {
-    field: props.field,
+    field,
     value: props.value,
     problem,
     hint: props.hint,
     constructPath,
-    message: `${props.field}: ${props.value} ${problem}: ${props.hint}${where}`,
+    message: `${field}: ${props.value} ${problem}: ${props.hint}${where}`,
   };
 }
 
