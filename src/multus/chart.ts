@@ -80,7 +80,8 @@ export interface AngelnuChartOptions {
   readonly repositoryNamespace?: string;
 
   /**
-   * URL of the Helm repository.
+   * URL of the Helm repository. Without credentials: the URL is written to git; give Flux
+   * credentials through a Secret (the HelmRepository's `spec.secretRef`).
    * @default 'https://angelnu.github.io/helm-charts'
    */
   readonly url?: string;

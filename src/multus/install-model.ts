@@ -97,7 +97,8 @@ export interface MultusInstallProps {
   readonly interval?: Duration;
 
   /**
-   * Name of the HelmRelease and of the Helm release.
+   * Name of the HelmRelease and of the Helm release: a DNS-1123 label of at most 53 characters
+   * (helm-controller installs a longer one under a shortened, hashed name).
    * @default 'multus'
    */
   readonly releaseName?: string;
@@ -112,7 +113,9 @@ export interface MultusInstallProps {
    * Values deep-merged over everything this construct renders, last: the escape hatch for chart
    * settings the library does not model. Objects merge key by key; arrays and scalars replace;
    * `null` removes a key. `cni.paths` and the daemon container's `image` are refused here (and in
-   * `addValues`): set them with `cniPaths` and `image`, which are checked.
+   * `addValues`): set them with `cniPaths` and `image`, which are checked. Nothing the install renders
+   * may be removed (`null`) or replaced by a non-object (`controllers: null` would drop the checked
+   * image and resources), and strings must be YAML-safe (no control characters or line separators).
    * @default - none
    */
   readonly values?: { [key: string]: any };

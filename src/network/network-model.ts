@@ -48,6 +48,8 @@ export interface IotNetworkProps {
   /**
    * The IoT LAN in CIDR notation (IPv4 or IPv6), e.g. `192.168.20.0/24`. Host bits must be zero.
    * Every static address, the gateway, the DHCP pool and the reserved addresses are checked against it.
+   * Not `0.0.0.0/0` or `::/0`, nor inside `::ffff:0:0/96` (IPv4-mapped addresses, which the plugins
+   * read as IPv4). One name and namespace is one network: a second IotNetwork of them is refused.
    */
   readonly subnet: string;
 
@@ -75,7 +77,8 @@ export interface IotNetworkProps {
   /**
    * 802.1Q VLAN id (1-4094) of the IoT LAN when the nodes reach it tagged: the master becomes the
    * host's VLAN sub-interface `<master>.<vlan>` (e.g. `eth0.20`), which must exist on every node.
-   * Needs `master`.
+   * Needs `master`, which must be the parent (`eth0`): a master that already names a sub-interface
+   * (`eth0.20`) is refused with a vlan, and is given without one.
    * @default - untagged: the master itself is on the IoT LAN
    */
   readonly vlan?: number;
@@ -103,7 +106,8 @@ export interface IotNetworkProps {
   /**
    * Routes the IPAM plugin adds to `net1`. A default route (`0.0.0.0/0`) here competes with the
    * pod's default route on `eth0`; with `sourceBasedRouting` it moves into the per-source table
-   * instead. Not with `Ipam.dhcp()` (routes come from the DHCP server).
+   * instead. Not with `Ipam.dhcp()` (routes come from the DHCP server). Each destination once, and
+   * not the subnet itself: the kernel refuses either with "file exists", and the attachment fails.
    * @default - none: the subnet itself is reachable on-link
    */
   readonly routes?: IotNetworkRoute[];

@@ -34,6 +34,7 @@ export interface NetworkSelection {
    * an address without a prefix gets the subnet's prefix, a different prefix is refused (it would give
    * the interface the wrong netmask), and each address is claimed in the network's address plan, so
    * no two pods of the app can hold it.
+   * Required on an `IotNetwork` with static IPAM, whose plugin has no other source of an address.
    * @default - the network's IPAM chooses the address
    */
   readonly ips?: string[];
@@ -41,14 +42,16 @@ export interface NetworkSelection {
   /**
    * A fixed MAC address for this interface (keeps router client reservations stable). Must be unicast;
    * a locally administered one (`02:...`) is recommended so it never clashes with a vendor's MAC. On an
-   * `IotNetwork` it needs the network's MAC capability.
+   * `IotNetwork` it needs the network's MAC capability, and no other pod of the app may pin it on
+   * that network; no two interfaces of one pod may pin one MAC on one network.
    * @default - a random MAC chosen by the plugin at every pod start
    */
   readonly mac?: string;
 
   /**
-   * The interface name inside the pod. Must be a valid Linux interface name, unique within the pod,
-   * and not `eth0` (the cluster network) or `lo`.
+   * The interface name inside the pod. Must be a valid Linux interface name (without `%`, which the
+   * kernel reads as a pattern, and not `all` or `default`), unique within the pod, and not `eth0`
+   * (the cluster network) or `lo`.
    * @default - `net<N>`, N being the element's position counting from 1 (Multus's naming)
    */
   readonly interface?: string;
@@ -61,7 +64,8 @@ export interface NetworkSelection {
   readonly defaultRoute?: string[];
 
   /**
-   * Extra arguments passed to the CNI plugins (`cni-args`).
+   * Extra arguments passed to the CNI plugins (`cni-args`). Keys and values must be YAML-safe: no
+   * control characters, line or paragraph separators, byte order marks or bidirectional controls.
    * @default - none
    */
   readonly cniArgs?: { [key: string]: string };
@@ -249,9 +253,12 @@ export class MultusPodAnnotation extends Construct {
    * Accepted: anything with `podMetadata` (the workloads of every cdk8s-plus line: Deployment,
    * StatefulSet, DaemonSet, Job, CronJob, Pod), an `ApiObject` of kind `Pod`, or an `ApiObject` whose
    * spec has a `template` (or a CronJob's `jobTemplate`). Refused: anything else; a target whose pod
-   * already has a different networks annotation (put all of a pod's networks in one annotation); and,
-   * when static addresses or a MAC are pinned, a target that runs more than one pod (a DaemonSet, more
-   * than one replica, an autoscaler) or a second target. Applying twice to the same target is a no-op.
+   * already has a different networks annotation, or was given another MultusPodAnnotation (put all of
+   * a pod's networks in one annotation); a pod on the node's network (`hostNetwork`, a
+   * `MultusNodeCleanup`), for which no CNI runs; and, when static addresses or a MAC are pinned, a
+   * target that runs more than one pod (a DaemonSet, more than one replica, an autoscaler, also one
+   * added after this call: checked again at synth) or a second target. Applying twice to the same
+   * target is a no-op.
    *
    * With static addresses, prefer a `Recreate` strategy for a Deployment: a rolling update starts the
    * new pod while the old one still holds the address.

@@ -20,7 +20,8 @@ import { writeTreeFiles } from './write';
 export interface FluxTreeProps {
   /**
    * The cluster's directory in the git repository: the tree is written under
-   * `<outdir>/<clusterPath>/` (`flux/repositories/...`, `apps/<namespace>/...`).
+   * `<outdir>/<clusterPath>/` (`flux/repositories/...`, `apps/<namespace>/...`). At most 255
+   * characters; in one FluxTreeApp, no tree's clusterPath may be another's or lie inside it.
    * @default 'kubernetes/main'
    */
   readonly clusterPath?: string;
@@ -153,7 +154,9 @@ export class FluxTree extends Construct implements IFluxTree {
 
   /**
    * Adds a Flux HelmRepository (source.toolkit.fluxcd.io/v1) in the Flux namespace, written to
-   * `flux/repositories/helm/<name>.yaml`. Charts of HelmReleases refer to it by name.
+   * `flux/repositories/helm/<name>.yaml`. Charts of HelmReleases refer to it by name. Adding a name
+   * again with the same URL and interval returns the first repository; another URL or interval
+   * for the name is refused.
    *
    * @param name the HelmRepository's name, e.g. `bjw-s`
    * @param url the repository URL, e.g. `https://bjw-s-labs.github.io/helm-charts`

@@ -73,7 +73,8 @@ export interface FluxKustomizationOptions {
 /** Props of `FluxKustomization`. */
 export interface FluxKustomizationProps extends FluxKustomizationOptions {
   /**
-   * Name of the Flux Kustomization (unique in the Flux namespace).
+   * Name of the Flux Kustomization (unique in the Flux namespace): a DNS-1123 subdomain of at most
+   * 63 characters, given or derived, because Flux labels every object it applies with it.
    * @default - the app's name for the directory `app`, else `<app>-<directory>`
    */
   readonly name?: string;

@@ -23,7 +23,8 @@ export class FluxTreeApp extends App {
 
   /**
    * Validates the app (reporting every problem in one ValidationError), renders every FluxTree,
-   * and only then writes them under `outdir`: a refusal leaves no half-written tree.
+   * and only then writes them under `outdir`: a refusal leaves no half-written tree. Trees whose
+   * clusterPaths overlap are refused, and every file lands inside `outdir` (see docs/reliability.md).
    */
   public synth(): void {
     const trees = findBelow<FluxTree>(this, TREE);
