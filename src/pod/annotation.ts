@@ -11,7 +11,7 @@ import { checkKnownProps, propsShape } from '../util/props';
 import { checkDnsLabel } from '../util/validate';
 import { NETWORKS_ANNOTATION, checkAppTemplateValues, podAnnotationValues } from './app-template';
 import { MacRequest, checkMacClaims, recordMacClaims } from './mac-plan';
-import { appTemplateHostNetwork, hostNetworkProblems, multiPodAtSynth } from './pod-checks';
+import { appTemplateHostNetwork, autoscaledObjects, hostNetworkProblems, multiPodAtSynth } from './pod-checks';
 import { findPodAnnotationSite, readNested, setNested } from './pod-template';
 import {
   SelectionElement, canonicalAddress, canonicalAddressWithPrefix, canonicalMac, checkCniArgs,
@@ -408,11 +408,12 @@ export class MultusPodAnnotation extends Construct {
   private checkStillSinglePod(context: AppCheckContext): ValidationError[] {
     if (!this.requiresSinglePod || this.sites.length === 0) return [];
     const byObject = context.memo('manifests-by-object', () => new Map<IConstruct, AppManifest>(context.manifests.map((m) => [m.object, m])));
+    const autoscaled = context.memo('autoscaled-objects', () => autoscaledObjects(context.manifests));
     const problems: ValidationError[] = [];
     for (const site of this.sites) {
       const m = byObject.get(site.key);
       if (!m) continue;
-      const why = multiPodAtSynth(m.manifest, context.manifests, site.controller);
+      const why = multiPodAtSynth(m.manifest, autoscaled, site.controller);
       if (why) {
         problems.push(refusal({ field: 'target', value: site.path, hint: `${why}, and every pod would take the same static addresses/MAC; run a single pod (replicas: 1, no autoscaler), or leave ips and mac out`, scope: this, problem: 'runs more than one pod' }));
       }

@@ -58,13 +58,35 @@ export function hostNetworkProblems(manifests: ReadonlyArray<AppManifest>): Vali
   return problems;
 }
 
+/** `<group>/<kind>/<namespace>/<name>` of the object a HorizontalPodAutoscaler scales. */
+function scaledKey(group: string, kind: unknown, namespace: unknown, name: unknown): string {
+  return JSON.stringify([group, kind, typeof namespace === 'string' && namespace !== '' ? namespace : 'default', name]);
+}
+
+/**
+ * The objects the HorizontalPodAutoscalers of the manifests scale, each with the construct path
+ * of its autoscaler (one pass over the manifests, for every annotation's check).
+ * @internal
+ */
+export function autoscaledObjects(manifests: ReadonlyArray<AppManifest>): ReadonlyMap<string, string> {
+  const out = new Map<string, string>();
+  for (const m of manifests) {
+    const hpa = m.manifest;
+    if (hpa?.kind !== 'HorizontalPodAutoscaler' || apiGroupOf(hpa.apiVersion) !== 'autoscaling') continue;
+    const ref = hpa.spec?.scaleTargetRef;
+    out.set(scaledKey(apiGroupOf(ref?.apiVersion), ref?.kind, hpa.metadata?.namespace, ref?.name), m.object.node.path);
+  }
+  return out;
+}
+
 /**
  * Why the object with `manifest` runs more than one pod, judged on the synthesized manifests: a
  * DaemonSet, more than one replica, a Job with parallelism, or a HorizontalPodAutoscaler of the app
- * that scales it (whenever it was added). For an app-template HelmRelease, of `controller`.
+ * that scales it (whenever it was added; `autoscaled` from `autoscaledObjects`). For an
+ * app-template HelmRelease, of `controller`.
  * @internal
  */
-export function multiPodAtSynth(manifest: any, manifests: ReadonlyArray<AppManifest>, controller?: string): string | undefined {
+export function multiPodAtSynth(manifest: any, autoscaled: ReadonlyMap<string, string>, controller?: string): string | undefined {
   if (controller !== undefined) {
     const c = manifest?.spec?.values?.controllers?.[controller];
     return isPlainObject(c) ? controllerMultiPod(controller, c) : undefined;
@@ -74,15 +96,6 @@ export function multiPodAtSynth(manifest: any, manifests: ReadonlyArray<AppManif
   if (kind === 'DaemonSet') return 'a DaemonSet runs one pod on every node';
   if (typeof spec.replicas === 'number' && spec.replicas > 1) return `the ${kind} runs ${spec.replicas} replicas`;
   if (kind === 'Job' && typeof spec.parallelism === 'number' && spec.parallelism > 1) return `the Job runs ${spec.parallelism} pods in parallel`;
-  const namespace = manifest?.metadata?.namespace ?? 'default';
-  const group = apiGroupOf(manifest?.apiVersion);
-  for (const m of manifests) {
-    const hpa = m.manifest;
-    if (hpa?.kind !== 'HorizontalPodAutoscaler' || apiGroupOf(hpa.apiVersion) !== 'autoscaling') continue;
-    const ref = hpa.spec?.scaleTargetRef;
-    if (ref?.kind === kind && ref?.name === manifest?.metadata?.name && apiGroupOf(ref?.apiVersion) === group && (hpa.metadata?.namespace ?? 'default') === namespace) {
-      return `the HorizontalPodAutoscaler ${m.object.node.path} scales the ${kind}`;
-    }
-  }
-  return undefined;
+  const hpa = autoscaled.get(scaledKey(apiGroupOf(manifest?.apiVersion), kind, manifest?.metadata?.namespace, manifest?.metadata?.name));
+  return hpa === undefined ? undefined : `the HorizontalPodAutoscaler ${hpa} scales the ${kind}`;
 }
