@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ValidationError, refusal } from '../errors';
 import { identityScopeOf } from '../util/identity';
@@ -21,10 +22,12 @@ interface Node {
  * `a -> b -> a` (by `namespace/name`) with the construct path of its first Kustomization.
  * @internal
  */
-export function dependsOnCycles(manifests: ReadonlyArray<{ readonly object: IConstruct; readonly manifest: any }>): ValidationError[] {
+export function dependsOnCycles(objects: ReadonlyArray<ApiObject>, manifestOf: (object: ApiObject) => any): ValidationError[] {
   const scopes = new Map<IConstruct, Map<string, Node>>();
-  for (const { object, manifest } of manifests) {
-    if (manifest?.kind !== 'Kustomization' || apiGroupOf(manifest.apiVersion) !== KUSTOMIZE_GROUP) continue;
+  for (const object of objects) {
+    // Only the Flux Kustomizations are rendered.
+    if (object.kind !== 'Kustomization' || apiGroupOf(object.apiVersion) !== KUSTOMIZE_GROUP) continue;
+    const manifest = manifestOf(object);
     const namespace = manifest.metadata?.namespace ?? 'default';
     const key = `${namespace}/${manifest.metadata?.name}`;
     const dependsOn = (Array.isArray(manifest.spec?.dependsOn) ? manifest.spec.dependsOn : [])

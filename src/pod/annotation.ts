@@ -4,14 +4,14 @@ import { Problems, ValidationError, invalid, refusal } from '../errors';
 import { CheckedClaim, ClaimRequest } from '../network/address-plan';
 import { IotNetwork } from '../network/iot-network';
 import { INetworkAttachment } from '../network/network-ref';
-import { AppCheckContext, AppManifest, addAppCheck, registerLibraryCheck, useLibraryChecks } from '../util/app-checks';
+import { AppCheckContext, addAppCheck, useLibraryChecks } from '../util/app-checks';
 import { checkConstructId } from '../util/construct-id';
 import { deepMerge, isPlainObject } from '../util/merge';
 import { checkKnownProps, propsShape } from '../util/props';
 import { checkDnsLabel } from '../util/validate';
 import { NETWORKS_ANNOTATION, checkAppTemplateValues, podAnnotationValues } from './app-template';
 import { MacRequest, checkMacClaims, recordMacClaims } from './mac-plan';
-import { appTemplateHostNetwork, autoscaledObjects, hostNetworkProblems, multiPodAtSynth } from './pod-checks';
+import { appTemplateHostNetwork, autoscaledObjects, autoscalerOf, hostNetworkPods, hostNetworkPodsOf, multiPodOf } from './pod-checks';
 import { findPodAnnotationSite, readNested, setNested } from './pod-template';
 import {
   SelectionElement, canonicalAddress, canonicalAddressWithPrefix, canonicalMac, checkCniArgs,
@@ -89,9 +89,6 @@ const ANNOTATION_PROPS = propsShape<MultusPodAnnotationProps>('MultusPodAnnotati
  */
 const APPLIED = new WeakMap<IConstruct, Map<string, MultusPodAnnotation>>();
 
-// At synth, over every manifest: no networks annotation on a pod that uses the node's network.
-registerLibraryCheck('multus-host-network', (context) => hostNetworkProblems(context.manifests));
-
 const ACCEPTED_TARGETS = 'give a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod, of any cdk8s-plus line) or an ApiObject of kind Pod or with spec.template (a KubeDeployment, ...); for a bjw-s app-template HelmRelease use applyToHelmRelease()';
 
 /**
@@ -132,11 +129,16 @@ export class MultusPodAnnotation extends Construct {
   public readonly requiresSinglePod: boolean;
 
   private readonly targets: IConstruct[] = [];
-  /** The pods the annotation was applied to: the construct that holds each, and its controller. */
-  private readonly sites: Array<{ readonly key: IConstruct; readonly controller?: string; readonly path: string }> = [];
+  /**
+   * The pods the annotation was applied to: the target, the construct that holds the pod, and the
+   * app-template controller.
+   */
+  private readonly sites: Array<{ readonly target: IConstruct; readonly key: IConstruct; readonly controller?: string; readonly path: string }> = [];
   private readonly rendered: string;
   /** Whether the annotation was handed to a pod: applied to a target, or its map or values taken. */
   private handedOut = false;
+  /** Whether its map or values were taken, to be written into a pod by hand. */
+  private byValue = false;
 
   constructor(scope: Construct, id: string, props: MultusPodAnnotationProps) {
     checkConstructId(scope, id, 'MultusPodAnnotation');
@@ -232,7 +234,7 @@ export class MultusPodAnnotation extends Construct {
     this.requiresSinglePod = selectionElements.some((e) => e.ips !== undefined || e.mac !== undefined);
     // Known only at the end: an annotation that never reaches a pod attaches nothing, and its
     // static addresses would still be held in the address plan.
-    addAppCheck(this, (context) => [...this.checkReachesPod(context), ...this.checkStillSinglePod(context)]);
+    addAppCheck(this, (context) => [...this.checkReachesPod(context), ...this.checkSites(context), ...this.checkByValue(context)]);
   }
 
   /** The annotation value: a JSON list of NPWG v1.3 selection elements. */
@@ -243,6 +245,7 @@ export class MultusPodAnnotation extends Construct {
   /** The annotation as a map, `{ 'k8s.v1.cni.cncf.io/networks': value }`, for any pod metadata. */
   public toAnnotations(): { [key: string]: string } {
     this.handedOut = true;
+    this.byValue = true;
     return { [MultusPodAnnotation.ANNOTATION_KEY]: this.rendered };
   }
 
@@ -294,7 +297,7 @@ export class MultusPodAnnotation extends Construct {
     applied.set(controller ?? '', this);
     APPLIED.set(key, applied);
     this.targets.push(target);
-    this.sites.push({ key, controller, path });
+    this.sites.push({ target, key, controller, path });
     this.handedOut = true;
   }
 
@@ -401,24 +404,50 @@ export class MultusPodAnnotation extends Construct {
   }
 
   /**
-   * The end-of-app check of an annotation with pinned addresses or MACs: each pod it was applied
-   * to still runs as one pod in the synthesized manifests (an autoscaler or replicas added after
-   * `applyTo` would otherwise go unseen).
+   * The end-of-app check of the pods the annotation was applied to, on what the app synthesizes
+   * (patches and constructs added after `applyTo` included): no pod on the node's network, and,
+   * with pinned addresses or MACs, each still one pod (no replicas, no autoscaler). A cdk8s-plus
+   * workload is asked again (its replicas and autoscaler are its own properties); any other object's
+   * manifest is rendered.
    */
-  private checkStillSinglePod(context: AppCheckContext): ValidationError[] {
-    if (!this.requiresSinglePod || this.sites.length === 0) return [];
-    const byObject = context.memo('manifests-by-object', () => new Map<IConstruct, AppManifest>(context.manifests.map((m) => [m.object, m])));
-    const autoscaled = context.memo('autoscaled-objects', () => autoscaledObjects(context.manifests));
+  private checkSites(context: AppCheckContext): ValidationError[] {
+    if (this.sites.length === 0) return [];
+    const autoscaled = context.memo('autoscaled-objects', () => autoscaledObjects(context.objects, (o) => context.manifestOf(o)));
     const problems: ValidationError[] = [];
     for (const site of this.sites) {
-      const m = byObject.get(site.key);
-      if (!m) continue;
-      const why = multiPodAtSynth(m.manifest, autoscaled, site.controller);
-      if (why) {
-        problems.push(refusal({ field: 'target', value: site.path, hint: `${why}, and every pod would take the same static addresses/MAC; run a single pod (replicas: 1, no autoscaler), or leave ips and mac out`, scope: this, problem: 'runs more than one pod' }));
+      const object = ApiObject.isApiObject(site.key) ? site.key : undefined;
+      const plus = typeof (site.target as any).podMetadata?.addAnnotation === 'function';
+      let multiPod: string | undefined;
+      if (plus || !object) {
+        multiPod = findPodAnnotationSite(site.target, 'target')?.multiPod;
+      } else {
+        const manifest = context.manifestOf(object);
+        problems.push(...hostNetworkPodsOf(object, manifest).filter((p) => p.value === this.rendered).map((p) => p.error));
+        multiPod = multiPodOf(manifest, site.controller);
+      }
+      if (site.controller === undefined && object) multiPod ??= autoscalerOf(object, autoscaled);
+      if (this.requiresSinglePod && multiPod) {
+        problems.push(refusal({ field: 'target', value: site.path, hint: `${multiPod}, and every pod would take the same static addresses/MAC; run a single pod (replicas: 1, no autoscaler), or leave ips and mac out`, scope: this, problem: 'runs more than one pod' }));
       }
     }
     return problems;
+  }
+
+  /**
+   * The end-of-app check of an annotation whose value was taken to be written into a pod by hand:
+   * no pod on the node's network carries it (every manifest is read, once per synth for all
+   * annotations, and each pod is reported once).
+   */
+  private checkByValue(context: AppCheckContext): ValidationError[] {
+    if (!this.byValue) return [];
+    const pods = context.memo('host-network-pods', () => hostNetworkPods(context.manifests));
+    const reported = context.memo('host-network-reported', () => new Set<ValidationError>());
+    const mine = new Set(this.sites.map((s) => s.key.node.path));
+    return pods.filter((p) => p.value === this.rendered && !reported.has(p.error) && !mine.has(p.error.constructPath ?? ''))
+      .map((p) => {
+        reported.add(p.error);
+        return p.error;
+      });
   }
 
   /**

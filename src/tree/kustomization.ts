@@ -92,7 +92,7 @@ const KUSTOMIZATION_PROPS = propsShape<FluxKustomizationProps>('FluxKustomizatio
 });
 
 // At synth, over every manifest: no cycle of dependsOn among the Flux Kustomizations of a cluster.
-registerLibraryCheck('flux-depends-on-cycles', (context) => dependsOnCycles(context.manifests));
+registerLibraryCheck('flux-depends-on-cycles', (context) => dependsOnCycles(context.objects, (o) => context.manifestOf(o)));
 
 /**
  * One directory of an app and the Flux Kustomization that applies it.

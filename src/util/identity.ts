@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ValidationError, refusal } from '../errors';
 import { apiGroupOf, isClusterScoped } from './kinds';
@@ -63,26 +64,25 @@ export function describeIdentity(id: ObjectIdentity): string {
   return `${id.kind} ${where}${id.group === '' ? '' : ` (${id.group})`}`;
 }
 
-/** An object of the app with its manifest. */
-interface Manifest {
-  readonly object: IConstruct;
-  readonly manifest: any;
-}
-
 // Kubernetes kinds are CamelCase identifiers; a kind is part of file names and API paths.
 const KIND = /^[A-Za-z][A-Za-z0-9]*$/;
 
+/** What an object declares as its identity (without rendering its whole manifest). */
+function declared(object: ApiObject): any {
+  return { apiVersion: object.apiVersion, kind: object.kind, metadata: { name: object.name, namespace: object.metadata.namespace } };
+}
+
 /**
- * What is wrong with the parts of a manifest's identity that reach file names and API paths, if
+ * What is wrong with the parts of an object's identity that reach file names and API paths, if
  * anything: the kind must be an identifier, the name a path segment (apimachinery
  * `IsValidPathSegmentName`: not "." or "..", no "/" or "%"; every kind's own rule is stricter) without
  * characters YAML cannot carry, the namespace a DNS-1123 label.
  */
-function malformed(m: Manifest): ValidationError | undefined {
-  const kind = m.manifest?.kind;
-  const name = m.manifest?.metadata?.name;
-  const namespace = m.manifest?.metadata?.namespace;
-  const constructPath = m.object.node.path;
+function malformed(object: ApiObject, m: any): ValidationError | undefined {
+  const kind = m.kind;
+  const name = m.metadata.name;
+  const namespace = m.metadata.namespace;
+  const constructPath = object.node.path;
   if (typeof kind !== 'string' || !KIND.test(kind)) {
     return refusal({ field: 'kind', value: kind, hint: 'give a Kubernetes kind, a CamelCase identifier such as "ConfigMap"', constructPath });
   }
@@ -99,53 +99,57 @@ function malformed(m: Manifest): ValidationError | undefined {
 const FLUX_SOURCE_GROUP = 'source.toolkit.fluxcd.io';
 
 /**
- * The end-of-app identity check: refuses, per identity scope, two manifests of one identity (with
- * both construct paths), and a manifest whose kind, name or namespace is malformed. Flux sources
- * declared twice identically (two charts from one HelmRepository) are one declaration: the tree
- * writes them once, and applying the same object twice changes nothing.
+ * The end-of-app identity check: refuses, per identity scope, two objects of one identity (with
+ * both construct paths), and an object whose kind, name or namespace is malformed. Identities are
+ * read from what each ApiObject declares (its apiVersion, kind, name and namespace), so that the
+ * check renders no manifest but those of the CustomResourceDefinitions the app carries and of
+ * objects declared twice. Flux sources declared twice identically (two charts from one
+ * HelmRepository) are one declaration: the tree writes them once, and applying the same object
+ * twice changes nothing.
  * @internal
  */
-export function identityProblems(manifests: ReadonlyArray<Manifest>): ValidationError[] {
+export function identityProblems(objects: ReadonlyArray<ApiObject>, manifestOf: (object: ApiObject) => any): ValidationError[] {
   const problems: ValidationError[] = [];
   // The scopes of the custom resources whose CRDs the app itself carries.
   const crdScopes = new Map<string, string>();
-  for (const { manifest } of manifests) {
-    if (manifest?.kind === 'CustomResourceDefinition' && apiGroupOf(manifest.apiVersion) === 'apiextensions.k8s.io') {
-      const group = manifest.spec?.group;
-      const kind = manifest.spec?.names?.kind;
-      const scope = manifest.spec?.scope;
-      if (typeof group === 'string' && typeof kind === 'string' && typeof scope === 'string') crdScopes.set(`${group}/${kind}`, scope);
+  for (const object of objects) {
+    if (object.kind !== 'CustomResourceDefinition' || apiGroupOf(object.apiVersion) !== 'apiextensions.k8s.io') continue;
+    const spec = manifestOf(object)?.spec;
+    if (typeof spec?.group === 'string' && typeof spec?.names?.kind === 'string' && typeof spec?.scope === 'string') {
+      crdScopes.set(`${spec.group}/${spec.names.kind}`, spec.scope);
     }
   }
-  const seen = new Map<IConstruct, Map<string, Manifest>>();
-  for (const m of manifests) {
-    const bad = malformed(m);
+  const seen = new Map<IConstruct, Map<string, ApiObject>>();
+  for (const object of objects) {
+    const m = declared(object);
+    const bad = malformed(object, m);
     if (bad) {
       problems.push(bad);
       continue;
     }
-    const id = identityOf(m.manifest, crdScopes);
+    const id = identityOf(m, crdScopes);
     const key = JSON.stringify([id.group, id.kind, id.namespace ?? null, id.name]);
-    const scope = identityScopeOf(m.object);
-    const inScope = seen.get(scope) ?? new Map<string, Manifest>();
+    const scope = identityScopeOf(object);
+    const inScope = seen.get(scope) ?? new Map<string, ApiObject>();
     seen.set(scope, inScope);
     const first = inScope.get(key);
     if (!first) {
-      inScope.set(key, m);
+      inScope.set(key, object);
       continue;
     }
     const source = id.group === FLUX_SOURCE_GROUP;
-    if (source && JSON.stringify(first.manifest) === JSON.stringify(m.manifest)) continue;
-    const where = scope === m.object.node.root ? 'in this app' : `in ${scope.node.path || 'the app'}`;
+    const [a, b] = source ? [manifestOf(first), manifestOf(object)] : [undefined, undefined];
+    if (source && JSON.stringify(a) === JSON.stringify(b)) continue;
+    const where = scope === object.node.root ? 'in this app' : `in ${scope.node.path || 'the app'}`;
     const fix = source
-      ? `, with spec ${JSON.stringify(first.manifest.spec)} against ${JSON.stringify(m.manifest.spec)}: declare the repository once (e.g. MultusChart.angelnu({ existingRepository: true })) or make both declarations equal`
+      ? `, with spec ${JSON.stringify(a.spec)} against ${JSON.stringify(b.spec)}: declare the repository once (e.g. MultusChart.angelnu({ existingRepository: true })) or make both declarations equal`
       : '; kustomize refuses two objects of one group, kind, namespace and name, and kubectl keeps only the last: give one of them another name (or namespace)';
     problems.push(refusal({
       field: 'metadata.name',
       value: id.name,
       problem: 'is used twice',
-      hint: `${describeIdentity(id)} is also defined ${where} by ${first.object.node.path}${fix}`,
-      constructPath: m.object.node.path,
+      hint: `${describeIdentity(id)} is also defined ${where} by ${first.node.path}${fix}`,
+      constructPath: object.node.path,
     }));
   }
   return problems;
