@@ -14,7 +14,9 @@ const ifname = fc.string({ unit: fc.constantFrom(...IFNAME_CHARS), minLength: 1,
 const dnsLabel = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,20}[a-z0-9])?$/);
 
 const ipv4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((o) => o.join('.'));
-const ipv6 = fc.array(fc.nat(0xffff), { minLength: 8, maxLength: 8 }).map((parts) => new ipaddr.IPv6(parts).toString());
+// Not IPv4-mapped (::ffff:0:0/96): refused, since the plugins read such an address as IPv4.
+const ipv6 = fc.array(fc.nat(0xffff), { minLength: 8, maxLength: 8 }).map((parts) => new ipaddr.IPv6(parts))
+  .filter((a) => !a.isIPv4MappedAddress()).map((a) => a.toString());
 const address = fc.oneof(ipv4, ipv6);
 const addressWithOptionalPrefix = fc.oneof(
   ipv4,
