@@ -114,13 +114,15 @@ function problemOf(props: ValidationErrorProps): ValidationProblem {
   const constructPath = props.scope !== undefined ? props.scope.node.path : props.constructPath;
   const where = constructPath !== undefined ? ` (at ${constructPath || '<root>'})` : '';
   const problem = props.problem ?? 'is not valid';
+  // A field may carry a key the caller wrote, with the characters the value is refused for.
+  const field = typeof props.field === 'string' ? visible(props.field) : String(props.field);
   return {
-    field: props.field,
+    field,
     value: props.value,
     problem,
     hint: props.hint,
     constructPath,
-    message: `${props.field}: ${props.value} ${problem}: ${props.hint}${where}`,
+    message: `${field}: ${props.value} ${problem}: ${props.hint}${where}`,
   };
 }
 
@@ -131,17 +133,29 @@ function problemOf(props: ValidationErrorProps): ValidationProblem {
  */
 export function renderValue(value: unknown): string {
   if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return visible(JSON.stringify(value));
   // JSON has no NaN or Infinity (JSON.stringify gives "null"): show the number as JavaScript does.
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   if (typeof value === 'bigint') return `${value}`;
   try {
     const json = JSON.stringify(value);
-    return json === undefined ? String(value) : json;
+    return visible(json === undefined ? String(value) : json);
   } catch {
     // A value JSON cannot show (a cycle, a BigInt inside): as Node's inspector shows it.
-    return inspect(value, { depth: 2, breakLength: Infinity });
+    return visible(inspect(value, { depth: 2, breakLength: Infinity }));
   }
+}
+
+/**
+ * JSON escapes C0 controls only: DEL, C1 controls (U+0085), line and paragraph separators
+ * (U+2028), format characters (U+FEFF, bidirectional controls) and unassigned code points are
+ * shown as `\uXXXX` too, so that a message shows the character it refuses and stays on one line.
+ */
+function visible(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}]/gu, (c) => {
+    const code = c.codePointAt(0)!;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
 
 /**

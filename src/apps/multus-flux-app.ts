@@ -6,6 +6,7 @@ import { MultusInstallProps } from '../multus/install-model';
 import { FluxApp } from '../tree/flux-app';
 import { FluxKustomization } from '../tree/kustomization';
 import { isPlainObject } from '../util/merge';
+import { checkKnownProps, propsShape } from '../util/props';
 
 /** The CRD the Multus chart installs; NetworkAttachmentDefinitions cannot be applied before it is served. */
 const NAD_CRD = 'network-attachment-definitions.k8s.cni.cncf.io';
@@ -34,6 +35,8 @@ export interface MultusFluxAppProps {
   readonly networksDirectory?: string;
 }
 
+const MULTUS_FLUX_APP_PROPS = propsShape<MultusFluxAppProps>('MultusFluxAppProps', { install: true, namespace: true, name: true, networksDirectory: true });
+
 /**
  * Multus as a Flux app, in the install order that works on a fresh cluster:
  *
@@ -61,6 +64,7 @@ export class MultusFluxApp extends FluxApp {
   public readonly networks: FluxKustomization;
 
   constructor(scope: Construct, id: string, props: MultusFluxAppProps) {
+    checkKnownProps('', props, MULTUS_FLUX_APP_PROPS);
     super(scope, id, { namespace: props?.namespace ?? props?.install?.namespace ?? 'kube-system', name: props?.name });
     if (!isPlainObject(props) || !isPlainObject(props.install)) {
       invalid({ field: isPlainObject(props) ? 'install' : 'props', value: isPlainObject(props) ? props.install : props, hint: 'give the install props, e.g. { install: { cniPaths: CniPaths.K3S } }', scope: this, problem: 'is required' });

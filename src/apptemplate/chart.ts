@@ -4,6 +4,23 @@ import { Problems, invalid } from '../errors';
 import { checkHelmRepositoryUrl, checkOciChartUrl, checkOciDigest } from '../flux/sources';
 import { isPlainObject } from '../util/merge';
 import { checkDnsLabel } from '../util/validate';
+import { checkKnownProps, propsShape } from '../util/props';
+
+/** The keys of `AppTemplateSourceOptions` (util/props). @internal */
+export const SOURCE_OPTIONS = propsShape<AppTemplateSourceOptions>('AppTemplateSourceOptions', { name: true, namespace: true, interval: true, existing: true });
+
+/** The keys of `AppTemplateOciSourceOptions` (util/props). @internal */
+export const OCI_SOURCE_OPTIONS = propsShape<AppTemplateOciSourceOptions>('AppTemplateOciSourceOptions', {
+  url: true, digest: true, name: true, namespace: true, interval: true, existing: true,
+});
+
+/** The keys of `AppTemplateHelmSourceOptions` (util/props). @internal */
+export const HELM_SOURCE_OPTIONS = propsShape<AppTemplateHelmSourceOptions>('AppTemplateHelmSourceOptions', {
+  url: true, name: true, namespace: true, interval: true, existing: true,
+});
+
+/** The keys of `AppTemplateChartOptions` (util/props). @internal */
+export const CHART_OPTIONS = propsShape<AppTemplateChartOptions>('AppTemplateChartOptions', { version: true, valuesLayout: true, source: true });
 
 // The bjw-s app-template chart: which versions the library writes values for, their values
 // layout, and the Flux source the chart comes from (an OCI registry or an HTTP Helm repository).
@@ -134,6 +151,7 @@ export class AppTemplateSource {
   public static oci(options: AppTemplateOciSourceOptions = {}): AppTemplateSource {
     options = checkOptions(options, 'AppTemplateSource.oci({ digest: "sha256:..." })');
     const problems = new Problems();
+    problems.check(() => checkKnownProps('chart.source', options, OCI_SOURCE_OPTIONS));
     const url = options.url ?? OCI_URL;
     problems.check(() => checkOciChartUrl('chart.source.url', url, OCI_URL));
     if (options.digest !== undefined) problems.check(() => checkOciDigest('chart.source.digest', options.digest!));
@@ -150,6 +168,9 @@ export class AppTemplateSource {
   public static helmRepository(options: AppTemplateHelmSourceOptions = {}): AppTemplateSource {
     options = checkOptions(options, 'AppTemplateSource.helmRepository({ name: "bjw-s" })');
     const problems = new Problems();
+    // A digest gets its own refusal below, which says why a HelmRepository cannot take one.
+    const { digest: _digest, ...known } = options as AppTemplateOciSourceOptions;
+    problems.check(() => checkKnownProps('chart.source', known, HELM_SOURCE_OPTIONS));
     const url = options.url ?? HELM_URL;
     problems.check(() => checkHelmRepositoryUrl('chart.source.url', url, HELM_URL));
     if ((options as AppTemplateOciSourceOptions).digest !== undefined) {
@@ -226,6 +247,7 @@ export class AppTemplateChart {
   public static bjwS(options: AppTemplateChartOptions = {}): AppTemplateChart {
     options = checkOptions(options, "AppTemplateChart.bjwS({ version: '5.0.0' })");
     const problems = new Problems();
+    problems.check(() => checkKnownProps('chart', options, CHART_OPTIONS));
     const version = options.version ?? DEFAULT_VERSION;
     const layout = problems.check(() => resolveLayout(version, options.valuesLayout));
     const source = options.source ?? AppTemplateSource.oci();

@@ -1,5 +1,30 @@
 import { Size } from 'cdk8s';
 import { CpuQuantity } from '../util/quantity';
+import { propsShape } from '../util/props';
+
+/** The keys of `AppTemplateImage` (util/props). @internal */
+export const IMAGE = propsShape<AppTemplateImage>('AppTemplateImage', { repository: true, tag: true, digest: true });
+
+/** The keys of `AppTemplatePort` (util/props). @internal */
+export const PORT = propsShape<AppTemplatePort>('AppTemplatePort', { name: true, port: true, protocol: true });
+
+/** The keys of `AppTemplateCapabilities` (util/props). @internal */
+export const CAPABILITIES = propsShape<AppTemplateCapabilities>('AppTemplateCapabilities', { add: true, drop: true });
+
+/** The keys of `AppTemplateSecurityContext` (util/props). @internal */
+export const SECURITY_CONTEXT = propsShape<AppTemplateSecurityContext>('AppTemplateSecurityContext', {
+  privileged: true, allowPrivilegeEscalation: true, readOnlyRootFilesystem: true, capabilities: true,
+});
+
+/** The keys of `AppTemplatePodSecurityContext` (util/props). @internal */
+export const POD_SECURITY_CONTEXT = propsShape<AppTemplatePodSecurityContext>('AppTemplatePodSecurityContext', {
+  runAsUser: true, runAsGroup: true, runAsNonRoot: true, fsGroup: true, fsGroupChangePolicy: true, supplementalGroups: true,
+});
+
+/** The keys of `AppTemplateResources` (util/props). @internal */
+export const RESOURCES = propsShape<AppTemplateResources>('AppTemplateResources', {
+  cpuRequest: true, cpuLimit: true, memoryRequest: true, memoryLimit: true,
+});
 
 // The option types of an app-template release that are plain structs or simple choices: the
 // image, the Service's ports, environment sources, security contexts, resources, the update

@@ -1,4 +1,21 @@
 import { Size } from 'cdk8s';
+import { propsShape } from '../util/props';
+
+/** The keys of `AppTemplateMountOptions` (util/props). @internal */
+export const MOUNT_OPTIONS = propsShape<AppTemplateMountOptions>('AppTemplateMountOptions', { mountPath: true, readOnly: true });
+
+/** The keys of `AppTemplateClaimOptions` (util/props). @internal */
+export const CLAIM_OPTIONS = propsShape<AppTemplateClaimOptions>('AppTemplateClaimOptions', {
+  size: true, accessMode: true, storageClass: true, retain: true, mountPath: true, readOnly: true,
+});
+
+/** The keys of `AppTemplateHostPathOptions` (util/props). @internal */
+export const HOST_PATH_OPTIONS = propsShape<AppTemplateHostPathOptions>('AppTemplateHostPathOptions', { type: true, mountPath: true, readOnly: true });
+
+/** The keys of `AppTemplateEmptyDirOptions` (util/props). @internal */
+export const EMPTY_DIR_OPTIONS = propsShape<AppTemplateEmptyDirOptions>('AppTemplateEmptyDirOptions', {
+  inMemory: true, sizeLimit: true, mountPath: true, readOnly: true,
+});
 
 // The volumes of an app-template release (`persistence.<name>`), as enum-like classes: what
 // home-automation workloads mount (a claim for /config, an existing claim, a host device such as

@@ -1,4 +1,13 @@
 import { Duration } from 'cdk8s';
+import { propsShape } from '../util/props';
+
+/** The keys of `AppTemplateProbes` (util/props). @internal */
+export const PROBES = propsShape<AppTemplateProbes>('AppTemplateProbes', { liveness: true, readiness: true, startup: true });
+
+/** The keys of `AppTemplateProbeOptions` (util/props). @internal */
+export const PROBE_OPTIONS = propsShape<AppTemplateProbeOptions>('AppTemplateProbeOptions', {
+  initialDelay: true, period: true, timeout: true, failureThreshold: true,
+});
 
 // Container probes as app-template takes them (`probes.<liveness|readiness|startup>`): a TCP or
 // HTTP check on a port, with the four timings the chart reads from `spec`. The factories record

@@ -14,6 +14,14 @@ import {
   CONTAINER, checkPersistence, checkPorts, renderEnv, renderEnvFrom, renderImage, renderNodeSelector, renderPodSecurityContext,
   renderProbes, renderResources, renderSecurityContext, renderService,
 } from './values';
+import { checkKnownProps, propsShape } from '../util/props';
+
+/** The keys of `AppTemplateReleaseProps` (util/props). @internal */
+export const RELEASE_PROPS = propsShape<AppTemplateReleaseProps>('AppTemplateReleaseProps', {
+  image: true, chart: true, releaseName: true, namespace: true, controller: true, interval: true, replicas: true, strategy: true,
+  ports: true, persistence: true, env: true, envFrom: true, securityContext: true, podSecurityContext: true, resources: true,
+  probes: true, nodeSelector: true, networks: true, values: true,
+});
 
 // An app-template release as a pure, validated model: props in, the release's chart values out.
 // AppTemplateRelease turns it into a HelmRelease (and its chart source), and adds the pod's
@@ -186,6 +194,7 @@ export function resolveRelease(props: AppTemplateReleaseProps, context: ReleaseC
     invalid({ field: 'image', value: props, hint: "give the release's props, at least the image: { image: { repository: 'ghcr.io/home-operations/home-assistant', tag: '2025.11.3' } }", scope, problem: 'is required' });
   }
   const problems = new Problems();
+  problems.check(() => checkKnownProps('', props, RELEASE_PROPS, scope));
   const chart = problems.check(() => {
     if (props.chart !== undefined && !(props.chart instanceof AppTemplateChart)) {
       invalid({ field: 'chart', value: props.chart, hint: "give an AppTemplateChart, e.g. AppTemplateChart.bjwS({ version: '5.0.0' })", scope });

@@ -4,14 +4,19 @@ import { IConstruct } from 'constructs';
 import { Problems, invalid, refusal } from '../errors';
 import { isImageName, isImageTag, parseImageReference } from '../util/image';
 import { isPlainObject } from '../util/merge';
+import { checkKnownProps } from '../util/props';
 import { CpuQuantity } from '../util/quantity';
 import { checkDnsLabel, checkDnsSubdomain, isLabelValue, isQualifiedName } from '../util/validate';
 import {
   AppTemplateCapabilities, AppTemplateEnvSource, AppTemplateFsGroupChangePolicy, AppTemplateImage, AppTemplatePodSecurityContext,
-  AppTemplatePort, AppTemplatePortProtocol, AppTemplateResources, AppTemplateSecurityContext,
+  AppTemplatePort, AppTemplatePortProtocol, AppTemplateResources, AppTemplateSecurityContext, CAPABILITIES, IMAGE,
+  POD_SECURITY_CONTEXT, PORT, RESOURCES, SECURITY_CONTEXT,
 } from './options';
-import { AppTemplateAccessMode, AppTemplateHostPathType, AppTemplatePersistence, AppTemplatePersistenceType } from './persistence';
-import { AppTemplateProbe, AppTemplateProbeType, AppTemplateProbes } from './probe';
+import {
+  AppTemplateAccessMode, AppTemplateHostPathType, AppTemplatePersistence, AppTemplatePersistenceType, CLAIM_OPTIONS, EMPTY_DIR_OPTIONS,
+  HOST_PATH_OPTIONS, MOUNT_OPTIONS,
+} from './persistence';
+import { AppTemplateProbe, AppTemplateProbeType, AppTemplateProbes, PROBE_OPTIONS } from './probe';
 
 // The pieces of an app-template release's values, each checked and rendered from its prop by a
 // pure function: values in the layout app-template 4.x and 5.x share (checked against both
@@ -33,6 +38,7 @@ export function renderImage(image: AppTemplateImage, scope?: IConstruct): Record
   const example = "{ repository: 'ghcr.io/home-operations/home-assistant', tag: '2025.11.3' }";
   if (!isPlainObject(image)) invalid({ field: 'image', value: image, hint: `give the container image, e.g. ${example}`, scope, problem: 'is required' });
   const problems = new Problems();
+  problems.check(() => checkKnownProps('image', image, IMAGE, scope));
   problems.check(() => {
     if (!isImageName(image.repository)) {
       invalid({ field: 'image.repository', value: image.repository, hint: 'give an image repository with its registry and a lower-case path, without tag or digest, e.g. "ghcr.io/home-operations/home-assistant"', scope });
@@ -81,6 +87,7 @@ export function checkPorts(ports: AppTemplatePort[] | undefined, scope?: IConstr
     const field = `ports[${i}]`;
     if (!isPlainObject(p)) invalid({ field, value: p, hint: "give an object such as { name: 'http', port: 8123 }", scope });
     const element = new Problems();
+    element.check(() => checkKnownProps(field, p, PORT, scope));
     element.check(() => {
       const name: Given = p.name;
       if (typeof name !== 'string' || name.length > 15 || !PORT_NAME.test(name) || name.includes('--') || !/[a-z]/.test(name)) {
@@ -207,6 +214,11 @@ function persistenceItem(name: string, item: AppTemplatePersistence, scope?: ICo
   const o: Given = given.options ?? {};
   if (!isPlainObject(o)) invalid({ field: base, value: o, hint: 'give the options as an object, e.g. { mountPath: "/config" }', scope });
   const problems = new Problems();
+  const shape = item.type === AppTemplatePersistenceType.PERSISTENT_VOLUME_CLAIM ? CLAIM_OPTIONS
+    : item.type === AppTemplatePersistenceType.EMPTY_DIR ? EMPTY_DIR_OPTIONS
+      : item.type === AppTemplatePersistenceType.HOST_PATH && !item.isDevice ? HOST_PATH_OPTIONS
+        : MOUNT_OPTIONS;
+  problems.check(() => checkKnownProps(base, o, shape, scope));
   let defaultMount = `/${name}`;
   let values: Record<string, any> = {};
   switch (item.type) {
@@ -337,6 +349,7 @@ export function renderSecurityContext(sc: AppTemplateSecurityContext | undefined
   if (sc === undefined) return undefined;
   if (!isPlainObject(sc)) invalid({ field: 'securityContext', value: sc, hint: 'give an object, e.g. { privileged: true }', scope });
   const problems = new Problems();
+  problems.check(() => checkKnownProps('securityContext', sc, SECURITY_CONTEXT, scope));
   const privileged = problems.check(() => checkBoolean('securityContext.privileged', sc.privileged, scope));
   const escalation = problems.check(() => checkBoolean('securityContext.allowPrivilegeEscalation', sc.allowPrivilegeEscalation, scope));
   const readOnly = problems.check(() => checkBoolean('securityContext.readOnlyRootFilesystem', sc.readOnlyRootFilesystem, scope));
@@ -345,6 +358,7 @@ export function renderSecurityContext(sc: AppTemplateSecurityContext | undefined
     if (c === undefined) return undefined;
     if (!isPlainObject(c)) invalid({ field: 'securityContext.capabilities', value: c, hint: "give an object, e.g. { drop: ['ALL'] }", scope });
     const inner = new Problems();
+    inner.check(() => checkKnownProps('securityContext.capabilities', c, CAPABILITIES, scope));
     const add = inner.check(() => capabilities('securityContext.capabilities.add', c.add, scope));
     const drop = inner.check(() => capabilities('securityContext.capabilities.drop', c.drop, scope));
     inner.throwIfAny();
@@ -379,6 +393,7 @@ export function renderPodSecurityContext(sc: AppTemplatePodSecurityContext | und
   if (sc === undefined) return undefined;
   if (!isPlainObject(sc)) invalid({ field: 'podSecurityContext', value: sc, hint: 'give an object, e.g. { runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 }', scope });
   const problems = new Problems();
+  problems.check(() => checkKnownProps('podSecurityContext', sc, POD_SECURITY_CONTEXT, scope));
   const runAsUser = problems.check(() => checkId('podSecurityContext.runAsUser', sc.runAsUser, scope));
   const runAsGroup = problems.check(() => checkId('podSecurityContext.runAsGroup', sc.runAsGroup, scope));
   const runAsNonRoot = problems.check(() => checkBoolean('podSecurityContext.runAsNonRoot', sc.runAsNonRoot, scope));
@@ -420,6 +435,7 @@ export function renderResources(r: AppTemplateResources | undefined, scope?: ICo
   if (r === undefined) return undefined;
   if (!isPlainObject(r)) invalid({ field: 'resources', value: r, hint: 'give an object, e.g. { memoryLimit: Size.gibibytes(2) }', scope });
   const problems = new Problems();
+  problems.check(() => checkKnownProps('resources', r, RESOURCES, scope));
   const cpu = (name: 'cpuRequest' | 'cpuLimit') => problems.check(() => {
     const q: Given = r[name];
     if (q === undefined) return undefined;
@@ -500,6 +516,7 @@ export function renderProbes(probes: AppTemplateProbes | undefined, ports: Reado
 function renderProbe(field: string, probe: Given, ports: ReadonlyArray<PortModel>, scope?: IConstruct): Record<string, any> {
   if (!(probe instanceof AppTemplateProbe)) invalid({ field, value: probe, hint: "give AppTemplateProbe.tcp(port) or AppTemplateProbe.http('/', port)", scope });
   const problems = new Problems();
+  problems.check(() => checkKnownProps(field, probe.options, PROBE_OPTIONS, scope));
   const port = problems.check(() => {
     if (probe.port !== undefined) {
       checkPortNumber(`${field}.port`, probe.port, scope);

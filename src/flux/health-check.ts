@@ -1,5 +1,5 @@
 import { invalid } from '../errors';
-import { checkDnsLabel, checkDnsSubdomain } from '../util/validate';
+import { checkApiVersion, checkDnsLabel, checkDnsSubdomain } from '../util/names';
 
 /**
  * An object Flux waits for before it calls a Kustomization ready (`spec.healthChecks`), and so
@@ -31,9 +31,7 @@ export class FluxHealthCheck {
    * @param namespace the object's namespace; leave out for cluster-scoped kinds
    */
   public static of(apiVersion: string, kind: string, name: string, namespace?: string): FluxHealthCheck {
-    if (typeof apiVersion !== 'string' || !/^([a-z0-9.-]+\/)?v[0-9]+([a-z]+[0-9]*)?$/.test(apiVersion)) {
-      invalid({ field: 'healthChecks.apiVersion', value: apiVersion, hint: 'give an API version such as "helm.toolkit.fluxcd.io/v2" or "v1"' });
-    }
+    checkApiVersion('healthChecks.apiVersion', apiVersion);
     if (typeof kind !== 'string' || !/^[A-Z][A-Za-z0-9]*$/.test(kind)) {
       invalid({ field: 'healthChecks.kind', value: kind, hint: 'give a kind in UpperCamelCase, e.g. "HelmRelease"' });
     }

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { HelmRepositorySpec, HelmRepositorySpecType, OciRepositorySpec, OciRepositorySpecLayerSelectorOperation } from '../../imports/source.toolkit.fluxcd.io';
 import { invalid } from '../errors';
+import { checkSafeString } from '../util/strings';
 import { fluxDuration } from './duration';
 
 // The HelmRepository CRD (source.toolkit.fluxcd.io/v1) accepts `url` only against
@@ -29,6 +30,11 @@ export function checkHelmRepositoryUrl(field: string, url: string, example: stri
   }
   if (!SCHEME.test(url) || !parsed || parsed.hostname === '') {
     invalid({ field, value: url, hint: `give the Helm repository URL starting with https://, http:// or oci://, e.g. "${example}"`, scope });
+  }
+  checkSafeString(field, url, 'a repository URL', scope);
+  // The URL is written to the manifest, and so to git: credentials in it are published with it.
+  if (parsed.username !== '' || parsed.password !== '') {
+    invalid({ field, value: `${parsed.protocol}//***@${parsed.host}${parsed.pathname}`, hint: 'remove the user name and password from the URL: it is written to the repository tree in git; give Flux the credentials in a Secret named by the HelmRepository\'s spec.secretRef (https://fluxcd.io/flux/components/source/helmrepositories/#secret-reference)', scope, problem: 'carries credentials' });
   }
 }
 

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { Problems, invalid } from '../errors';
 import { checkHelmRepositoryUrl, checkOciChartUrl, checkOciDigest } from '../flux/sources';
 import { isPlainObject } from '../util/merge';
+import { checkKnownProps, propsShape } from '../util/props';
 import { checkDnsLabel } from '../util/validate';
 
 /**
@@ -122,7 +123,8 @@ export interface AngelnuChartOptions {
   readonly repositoryNamespace?: string;
 
   /**
-   * URL of the Helm repository.
+   * URL of the Helm repository. Without credentials: the URL is written to git; give Flux
+   * credentials through a Secret (the HelmRepository's `spec.secretRef`).
    * @default 'https://angelnu.github.io/helm-charts'
    */
   readonly url?: string;
@@ -140,6 +142,11 @@ export interface AngelnuChartOptions {
    */
   readonly existingRepository?: boolean;
 }
+
+const ANGELNU_CHART_OPTIONS = propsShape<AngelnuChartOptions>('AngelnuChartOptions', {
+  version: true, valuesLayout: true, repositoryName: true, repositoryNamespace: true, url: true, repositoryInterval: true, existingRepository: true,
+});
+
 
 /** bjw-s chart versions: the 1.3 line, built on common 5 (https://github.com/bjw-s-labs/helm-charts, `charts/other/multus`). */
 const BJW_S_LINE = /^1\.3\.(0|[1-9]\d*)$/;
@@ -191,6 +198,10 @@ export interface BjwSChartOptions {
   readonly repositoryInterval?: Duration;
 }
 
+const BJW_S_CHART_OPTIONS = propsShape<BjwSChartOptions>('BjwSChartOptions', {
+  version: true, digest: true, repositoryName: true, repositoryNamespace: true, url: true, repositoryInterval: true,
+});
+
 /** The Helm chart that installs Multus, and the Flux source (HelmRepository or OCIRepository) it comes from. */
 export class MultusChart {
   /**
@@ -208,6 +219,7 @@ export class MultusChart {
     if (!isPlainObject(options)) {
       invalid({ field: 'chart', value: options, hint: "give an options object, e.g. MultusChart.angelnu({ version: '7.0.0' })" });
     }
+    checkKnownProps('chart', options, ANGELNU_CHART_OPTIONS);
     const version = options.version ?? DEFAULT_VERSION;
     const layout = resolveLayout(version, options.valuesLayout);
     const repositoryName = options.repositoryName ?? 'angelnu';
@@ -251,6 +263,7 @@ export class MultusChart {
     if (!isPlainObject(options)) {
       invalid({ field: 'chart', value: options, hint: "give an options object, e.g. MultusChart.bjwS({ version: '1.3.1' })" });
     }
+    checkKnownProps('chart', options, BJW_S_CHART_OPTIONS);
     const problems = new Problems();
     const version = options.version ?? BJW_S_DEFAULT_VERSION;
     problems.check(() => {

@@ -7,6 +7,8 @@ import { checkDnsLabel } from '../util/validate';
 import { CLEANUP_BIN_DIR_ENV, CLEANUP_CONF_DIR_ENV, NODE_CLEANUP_SCRIPT } from './cleanup-script';
 import { CniPaths } from './cni-paths';
 import { useLibraryChecks } from '../util/app-checks';
+import { checkConstructId } from '../util/construct-id';
+import { checkKnownProps, propsShape } from '../util/props';
 
 /** Props of `MultusNodeCleanup`. */
 export interface MultusNodeCleanupProps {
@@ -36,6 +38,8 @@ export interface MultusNodeCleanupProps {
    */
   readonly image?: string;
 }
+
+const NODE_CLEANUP_PROPS = propsShape<MultusNodeCleanupProps>('MultusNodeCleanupProps', { cniPaths: true, name: true, namespace: true, image: true });
 
 const DEFAULT_NAME = 'multus-node-cleanup';
 const DEFAULT_IMAGE = 'busybox:1.37.0';
@@ -103,8 +107,10 @@ export class MultusNodeCleanup extends Construct {
   public readonly cniPaths: CniPaths;
 
   constructor(scope: Construct, id: string, props: MultusNodeCleanupProps) {
+    checkConstructId(scope, id, 'MultusNodeCleanup');
     super(scope, id);
     useLibraryChecks(this);
+    checkKnownProps('', props, NODE_CLEANUP_PROPS, this);
     if (!props || !(props.cniPaths instanceof CniPaths)) {
       invalid({ field: 'cniPaths', value: props?.cniPaths, hint: 'pass the CniPaths the install used (install.cniPaths, or CniPaths.K3S, CniPaths.K3S_LEGACY, CniPaths.STANDARD, CniPaths.custom(configDir, binDir))', scope: this, problem: 'is required' });
     }

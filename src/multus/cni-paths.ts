@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { invalid } from '../errors';
+import { checkSafeString } from '../util/strings';
 
 /**
  * Where the nodes' container runtime reads CNI configs and plugin binaries.
@@ -73,6 +74,7 @@ function checkDir(field: string, dir: string): void {
   if (/[\s\0]/.test(dir)) {
     invalid({ field, value: dir, hint: 'remove the white space: containerd paths on the nodes contain none' });
   }
+  checkSafeString(field, dir, 'a CNI directory (a hostPath of the clean-up DaemonSet and a chart value)');
   const normalized = path.posix.normalize(dir).replace(/(.)\/$/, '$1');
   if (normalized !== dir) {
     invalid({ field, value: dir, hint: `write the path in normal form: "${normalized}"` });

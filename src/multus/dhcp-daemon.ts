@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { Problems, invalid } from '../errors';
 import { useLibraryChecks } from '../util/app-checks';
 import { checkPinnedImage } from '../util/image';
+import { checkKnownProps, propsShape } from '../util/props';
 import { checkDnsLabel } from '../util/validate';
 import { CniPaths } from './cni-paths';
 
@@ -29,6 +30,8 @@ export interface CniDhcpDaemonProps {
    */
   readonly image?: string;
 }
+
+const CNI_DHCP_DAEMON_PROPS = propsShape<CniDhcpDaemonProps>('CniDhcpDaemonProps', { cniPaths: true, namespace: true, image: true });
 
 const NAME = 'cni-dhcp-daemon';
 const DEFAULT_IMAGE = 'busybox:1.37.0';
@@ -116,6 +119,7 @@ export class CniDhcpDaemon extends Construct {
         scope: this,
       });
     }
+    checkKnownProps('', props, CNI_DHCP_DAEMON_PROPS, this);
     this.cniPaths = props.cniPaths;
     this.name = NAME;
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'kube-system';

@@ -5,6 +5,7 @@ import { fluxDuration } from '../flux/duration';
 import { checkCniVersion } from '../util/cni';
 import { isImageName, isImageTag } from '../util/image';
 import { deepMerge, isPlainObject } from '../util/merge';
+import { checkHelmReleaseName } from '../util/names';
 import { checkDnsLabel } from '../util/validate';
 import { MultusChart, MultusChartFamily } from './chart';
 import { CniPaths } from './cni-paths';
@@ -111,7 +112,9 @@ export interface MultusInstallProps {
   readonly timeout?: Duration;
 
   /**
-   * Name of the HelmRelease and of the Helm release. The bjw-s chart renders only as `multus`.
+   * Name of the HelmRelease and of the Helm release: a DNS-1123 label of at most 53 characters
+   * (helm-controller installs a longer one under a shortened, hashed name). The bjw-s chart renders
+   * only as `multus`.
    * @default 'multus'
    */
   readonly releaseName?: string;
@@ -129,6 +132,7 @@ export interface MultusInstallProps {
    * in `addValues`): the CNI directories (`cniPaths`), the daemon's image (`image`) and its API token
    * (`defaultPodOptions.automountServiceAccountToken`; for angelnu also
    * `global.createDefaultServiceAccount`).
+   * Strings must be YAML-safe (no control characters or line separators), and everything JSON data.
    * @default - none
    */
   readonly values?: { [key: string]: any };
@@ -195,7 +199,7 @@ export function resolveInstall(props: MultusInstallProps, context: InstallContex
     return props.chart ?? MultusChart.angelnu();
   });
   const releaseName = props.releaseName ?? 'multus';
-  problems.check(() => checkDnsLabel('releaseName', releaseName, scope));
+  problems.check(() => checkHelmReleaseName('releaseName', releaseName, scope));
   const namespace = props.namespace ?? context.chartNamespace ?? 'kube-system';
   problems.check(() => checkDnsLabel('namespace', namespace, scope));
   const image = problems.check(() => {

@@ -13,6 +13,10 @@ import { CniPaths } from './cni-paths';
 import { InstallModel, MultusInstallProps, checkNoModelledValues, installValues, resolveInstall } from './install-model';
 import { MultusToleration, checkToleration, tolerationPostRenderers } from './toleration';
 import { useLibraryChecks } from '../util/app-checks';
+import { checkConstructId } from '../util/construct-id';
+import { checkKnownProps } from '../util/props';
+import { MULTUS_IMAGE, MULTUS_INSTALL_PROPS } from './props-shapes';
+import { checkValuesKeepRendered } from './values-guard';
 
 /**
  * Installs Multus through Flux: a `HelmRelease` (helm.toolkit.fluxcd.io/v2) of a Multus chart with
@@ -61,10 +65,14 @@ export class MultusInstall extends Construct {
   private readonly tolerations: MultusToleration[];
 
   constructor(scope: Construct, id: string, props: MultusInstallProps) {
+    checkConstructId(scope, id, 'MultusInstall');
     super(scope, id);
     useLibraryChecks(this);
+    checkKnownProps('', props, MULTUS_INSTALL_PROPS, this);
+    if (isPlainObject(props?.image)) checkKnownProps('image', props.image, MULTUS_IMAGE, this);
     this.model = resolveInstall(props, { chartNamespace: chartNamespaceOf(this), fluxNamespace: fluxNamespaceOf(this) }, this);
     const model = this.model;
+    if (model.values) checkValuesKeepRendered('values', model.values, installValues(model, []), this);
     this.chart = model.chart;
     this.cniPaths = model.cniPaths;
     this.namespace = model.namespace;
@@ -132,6 +140,7 @@ export class MultusInstall extends Construct {
       invalid({ field: 'values', value: values, hint: 'give a plain object of chart values', scope: this });
     }
     checkNoModelledValues(values, this.chart, this);
+    checkValuesKeepRendered('values', values, installValues(this.model, []), this);
     this.extraValues.push(values);
   }
 

@@ -1,6 +1,7 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Problems, invalid } from '../errors';
+import { checkKnownProps, propsShape } from '../util/props';
 import { CpuQuantity } from '../util/quantity';
 
 /** Requests and limits of the Multus daemon container. */
@@ -50,12 +51,17 @@ export interface MultusResources {
   readonly memoryLimit?: Size;
 }
 
+const RESOURCES = propsShape<MultusResources>('MultusResources', {
+  cpuRequest: true, cpuLimit: true, cpuRequestMillis: true, cpuLimitMillis: true, memoryRequest: true, memoryLimit: true,
+});
+
 /**
  * The daemon's container resources as the chart values take them, checked: positive whole
  * millicores and mebibytes, each limit at least its request.
  * @internal
  */
 export function renderResources(r: MultusResources, scope?: IConstruct): Record<string, any> {
+  checkKnownProps('resources', r, RESOURCES, scope);
   const problems = new Problems();
   const cpuRequest = problems.check(() => cpu(r.cpuRequest, r.cpuRequestMillis, 'cpuRequest', scope)) ?? 10;
   const cpuLimit = problems.check(() => cpu(r.cpuLimit, r.cpuLimitMillis, 'cpuLimit', scope));

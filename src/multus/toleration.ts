@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { invalid } from '../errors';
 import { isLabelValue, isQualifiedName } from '../util/validate';
 import { isPlainObject } from '../util/merge';
+import { checkKnownProps, propsShape } from '../util/props';
 
 /** The effect of a node taint that a toleration matches. */
 export enum TaintEffect {
@@ -38,6 +39,8 @@ export interface MultusToleration {
   readonly effect?: TaintEffect;
 }
 
+const TOLERATION = propsShape<MultusToleration>('MultusToleration', { key: true, operator: true, value: true, effect: true });
+
 const OPERATORS = ['Exists', 'Equal'];
 const EFFECTS: string[] = Object.values(TaintEffect);
 
@@ -49,6 +52,7 @@ const EFFECTS: string[] = Object.values(TaintEffect);
 export function checkToleration(t: MultusToleration, index: number, scope?: IConstruct): MultusToleration {
   const field = `tolerations[${index}]`;
   if (!isPlainObject(t)) invalid({ field, value: t, hint: 'give an object such as { operator: "Exists" }', scope });
+  checkKnownProps(field, t, TOLERATION, scope);
   const operator = t.operator ?? (t.value !== undefined ? 'Equal' : 'Exists');
   if (!OPERATORS.includes(operator)) invalid({ field: `${field}.operator`, value: t.operator, hint: 'use "Exists" or "Equal"', scope });
   if (operator === 'Exists' && t.value !== undefined) {

@@ -54,6 +54,12 @@ export function parseAddress(field: string, text: string, scope?: IConstruct, al
   const slash = text.indexOf('/');
   const host = parseHost(slash < 0 ? text : text.slice(0, slash));
   if (!host) invalid({ field, value: text, hint: `give ${example}`, scope });
+  if (host.addr.kind() === 'ipv6' && (host.addr as ipaddr.IPv6).isIPv4MappedAddress()) {
+    // Go's net.IP.To4() reads ::ffff:a.b.c.d as an IPv4 address: the plugins then pair the IPv4
+    // address with the 128-bit mask and put a.b.c.d/0 on the interface.
+    const v4 = (host.addr as ipaddr.IPv6).toIPv4Address().toString();
+    invalid({ field, value: text, hint: `the CNI plugins read it as the IPv4 address ${v4} and lose the prefix; write IPv4 addresses and subnets as IPv4 ("${v4}"), and give IPv6 ones outside ::ffff:0:0/96`, scope, problem: 'is an IPv4-mapped IPv6 address' });
+  }
   const canonicalText = canonical(host.addr);
   let prefixLength: number | undefined;
   if (slash >= 0) {
@@ -211,6 +217,19 @@ export function parseRange(subnet: Subnet, field: string, start: string, end: st
     invalid({ field: `${field}.end`, value: end, hint: `the range must not end before its start ${renderValue(start)}`, scope, problem: 'comes before the start' });
   }
   return { start: s, end: e };
+}
+
+/** The IPv4-mapped IPv6 addresses, ::ffff:0:0/96, as numbers. */
+const IPV4_MAPPED_START = 0xffff00000000n;
+const IPV4_MAPPED_END = 0xffffffffffffn;
+
+/**
+ * True iff `from`..`to` of `family` holds an IPv4-mapped IPv6 address (::ffff:0:0/96), which the
+ * CNI plugins would read as an IPv4 address.
+ * @internal
+ */
+export function holdsIpv4Mapped(family: Family, from: bigint, to: bigint): boolean {
+  return family === 6 && from <= IPV4_MAPPED_END && IPV4_MAPPED_START <= to;
 }
 
 /** True iff the two inclusive ranges share an address. @internal */

@@ -1,7 +1,8 @@
 import { IConstruct } from 'constructs';
 import { invalid } from '../errors';
 import { isPlainObject } from '../util/merge';
-import { AddressPlan, AddressRange, Subnet, overlaps } from './address-plan';
+import { checkKnownProps, propsShape } from '../util/props';
+import { AddressPlan, AddressRange, Subnet, holdsIpv4Mapped, overlaps } from './address-plan';
 import { CniIpam, CniRoute } from './cni-config';
 
 /** The IPAM plugins an `IotNetwork` can use. */
@@ -40,6 +41,11 @@ export interface WhereaboutsIpamOptions {
    */
   readonly exclude?: string[];
 }
+
+const HOST_LOCAL_OPTIONS = propsShape<HostLocalIpamOptions>('HostLocalIpamOptions', { rangeStart: true, rangeEnd: true });
+const WHEREABOUTS_OPTIONS = propsShape<WhereaboutsIpamOptions>('WhereaboutsIpamOptions', { range: true, exclude: true });
+
+const MAPPED_HINT = 'the CNI plugins read an IPv4-mapped IPv6 address (::ffff:0:0/96) as an IPv4 address; give a range outside ::ffff:0:0/96';
 
 /**
  * Where a pod's address on the network comes from (the `ipam` section of the CNI config).
@@ -132,10 +138,14 @@ export function resolveIpam(ipam: Ipam, subnet: Subnet, plan: AddressPlan, route
 function hostLocal(ipam: Ipam, subnet: Subnet, plan: AddressPlan, routes: CniRoute[], scope?: IConstruct): CniIpam {
   const o = ipam.hostLocalOptions;
   if (!isPlainObject(o)) invalid({ field: 'ipam', value: o, hint: 'give Ipam.hostLocal({ rangeStart, rangeEnd })', scope });
+  checkKnownProps('ipam', o, HOST_LOCAL_OPTIONS, scope);
   const start = subnet.hostAddress('ipam.rangeStart', o.rangeStart, scope);
   const end = subnet.hostAddress('ipam.rangeEnd', o.rangeEnd, scope);
   if (start.value > end.value) {
     invalid({ field: 'ipam.rangeEnd', value: o.rangeEnd, hint: `the range must not end before rangeStart "${start.text}"`, scope, problem: 'comes before rangeStart' });
+  }
+  if (holdsIpv4Mapped(subnet.family, start.value, end.value)) {
+    invalid({ field: 'ipam.rangeStart', value: `${start.text}-${end.text}`, hint: MAPPED_HINT, scope, problem: 'holds IPv4-mapped addresses' });
   }
   const range: AddressRange = { start, end };
   if (plan.dhcpRange && overlaps(range, plan.dhcpRange)) {
@@ -153,7 +163,11 @@ function hostLocal(ipam: Ipam, subnet: Subnet, plan: AddressPlan, routes: CniRou
 function whereabouts(ipam: Ipam, subnet: Subnet, plan: AddressPlan, routes: CniRoute[], scope?: IConstruct): CniIpam {
   const o = ipam.whereaboutsOptions;
   if (!isPlainObject(o)) invalid({ field: 'ipam', value: o, hint: 'give Ipam.whereabouts({ range })', scope });
+  checkKnownProps('ipam', o, WHEREABOUTS_OPTIONS, scope);
   const range = subnet.innerCidr('ipam.range', o.range, scope);
+  if (holdsIpv4Mapped(range.family, range.network, range.last)) {
+    invalid({ field: 'ipam.range', value: o.range, hint: MAPPED_HINT, scope, problem: 'holds IPv4-mapped addresses' });
+  }
   if (o.exclude !== undefined && !Array.isArray(o.exclude)) invalid({ field: 'ipam.exclude', value: o.exclude, hint: 'give a list of CIDRs inside the range', scope });
   const exclude = (o.exclude ?? []).map((cidr, i) => subnet.innerCidr(`ipam.exclude[${i}]`, cidr, scope, range).cidr);
   // Whereabouts allocates from the whole range: keep the router, the reserved hosts and the DHCP

@@ -2,7 +2,9 @@ import { IConstruct } from 'constructs';
 import { Problems, invalid } from '../errors';
 import { checkCniVersion } from '../util/cni';
 import { isPlainObject } from '../util/merge';
-import { checkDnsLabel, checkInterfaceName, optionalBoolean } from '../util/validate';
+import { checkDnsLabel, checkInterfaceName } from '../util/names';
+import { checkKnownProps, propsShape } from '../util/props';
+import { optionalBoolean } from '../util/validate';
 import { AddressPlan, Subnet } from './address-plan';
 import { CniIpam, CniRoute, MacvlanNetworkModel } from './cni-config';
 import { Ipam, resolveIpam } from './ipam';
@@ -46,6 +48,8 @@ export interface IotNetworkProps {
   /**
    * The IoT LAN in CIDR notation (IPv4 or IPv6), e.g. `192.168.20.0/24`. Host bits must be zero.
    * Every static address, the gateway, the DHCP pool and the reserved addresses are checked against it.
+   * Not `0.0.0.0/0` or `::/0`, nor inside `::ffff:0:0/96` (IPv4-mapped addresses, which the plugins
+   * read as IPv4). One name and namespace is one network: a second IotNetwork of them is refused.
    */
   readonly subnet: string;
 
@@ -73,7 +77,8 @@ export interface IotNetworkProps {
   /**
    * 802.1Q VLAN id (1-4094) of the IoT LAN when the nodes reach it tagged: the master becomes the
    * host's VLAN sub-interface `<master>.<vlan>` (e.g. `eth0.20`), which must exist on every node.
-   * Needs `master`.
+   * Needs `master`, which must be the parent (`eth0`): a master that already names a sub-interface
+   * (`eth0.20`) is refused with a vlan, and is given without one.
    * @default - untagged: the master itself is on the IoT LAN
    */
   readonly vlan?: number;
@@ -101,7 +106,8 @@ export interface IotNetworkProps {
   /**
    * Routes the IPAM plugin adds to `net1`. A default route (`0.0.0.0/0`) here competes with the
    * pod's default route on `eth0`; with `sourceBasedRouting` it moves into the per-source table
-   * instead. Not with `Ipam.dhcp()` (routes come from the DHCP server).
+   * instead. Not with `Ipam.dhcp()` (routes come from the DHCP server). Each destination once, and
+   * not the subnet itself: the kernel refuses either with "file exists", and the attachment fails.
    * @default - none: the subnet itself is reachable on-link
    */
   readonly routes?: IotNetworkRoute[];
@@ -155,6 +161,13 @@ export interface IotNetworkProps {
   readonly cniVersion?: string;
 }
 
+const DHCP_RANGE = propsShape<DhcpRange>('DhcpRange', { start: true, end: true });
+const ROUTE = propsShape<IotNetworkRoute>('IotNetworkRoute', { destination: true, gateway: true });
+const IOT_NETWORK_PROPS = propsShape<IotNetworkProps>('IotNetworkProps', {
+  subnet: true, name: true, namespace: true, master: true, vlan: true, mode: true, mtu: true, gateway: true, routes: true,
+  dhcpRange: true, reservedAddresses: true, ipam: true, macCapability: true, sourceBasedRouting: true, cniVersion: true,
+});
+
 /** Where the network's scope puts it, when the props leave it open. @internal */
 export interface NetworkContext {
   /** The construct id: the default name. */
@@ -184,6 +197,7 @@ export function resolveNetwork(props: IotNetworkProps, context: NetworkContext, 
   if (!isPlainObject(props)) {
     invalid({ field: 'props', value: props, hint: 'give at least { subnet: "192.168.20.0/24" }', scope, problem: 'is required' });
   }
+  checkKnownProps('', props, IOT_NETWORK_PROPS, scope);
   const problems = new Problems();
   const name = props.name ?? context.id;
   problems.check(() => checkDnsLabel('name', name, scope));
@@ -198,7 +212,7 @@ export function resolveNetwork(props: IotNetworkProps, context: NetworkContext, 
     if (props.subnet === undefined) {
       invalid({ field: 'subnet', value: props.subnet, hint: 'give the IoT LAN in CIDR notation, e.g. "192.168.20.0/24"', scope, problem: 'is required' });
     }
-    return Subnet.parse('subnet', props.subnet, scope);
+    return checkLanSubnet(Subnet.parse('subnet', props.subnet, scope), props.subnet, scope);
   });
   const ipam = props.ipam ?? Ipam.static();
   problems.check(() => {
@@ -254,6 +268,18 @@ export function resolveNetwork(props: IotNetworkProps, context: NetworkContext, 
   };
 }
 
+/**
+ * The subnet of a LAN: not the whole address space. With `0.0.0.0/0` (or `::/0`) every destination,
+ * the cluster network's included, is on-link on net1, and the pod's own traffic leaves through the
+ * IoT LAN.
+ */
+function checkLanSubnet(subnet: Subnet, given: string, scope?: IConstruct): Subnet {
+  if (subnet.prefixLength === 0) {
+    invalid({ field: 'subnet', value: given, hint: 'give the IoT LAN itself, e.g. "192.168.20.0/24": with a /0 subnet every destination, the cluster network included, is on-link on net1, and the pod\'s traffic leaves through the IoT LAN', scope, problem: 'is the whole address space' });
+  }
+  return subnet;
+}
+
 function checkStringList(field: string, list: string[] | undefined, scope?: IConstruct): string[] | undefined {
   if (list !== undefined && !Array.isArray(list)) invalid({ field, value: list, hint: 'give a list of IP addresses, e.g. ["192.168.20.2"]', scope });
   return list;
@@ -263,6 +289,7 @@ function checkDhcpRange(range: DhcpRange | undefined, scope?: IConstruct): DhcpR
   if (range !== undefined && !isPlainObject(range)) {
     invalid({ field: 'dhcpRange', value: range, hint: 'give { start, end }, e.g. { start: "192.168.20.100", end: "192.168.20.199" }', scope });
   }
+  checkKnownProps('dhcpRange', range, DHCP_RANGE, scope);
   return range;
 }
 
@@ -277,6 +304,13 @@ function resolveMaster(master: string | undefined, vlan: number | undefined, sco
   }
   problems.throwIfAny();
   if (vlan === undefined) return master;
+  // `master: 'eth0.20', vlan: 20` would be `eth0.20.20`, an interface no node has. A master that
+  // already names a VLAN sub-interface is taken as the user's whole answer; stacked VLANs (QinQ)
+  // are given as the full sub-interface name, without vlan.
+  const suffix = /^(.+)\.([0-9]+)$/.exec(master!);
+  if (suffix) {
+    invalid({ field: 'master', value: master, hint: `with vlan ${vlan} the master would be "${master}.${vlan}"; give the parent with the VLAN id (master "${suffix[1]}", vlan ${vlan}), or "${master}" without vlan (for stacked VLANs, the full sub-interface name without vlan)`, scope, problem: 'already names a VLAN sub-interface' });
+  }
   const name = `${master}.${vlan}`;
   if (Buffer.byteLength(name, 'utf8') > 15) {
     invalid({ field: 'vlan', value: name, hint: 'Linux interface names have at most 15 characters; create the VLAN sub-interface under a shorter name on the nodes and give that as master, without vlan', scope, problem: 'makes an interface name that is too long' });
@@ -293,22 +327,38 @@ function checkMtu(subnet: Subnet, mtu: number | undefined, scope?: IConstruct): 
   return mtu;
 }
 
+/**
+ * The routes, checked all at once. The plugin adds each route to net1 with the same metric, so the
+ * kernel refuses a second route to one destination, whatever its next hop, and a route to the
+ * subnet itself, which the connected route already covers, with "file exists" (IPv4): the
+ * attachment then fails for every pod.
+ */
 function resolveRoutes(subnet: Subnet, defaultGateway: string | undefined, routes: IotNetworkRoute[] | undefined, scope?: IConstruct): CniRoute[] {
   if (routes === undefined) return [];
   if (!Array.isArray(routes)) invalid({ field: 'routes', value: routes, hint: 'give a list of { destination, gateway? }', scope });
   const problems = new Problems();
-  const resolved = routes.map((route, i) => problems.check((): CniRoute => {
+  const destinations = new Map<string, number>();
+  const out = routes.map((route, i) => problems.check(() => {
     const field = `routes[${i}]`;
     if (!isPlainObject(route)) invalid({ field, value: route, hint: 'give { destination, gateway? }, e.g. { destination: "192.168.30.0/24" }', scope });
+    checkKnownProps(field, route, ROUTE, scope);
     const dst = Subnet.parse(`${field}.destination`, route.destination, scope);
     if (dst.family !== subnet.family) {
       invalid({ field: `${field}.destination`, value: route.destination, hint: `net1 is on IPv${subnet.family} subnet ${subnet.cidr}; give an IPv${subnet.family} destination`, scope });
     }
+    if (dst.cidr === subnet.cidr) {
+      invalid({ field: `${field}.destination`, value: route.destination, hint: `net1 reaches ${subnet.cidr} on-link already (the kernel's connected route), and the kernel refuses a second route to it with "file exists"; leave this route out`, scope, problem: 'is the network\'s own subnet' });
+    }
+    const earlier = destinations.get(dst.cidr);
+    if (earlier !== undefined) {
+      invalid({ field: `${field}.destination`, value: route.destination, hint: `routes[${earlier}] already routes ${dst.cidr}; the kernel refuses a second route to one destination with "file exists" and the attachment fails for every pod: give each destination once`, scope, problem: 'is routed twice' });
+    }
+    destinations.set(dst.cidr, i);
     // The next hop must be on net1's own subnet, or the kernel refuses the route ("network unreachable").
     const gw = route.gateway !== undefined ? subnet.hostAddress(`${field}.gateway`, route.gateway, scope).text : defaultGateway;
     return gw === undefined ? { dst: dst.cidr } : { dst: dst.cidr, gw };
   }));
   problems.throwIfAny();
-  return resolved as CniRoute[];
+  return out as CniRoute[];
 }
 

@@ -5,9 +5,13 @@ import { CheckedClaim, ClaimRequest } from '../network/address-plan';
 import { IotNetwork } from '../network/iot-network';
 import { INetworkAttachment } from '../network/network-ref';
 import { AppCheckContext, addAppCheck, useLibraryChecks } from '../util/app-checks';
+import { checkConstructId } from '../util/construct-id';
 import { deepMerge, isPlainObject } from '../util/merge';
+import { checkKnownProps, propsShape } from '../util/props';
 import { checkDnsLabel } from '../util/validate';
 import { NETWORKS_ANNOTATION, checkAppTemplateValues, podAnnotationValues } from './app-template';
+import { MacRequest, checkMacClaims, recordMacClaims } from './mac-plan';
+import { appTemplateHostNetwork, autoscaledObjects, autoscalerOf, hostNetworkPods, hostNetworkPodsOf, multiPodOf } from './pod-checks';
 import { findPodAnnotationSite, readNested, setNested } from './pod-template';
 import {
   SelectionElement, canonicalAddress, canonicalAddressWithPrefix, canonicalMac, checkCniArgs,
@@ -30,6 +34,7 @@ export interface NetworkSelection {
    * an address without a prefix gets the subnet's prefix, a different prefix is refused (it would give
    * the interface the wrong netmask), and each address is claimed in the network's address plan, so
    * no two pods of the app can hold it.
+   * Required on an `IotNetwork` with static IPAM, whose plugin has no other source of an address.
    * @default - the network's IPAM chooses the address
    */
   readonly ips?: string[];
@@ -37,14 +42,16 @@ export interface NetworkSelection {
   /**
    * A fixed MAC address for this interface (keeps router client reservations stable). Must be unicast;
    * a locally administered one (`02:...`) is recommended so it never clashes with a vendor's MAC. On an
-   * `IotNetwork` it needs the network's MAC capability.
+   * `IotNetwork` it needs the network's MAC capability, and no other pod of the app may pin it on
+   * that network; no two interfaces of one pod may pin one MAC on one network.
    * @default - a random MAC chosen by the plugin at every pod start
    */
   readonly mac?: string;
 
   /**
-   * The interface name inside the pod. Must be a valid Linux interface name, unique within the pod,
-   * and not `eth0` (the cluster network) or `lo`.
+   * The interface name inside the pod. Must be a valid Linux interface name (without `%`, which the
+   * kernel reads as a pattern, and not `all` or `default`), unique within the pod, and not `eth0`
+   * (the cluster network) or `lo`.
    * @default - `net<N>`, N being the element's position counting from 1 (Multus's naming)
    */
   readonly interface?: string;
@@ -57,7 +64,8 @@ export interface NetworkSelection {
   readonly defaultRoute?: string[];
 
   /**
-   * Extra arguments passed to the CNI plugins (`cni-args`).
+   * Extra arguments passed to the CNI plugins (`cni-args`). Keys and values must be YAML-safe: no
+   * control characters, line or paragraph separators, byte order marks or bidirectional controls.
    * @default - none
    */
   readonly cniArgs?: { [key: string]: string };
@@ -70,6 +78,16 @@ export interface MultusPodAnnotationProps {
    */
   readonly networks: NetworkSelection[];
 }
+
+const NETWORK_SELECTION = propsShape<NetworkSelection>('NetworkSelection', { network: true, ips: true, mac: true, interface: true, defaultRoute: true, cniArgs: true });
+const ANNOTATION_PROPS = propsShape<MultusPodAnnotationProps>('MultusPodAnnotationProps', { networks: true });
+
+/**
+ * Which annotation each pod (a target's pod, or an app-template controller's) was given, by the
+ * construct that holds the pod and the controller (`''` for a workload or a Pod). A JSON patch on a
+ * raw ApiObject is not visible in its props, so the pod's own annotations cannot tell.
+ */
+const APPLIED = new WeakMap<IConstruct, Map<string, MultusPodAnnotation>>();
 
 const ACCEPTED_TARGETS = 'give a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod, of any cdk8s-plus line) or an ApiObject of kind Pod or with spec.template (a KubeDeployment, ...); for a bjw-s app-template HelmRelease use applyToHelmRelease()';
 
@@ -111,13 +129,22 @@ export class MultusPodAnnotation extends Construct {
   public readonly requiresSinglePod: boolean;
 
   private readonly targets: IConstruct[] = [];
+  /**
+   * The pods the annotation was applied to: the target, the construct that holds the pod, and the
+   * app-template controller.
+   */
+  private readonly sites: Array<{ readonly target: IConstruct; readonly key: IConstruct; readonly controller?: string; readonly path: string }> = [];
   private readonly rendered: string;
   /** Whether the annotation was handed to a pod: applied to a target, or its map or values taken. */
   private handedOut = false;
+  /** Whether its map or values were taken, to be written into a pod by hand. */
+  private byValue = false;
 
   constructor(scope: Construct, id: string, props: MultusPodAnnotationProps) {
+    checkConstructId(scope, id, 'MultusPodAnnotation');
     super(scope, id);
     useLibraryChecks(this);
+    checkKnownProps('', props, ANNOTATION_PROPS, this);
     const selections = props?.networks;
     if (!Array.isArray(selections) || selections.length === 0) {
       invalid({ field: 'networks', value: selections, hint: 'give at least one network, e.g. [{ network: iot }]', scope: this, problem: 'is empty' });
@@ -131,6 +158,7 @@ export class MultusPodAnnotation extends Construct {
     const checked = selections.map((sel, i) => problems.check(() => {
       const base = `networks[${i}]`;
       if (!isPlainObject(sel)) invalid({ field: base, value: sel, hint: 'give an object such as { network: iot }', scope: this });
+      checkKnownProps(base, sel, NETWORK_SELECTION, this);
       const element = new Problems();
       const identity = element.check(() => checkNetworkIdentity(`${base}.network`, sel.network, this));
       const iot = sel.network instanceof IotNetwork ? sel.network : undefined;
@@ -158,6 +186,13 @@ export class MultusPodAnnotation extends Construct {
       return { sel, iot, name: identity!.name, namespace: identity!.namespace, ips, mac, defaultRoute, cniArgs };
     }));
     problems.check(() => checkInterfaces((i) => `networks[${i}].interface`, selections.map((s) => (isPlainObject(s) ? s.interface : undefined)), this));
+    checked.forEach((c, i) => problems.check(() => {
+      // Static IPAM has no source of an address but the annotation: without one the attachment
+      // fails at every pod start with "IPAM plugin returned missing IP config".
+      if (c?.iot && c.iot.takesAddressesFromAnnotation && c.sel.ips === undefined) {
+        invalid({ field: `networks[${i}].ips`, value: c.sel.ips, hint: `network ${c.namespace}/${c.name} uses static IPAM, which takes the pod's address from the annotation only: give a free address in ${c.iot.subnet} outside the DHCP pool (without one the attachment fails with "IPAM plugin returned missing IP config")`, scope: this, problem: 'is required' });
+      }
+    }));
     problems.throwIfAny();
     const elements = checked.map((c) => c!);
 
@@ -174,8 +209,14 @@ export class MultusPodAnnotation extends Construct {
       const ok = problems.check(() => network._checkClaims(requests));
       if (ok) granted.set(network, ok);
     }
+    // The pinned MACs, per network, against every other pod's and each other.
+    const macs: MacRequest[] = elements.flatMap((c, i) => (c.mac === undefined ? [] : [{
+      network: `${c.namespace}/${c.name}`, mac: c.mac, claimant: `${this.node.path} networks[${i}].mac`, field: `networks[${i}].mac`, planned: c.iot !== undefined,
+    }]));
+    problems.check(() => checkMacClaims(this, macs));
     problems.throwIfAny();
     for (const [network, claims] of granted) network._recordClaims(claims);
+    recordMacClaims(this, macs);
     const grantedByField = new Map<string, string>();
     for (const claims of granted.values()) for (const c of claims) grantedByField.set(c.request.field, c.withPrefix);
 
@@ -193,7 +234,7 @@ export class MultusPodAnnotation extends Construct {
     this.requiresSinglePod = selectionElements.some((e) => e.ips !== undefined || e.mac !== undefined);
     // Known only at the end: an annotation that never reaches a pod attaches nothing, and its
     // static addresses would still be held in the address plan.
-    addAppCheck(this, (context) => this.checkReachesPod(context));
+    addAppCheck(this, (context) => [...this.checkReachesPod(context), ...this.checkSites(context), ...this.checkByValue(context)]);
   }
 
   /** The annotation value: a JSON list of NPWG v1.3 selection elements. */
@@ -204,6 +245,7 @@ export class MultusPodAnnotation extends Construct {
   /** The annotation as a map, `{ 'k8s.v1.cni.cncf.io/networks': value }`, for any pod metadata. */
   public toAnnotations(): { [key: string]: string } {
     this.handedOut = true;
+    this.byValue = true;
     return { [MultusPodAnnotation.ANNOTATION_KEY]: this.rendered };
   }
 
@@ -214,9 +256,12 @@ export class MultusPodAnnotation extends Construct {
    * Accepted: anything with `podMetadata` (the workloads of every cdk8s-plus line: Deployment,
    * StatefulSet, DaemonSet, Job, CronJob, Pod), an `ApiObject` of kind `Pod`, or an `ApiObject` whose
    * spec has a `template` (or a CronJob's `jobTemplate`). Refused: anything else; a target whose pod
-   * already has a different networks annotation (put all of a pod's networks in one annotation); and,
-   * when static addresses or a MAC are pinned, a target that runs more than one pod (a DaemonSet, more
-   * than one replica, an autoscaler) or a second target. Applying twice to the same target is a no-op.
+   * already has a different networks annotation, or was given another MultusPodAnnotation (put all of
+   * a pod's networks in one annotation); a pod on the node's network (`hostNetwork`, a
+   * `MultusNodeCleanup`), for which no CNI runs; and, when static addresses or a MAC are pinned, a
+   * target that runs more than one pod (a DaemonSet, more than one replica, an autoscaler, also one
+   * added after this call: checked again at synth) or a second target. Applying twice to the same
+   * target is a no-op.
    *
    * With static addresses, prefer a `Recreate` strategy for a Deployment: a rolling update starts the
    * new pod while the old one still holds the address.
@@ -229,14 +274,35 @@ export class MultusPodAnnotation extends Construct {
     const path = target.node.path;
     const site = findPodAnnotationSite(target, 'target');
     if (!site) invalid({ field: 'target', value: path, hint: ACCEPTED_TARGETS, scope: this, problem: 'has no pod to annotate' });
+    if (APPLIED.get(site.key)?.get('') === this) return;
+    if (site.hostNetwork) this.refuseHostNetwork(path, site.hostNetwork);
     this.checkSinglePod(path, site.multiPod);
-    const existing = site.existing(MultusPodAnnotation.ANNOTATION_KEY);
-    if (existing !== undefined && existing !== this.rendered) {
-      invalid({ field: 'target', value: path, hint: `its pod already has ${MultusPodAnnotation.ANNOTATION_KEY}: ${existing}; put all of a pod's networks in one MultusPodAnnotation`, scope: this, problem: 'would lose its networks annotation' });
-    }
+    this.checkNotAnnotated(path, site.key, '', site.existing(MultusPodAnnotation.ANNOTATION_KEY));
     site.set(MultusPodAnnotation.ANNOTATION_KEY, this.rendered);
+    this.recordTarget(target, site.key, path);
+  }
+
+  /** Refuses a pod that another annotation (or the user) already gave a different networks annotation. */
+  private checkNotAnnotated(path: string, key: IConstruct, controller: string, existing: string | undefined): void {
+    const other = APPLIED.get(key)?.get(controller);
+    const current = existing ?? other?.rendered;
+    if (current !== undefined && current !== this.rendered) {
+      const by = other ? ` (from ${other.node.path})` : '';
+      invalid({ field: 'target', value: path, hint: `its pod already has ${MultusPodAnnotation.ANNOTATION_KEY}${by}: ${current}; put all of a pod's networks in one MultusPodAnnotation`, scope: this, problem: 'would lose its networks annotation' });
+    }
+  }
+
+  private recordTarget(target: IConstruct, key: IConstruct, path: string, controller?: string): void {
+    const applied = APPLIED.get(key) ?? new Map<string, MultusPodAnnotation>();
+    applied.set(controller ?? '', this);
+    APPLIED.set(key, applied);
     this.targets.push(target);
+    this.sites.push({ target, key, controller, path });
     this.handedOut = true;
+  }
+
+  private refuseHostNetwork(path: string, why: string): never {
+    invalid({ field: 'target', value: path, hint: `${why}: a pod on the node's network gets no CNI ADD, so Multus attaches nothing (no net1, and no error); annotate a pod on the pod network`, scope: this, problem: 'uses the host network' });
   }
 
   /**
@@ -286,10 +352,13 @@ export class MultusPodAnnotation extends Construct {
       invalid({ field: 'release', value: release.node.path, hint: 'the release has no spec.values; use toAppTemplateValues() when creating it', scope: this, problem: 'has no values' });
     }
     const multiPod = checkAppTemplateValues(values, controller, this.rendered, 'release.spec.values', this);
+    if (APPLIED.get(release)?.get(controller) === this) return;
+    const hostNetwork = appTemplateHostNetwork(values, controller);
+    if (hostNetwork) this.refuseHostNetwork(release.node.path, hostNetwork);
     this.checkSinglePod(release.node.path, multiPod);
+    this.checkNotAnnotated(release.node.path, release, controller, undefined);
     setNested(release, ['spec', 'values', 'controllers', controller, 'pod', 'annotations'], MultusPodAnnotation.ANNOTATION_KEY, this.rendered, 'release');
-    this.targets.push(release);
-    this.handedOut = true;
+    this.recordTarget(release, release, release.node.path, controller);
   }
 
   private checkIps(sel: NetworkSelection, base: string, iot: IotNetwork | undefined, label: string): string[] | undefined {
@@ -332,6 +401,53 @@ export class MultusPodAnnotation extends Construct {
     if (this.targets.length > 0) {
       invalid({ field: 'target', value: path, hint: `this annotation already holds its static addresses/MAC for ${this.targets[0].node.path}; create one MultusPodAnnotation per pod`, scope: this, problem: 'would be a second pod with the same addresses' });
     }
+  }
+
+  /**
+   * The end-of-app check of the pods the annotation was applied to, on what the app synthesizes
+   * (patches and constructs added after `applyTo` included): no pod on the node's network, and,
+   * with pinned addresses or MACs, each still one pod (no replicas, no autoscaler). A cdk8s-plus
+   * workload is asked again (its replicas and autoscaler are its own properties); any other object's
+   * manifest is rendered.
+   */
+  private checkSites(context: AppCheckContext): ValidationError[] {
+    if (this.sites.length === 0) return [];
+    const autoscaled = context.memo('autoscaled-objects', () => autoscaledObjects(context.objects, (o) => context.manifestOf(o)));
+    const problems: ValidationError[] = [];
+    for (const site of this.sites) {
+      const object = ApiObject.isApiObject(site.key) ? site.key : undefined;
+      const plus = typeof (site.target as any).podMetadata?.addAnnotation === 'function';
+      let multiPod: string | undefined;
+      if (plus || !object) {
+        multiPod = findPodAnnotationSite(site.target, 'target')?.multiPod;
+      } else {
+        const manifest = context.manifestOf(object);
+        problems.push(...hostNetworkPodsOf(object, manifest).filter((p) => p.value === this.rendered).map((p) => p.error));
+        multiPod = multiPodOf(manifest, site.controller);
+      }
+      if (site.controller === undefined && object) multiPod ??= autoscalerOf(object, autoscaled);
+      if (this.requiresSinglePod && multiPod) {
+        problems.push(refusal({ field: 'target', value: site.path, hint: `${multiPod}, and every pod would take the same static addresses/MAC; run a single pod (replicas: 1, no autoscaler), or leave ips and mac out`, scope: this, problem: 'runs more than one pod' }));
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * The end-of-app check of an annotation whose value was taken to be written into a pod by hand:
+   * no pod on the node's network carries it (every manifest is read, once per synth for all
+   * annotations, and each pod is reported once).
+   */
+  private checkByValue(context: AppCheckContext): ValidationError[] {
+    if (!this.byValue) return [];
+    const pods = context.memo('host-network-pods', () => hostNetworkPods(context.manifests));
+    const reported = context.memo('host-network-reported', () => new Set<ValidationError>());
+    const mine = new Set(this.sites.map((s) => s.key.node.path));
+    return pods.filter((p) => p.value === this.rendered && !reported.has(p.error) && !mine.has(p.error.constructPath ?? ''))
+      .map((p) => {
+        reported.add(p.error);
+        return p.error;
+      });
   }
 
   /**

@@ -12,6 +12,13 @@ export interface PodAnnotationSite {
   readonly kind: string;
   /** Why the target runs more than one pod, when it does (`undefined`: one pod). */
   readonly multiPod?: string;
+  /** Why the pod uses the node's network (then no CNI runs for it), when it does. */
+  readonly hostNetwork?: string;
+  /**
+   * The construct whose pod this is, the same for a cdk8s-plus workload and its ApiObject, so
+   * that two annotations applied to one pod are told apart from two pods.
+   */
+  readonly key: IConstruct;
   /** The annotation's current value on the pod (template), if any. */
   existing(key: string): string | undefined;
   /** Sets the annotation on the pod (template), keeping the other annotations. */
@@ -41,6 +48,8 @@ export function findPodAnnotationSite(target: IConstruct, field: string): PodAnn
     return {
       kind,
       multiPod: plusMultiPod(t, kind),
+      hostNetwork: t.hostNetwork === true ? `the ${kind} runs its pods with hostNetwork: true` : undefined,
+      key: ApiObject.isApiObject(target.node.defaultChild) ? target.node.defaultChild as ApiObject : target,
       existing: (key) => metadata.toJson()?.annotations?.[key],
       set: (key, value) => metadata.addAnnotation(key, value),
     };
@@ -52,8 +61,11 @@ export function findPodAnnotationSite(target: IConstruct, field: string): PodAnn
   if (!apiObject) return undefined;
 
   if (apiObject.kind === 'Pod') {
+    const podSpec = apiObjectProps(apiObject).spec;
     return {
       kind: 'Pod',
+      hostNetwork: isPlainObject(podSpec) && podSpec.hostNetwork === true ? 'the Pod has hostNetwork: true' : undefined,
+      key: apiObject,
       existing: (key) => apiObject.metadata.toJson()?.annotations?.[key],
       set: (key, value) => apiObject.metadata.addAnnotation(key, value),
     };
@@ -69,9 +81,12 @@ export function findPodAnnotationSite(target: IConstruct, field: string): PodAnn
   }
   if (!templatePath) return undefined;
   const annotationsPath = [...templatePath, 'metadata', 'annotations'];
+  const template = templatePath.slice(1).reduce((o: any, k) => o[k], spec);
   return {
     kind: apiObject.kind,
     multiPod: rawMultiPod(apiObject.kind, spec),
+    hostNetwork: isPlainObject(template.spec) && template.spec.hostNetwork === true ? `the ${apiObject.kind}'s pod template has hostNetwork: true` : undefined,
+    key: apiObject,
     existing: (key) => readNested(apiObject, annotationsPath, field)?.[key],
     set: (key, value) => setNested(apiObject, annotationsPath, key, value, field),
   };

@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { invalid } from '../errors';
 import { parseAddress } from '../network/address-plan';
 import { isPlainObject } from '../util/merge';
+import { checkSafeString } from '../util/strings';
 import { checkDnsLabel, checkInterfaceName } from '../util/validate';
 
 /**
@@ -81,8 +82,10 @@ export function checkCniArgs(field: string, args: unknown, scope?: IConstruct): 
   }
   const entries = Object.keys(args as object).sort().map((key): [string, string] => {
     if (key.length === 0) invalid({ field, value: key, hint: 'keys of cni-args must be non-empty', scope });
+    checkSafeString(field, key, 'a cni-args key', scope);
     const value = (args as Record<string, unknown>)[key];
     if (typeof value !== 'string') invalid({ field: `${field}.${key}`, value, hint: 'cni-args values must be strings', scope });
+    checkSafeString(`${field}.${key}`, value, 'a cni-args value', scope);
     return [key, value];
   });
   // fromEntries defines own properties, so even a key named "__proto__" stays a key.

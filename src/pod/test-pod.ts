@@ -9,6 +9,8 @@ import { checkPinnedImage } from '../util/image';
 import { checkDnsLabel, checkDnsSubdomain } from '../util/validate';
 import { MultusPodAnnotation } from './annotation';
 import { useLibraryChecks } from '../util/app-checks';
+import { checkConstructId } from '../util/construct-id';
+import { checkKnownProps, propsShape } from '../util/props';
 
 /** Props of `MultusTestPod`. */
 export interface MultusTestPodProps {
@@ -46,6 +48,8 @@ export interface MultusTestPodProps {
    */
   readonly image?: string;
 }
+
+const TEST_POD_PROPS = propsShape<MultusTestPodProps>('MultusTestPodProps', { network: true, ips: true, name: true, namespace: true, image: true });
 
 const DEFAULT_NAME = 'multus-test';
 const DEFAULT_IMAGE = 'nicolaka/netshoot:v0.14';
@@ -97,11 +101,13 @@ export class MultusTestPod extends Construct {
   public readonly verificationCommands: string[];
 
   constructor(scope: Construct, id: string, props: MultusTestPodProps) {
+    checkConstructId(scope, id, 'MultusTestPod');
     super(scope, id);
     useLibraryChecks(this);
     if (!props || !props.network || typeof props.network !== 'object') {
       invalid({ field: 'network', value: props?.network, hint: 'give the network to test: an IotNetwork of this app, or NetworkRef.of(name, namespace)', scope: this, problem: 'is required' });
     }
+    checkKnownProps('', props, TEST_POD_PROPS, this);
     const network = props.network;
     this.name = props.name ?? DEFAULT_NAME;
     checkDnsSubdomain('name', this.name, this);

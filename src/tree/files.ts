@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { invalid } from '../errors';
+import { unsafeCharacter } from '../util/strings';
 
 // Pure helpers of the Flux repository tree: file names, kustomize files, path rules. Everything
 // here works on plain manifests (what `ApiObject.toJson()` returns), so it is tested without
@@ -53,7 +55,85 @@ export interface FluxTreeFile {
  * @internal
  */
 export function kindFileName(kind: string): string {
-  return FILE_NAMES[kind] ?? kind.toLowerCase();
+  return FILE_NAMES[kind] ?? String(kind).toLowerCase();
+}
+
+// ---- The file-name mapper -------------------------------------------------------------------------
+//
+// Object names and kinds reach file names. The one mapper below turns them into names that are
+// safe on every file system git checks out to, bounded, unique and deterministic:
+//
+// - only lower-case letters, digits, ".", "-" and "_", starting and ending with a letter or digit:
+//   no "/", no "..", no control characters, no case that a case-insensitive file system would fold;
+// - at most 255 bytes (NAME_MAX of Linux and macOS), so that two valid 253-character names still fit;
+// - a name that had to be changed (another character, upper case, too long, a name kustomize
+//   reserves) ends in a hash of what it stands for, so that two objects never share a file and the
+//   same object always gets the same file.
+
+/** The longest file name, in bytes (NAME_MAX). @internal */
+export const MAX_FILE_NAME_BYTES = 255;
+/** The longest path of a tree file relative to the output directory, in bytes. @internal */
+export const MAX_TREE_PATH_BYTES = 1024;
+/** The longest `clusterPath` or `pathPrefix`, in bytes: every file path of a tree then fits MAX_TREE_PATH_BYTES. @internal */
+export const MAX_REPO_PATH_BYTES = 255;
+
+const SAFE_STEM = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
+/** The names kustomize reads as a directory's kustomization file. */
+const RESERVED_STEMS = ['kustomization'];
+const HASH_LENGTH = 10;
+
+/**
+ * A safe, bounded file name `<stem><ext>` for `stem`, unique for `identity` (what the file holds):
+ * `stem` itself when it is safe and fits, else its safe part shortened as needed, with a hash of
+ * `identity`.
+ * @internal
+ */
+export function safeFileName(stem: string, identity: string, ext = '.yaml'): string {
+  const text = String(stem);
+  const fits = Buffer.byteLength(text + ext, 'utf8') <= MAX_FILE_NAME_BYTES;
+  if (SAFE_STEM.test(text) && fits && !RESERVED_STEMS.includes(text)) return text + ext;
+  const hash = createHash('sha256').update(identity, 'utf8').digest('hex').slice(0, HASH_LENGTH);
+  const room = MAX_FILE_NAME_BYTES - ext.length - HASH_LENGTH - 1;
+  const safe = text.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, room).replace(/[^a-z0-9]+$/, '');
+  return `${safe === '' ? 'object' : safe}-${hash}${ext}`;
+}
+
+/**
+ * The file a manifest is written to in its directory: `<kind>.yaml` when it is the only one of its
+ * kind there, else `<kind>-<name>.yaml`, through `safeFileName`.
+ * @internal
+ */
+export function objectFileName(manifest: any, alone: boolean): string {
+  const kind = String(manifest?.kind);
+  const name = String(manifest?.metadata?.name);
+  const identity = JSON.stringify([manifest?.apiVersion, kind, manifest?.metadata?.namespace ?? null, alone ? null : name]);
+  return safeFileName(alone ? kindFileName(kind) : `${kindFileName(kind)}-${name}`, identity);
+}
+
+/**
+ * The file of a Flux source (`flux/repositories/helm/<name>.yaml`), through `safeFileName`.
+ * @internal
+ */
+export function sourceFileName(manifest: any): string {
+  const name = String(manifest?.metadata?.name);
+  return safeFileName(name, JSON.stringify([manifest?.kind, manifest?.metadata?.namespace ?? null, name]));
+}
+
+/**
+ * Refuses a file path of the tree that could leave the output directory or that a file system
+ * refuses: relative, "/"-separated segments that are not empty, "." or "..", without "\\" or
+ * characters YAML-safe text forbids, each at most 255 bytes, the whole at most 1024.
+ * @internal
+ */
+export function checkTreeFilePath(field: string, value: string, scope?: IConstruct): void {
+  const segments = typeof value === 'string' ? value.split('/') : [];
+  const bad = typeof value !== 'string' || value === '' || path.posix.isAbsolute(value)
+    || segments.some((s) => s === '' || s === '.' || s === '..' || s.includes('\\') || unsafeCharacter(s) !== undefined
+      || Buffer.byteLength(s, 'utf8') > MAX_FILE_NAME_BYTES)
+    || Buffer.byteLength(value, 'utf8') > MAX_TREE_PATH_BYTES;
+  if (bad) {
+    invalid({ field, value, hint: `a tree file is written at a relative path of plain segments (no "", ".", "..", "\\" or control characters), each of at most ${MAX_FILE_NAME_BYTES} bytes and ${MAX_TREE_PATH_BYTES} in all`, scope, problem: 'is not a safe tree path' });
+  }
 }
 
 /**
@@ -81,8 +161,8 @@ export function directoryFiles(dir: string, manifests: any[]): TreeFile[] {
       }
     }
     const named = sorted.length === 1
-      ? [{ name: `${base}.yaml`, doc: sorted[0] }]
-      : sorted.map((doc) => ({ name: `${base}-${doc.metadata?.name}.yaml`, doc }));
+      ? [{ name: objectFileName(sorted[0], true), doc: sorted[0] }]
+      : sorted.map((doc) => ({ name: objectFileName(doc, false), doc }));
     for (const { name, doc } of named) {
       const other = taken.get(name);
       if (other !== undefined) {
@@ -146,6 +226,9 @@ export function checkRepoPath(field: string, value: string, allowEmpty: boolean,
   const bad = segments.some((s) => s === '' || s === '.' || s === '..' || !/^[A-Za-z0-9._-]+$/.test(s));
   if (bad) {
     invalid({ field, value, hint: 'give a relative directory of plain names separated by "/", without "./", "..", a leading or a trailing "/", e.g. "kubernetes/main"', scope });
+  }
+  if (Buffer.byteLength(value, 'utf8') > MAX_REPO_PATH_BYTES) {
+    invalid({ field, value, hint: `give a directory of at most ${MAX_REPO_PATH_BYTES} characters: every file of the tree is written below it, and its paths must stay within what file systems and git checkouts take`, scope, problem: `is ${value.length} characters long` });
   }
 }
 

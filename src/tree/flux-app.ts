@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
 import { Problems, invalid } from '../errors';
+import { checkConstructId } from '../util/construct-id';
+import { checkKnownProps, propsShape } from '../util/props';
 import { checkDnsLabel } from '../util/validate';
 import { FluxKustomization } from './kustomization';
-import { APP, IFluxApp, IFluxTree, KUSTOMIZATION, findBelow, isMarked, lookUp, mark, treeOf } from './scope';
+import { APP, IFluxApp, IFluxTree, KUSTOMIZATION, checkTreeChildId, findBelow, isMarked, lookUp, mark, treeOf } from './scope';
 import { useLibraryChecks } from '../util/app-checks';
 
 /** Props of `FluxApp`. */
@@ -20,6 +22,8 @@ export interface FluxAppProps {
    */
   readonly name?: string;
 }
+
+const FLUX_APP_PROPS = propsShape<FluxAppProps>('FluxAppProps', { namespace: true, name: true });
 
 /**
  * One app of the cluster: the directory `<root>/apps/<namespace>/<name>/` with its `ks.yaml`
@@ -59,6 +63,9 @@ export class FluxApp extends Construct implements IFluxApp {
    * @param scope the tree (`FluxTree`), or any construct inside one
    */
   constructor(scope: Construct, id: string, props: FluxAppProps) {
+    checkTreeChildId(scope, id, 'FluxApp');
+    checkConstructId(scope, id, 'FluxApp');
+    checkKnownProps('', props, FLUX_APP_PROPS);
     super(scope, id);
     useLibraryChecks(this);
     mark(this, APP);

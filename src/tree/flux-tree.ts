@@ -6,19 +6,23 @@ import { FLUX_NAMESPACE_CONTEXT, DEFAULT_FLUX_NAMESPACE } from '../flux/namespac
 import { SOURCE_SCOPE_CONTEXT, ensureChartSource } from '../flux/source-objects';
 import { checkHelmRepositoryUrl, helmRepositorySpec } from '../flux/sources';
 import { useLibraryChecks, validateApp } from '../util/app-checks';
+import { checkConstructId } from '../util/construct-id';
+import { markIdentityScope } from '../util/identity';
+import { checkKnownProps, propsShape } from '../util/props';
 import { checkDnsLabel } from '../util/validate';
-import { FLUX_SOURCE_GROUP, FluxTreeFile, checkRepoPath, compare, renderFile } from './files';
+import { FLUX_SOURCE_GROUP, FluxTreeFile, checkRepoPath, checkTreeFilePath, compare, renderFile } from './files';
 import { FluxApp } from './flux-app';
 import { FluxKustomization } from './kustomization';
 import { AppModel, TreeModel, layoutTree } from './layout';
-import { APP, IFluxTree, KUSTOMIZATION, TREE, findBelow, isMarked, lookUp, mark } from './scope';
+import { APP, IFluxTree, KUSTOMIZATION, TREE, TREE_CHILD_IDS, findBelow, isMarked, lookUp, mark } from './scope';
 import { writeTreeFiles } from './write';
 
 /** Props of `FluxTree`. */
 export interface FluxTreeProps {
   /**
    * The cluster's directory in the git repository: the tree is written under
-   * `<outdir>/<clusterPath>/` (`flux/repositories/...`, `apps/<namespace>/...`).
+   * `<outdir>/<clusterPath>/` (`flux/repositories/...`, `apps/<namespace>/...`). At most 255
+   * characters; in one FluxTreeApp, no tree's clusterPath may be another's or lie inside it.
    * @default 'kubernetes/main'
    */
   readonly clusterPath?: string;
@@ -59,6 +63,11 @@ export interface FluxHelmRepositoryOptions {
    */
   readonly interval?: Duration;
 }
+
+const FLUX_TREE_PROPS = propsShape<FluxTreeProps>('FluxTreeProps', {
+  clusterPath: true, pathPrefix: true, gitRepositoryName: true, gitRepositoryNamespace: true, fluxNamespace: true,
+});
+const HELM_REPOSITORY_OPTIONS = propsShape<FluxHelmRepositoryOptions>('FluxHelmRepositoryOptions', { interval: true });
 
 /**
  * A cluster's Flux repository tree, the layout of the public home-ops repositories:
@@ -111,13 +120,18 @@ export class FluxTree extends Construct implements IFluxTree {
   private sourcesChart?: Chart;
   private namespacesChart?: Chart;
   private readonly namespaceObjects = new Map<string, ApiObject>();
+  private readonly helmRepositories = new Map<string, HelmRepository>();
 
   constructor(scope: Construct, id: string, props: FluxTreeProps = {}) {
+    checkConstructId(scope, id, 'FluxTree');
+    // null, as JavaScript callers (and jsii) pass for an omitted optional argument: the defaults.
+    props = props ?? {};
+    checkKnownProps('', props, FLUX_TREE_PROPS);
     super(scope, id);
     useLibraryChecks(this);
     mark(this, TREE);
-    // null, as JavaScript callers (and jsii) pass for an omitted optional argument: the defaults.
-    props = props ?? {};
+    // One tree is one cluster: its objects' identities are checked against each other only.
+    markIdentityScope(this);
     this.clusterPath = props.clusterPath ?? 'kubernetes/main';
     this.pathPrefix = props.pathPrefix ?? '';
     this.fluxNamespace = props.fluxNamespace ?? DEFAULT_FLUX_NAMESPACE;
@@ -143,21 +157,52 @@ export class FluxTree extends Construct implements IFluxTree {
 
   /**
    * Adds a Flux HelmRepository (source.toolkit.fluxcd.io/v1) in the Flux namespace, written to
-   * `flux/repositories/helm/<name>.yaml`. Charts of HelmReleases refer to it by name.
+   * `flux/repositories/helm/<name>.yaml`. Charts of HelmReleases refer to it by name. Adding a name
+   * again with the same URL and interval returns the first repository; another URL or interval
+   * for the name is refused.
    *
    * @param name the HelmRepository's name, e.g. `bjw-s`
    * @param url the repository URL, e.g. `https://bjw-s-labs.github.io/helm-charts`
    */
   public addHelmRepository(name: string, url: string, options: FluxHelmRepositoryOptions = {}): HelmRepository {
     options = options ?? {};
+    checkKnownProps('helmRepository', options, HELM_REPOSITORY_OPTIONS, this);
     const problems = new Problems();
     problems.check(() => checkDnsLabel('helmRepository.name', name, this));
     problems.check(() => checkHelmRepositoryUrl('helmRepository.url', url, 'https://bjw-s-labs.github.io/helm-charts', this));
     const spec = problems.check(() => helmRepositorySpec(url, options.interval ?? Duration.hours(2), 'helmRepository.interval', this));
     problems.throwIfAny();
-    this.sourcesChart ??= new Chart(this, 'Sources', { namespace: this.fluxNamespace });
-    // Declared twice alike, it is one object; declared twice differently, refused.
-    return ensureChartSource(this.sourcesChart, name, { kind: 'HelmRepository', name, namespace: this.fluxNamespace, spec: spec!, declaredBy: 'FluxTree.addHelmRepository' }) as HelmRepository;
+    // Adding one repository twice is one repository (two apps from one chart repository); the same
+    // name for another URL or interval would be two objects of one identity.
+    const earlier = this.helmRepositories.get(name);
+    if (earlier) {
+      const had = earlier.toJson().spec;
+      if (had.url !== spec!.url) {
+        invalid({ field: 'helmRepository.url', value: url, hint: `HelmRepository ${name} is already added with url ${JSON.stringify(had.url)}; use that URL, or another name for this repository`, scope: this, problem: 'conflicts' });
+      }
+      if (had.interval !== spec!.interval) {
+        invalid({ field: 'helmRepository.interval', value: spec!.interval, hint: `HelmRepository ${name} is already added with interval ${had.interval}; give the same interval, or leave it out both times`, scope: this, problem: 'conflicts' });
+      }
+      return earlier;
+    }
+    this.sourcesChart ??= this.ownChart('Sources', this.fluxNamespace);
+    // One object per source, shared with every other declaration of it (a Multus chart's, another
+    // app's): a declaration elsewhere that differs is refused there.
+    const repository = ensureChartSource(this.sourcesChart, name, { kind: 'HelmRepository', name, namespace: this.fluxNamespace, spec: spec!, declaredBy: 'FluxTree.addHelmRepository' }) as HelmRepository;
+    this.helmRepositories.set(name, repository);
+    return repository;
+  }
+
+  /**
+   * A chart of the tree's own (its HelmRepositories, its Namespaces). FluxApp refuses these ids; a
+   * construct of another kind that took one first is refused here.
+   */
+  private ownChart(id: string, namespace?: string): Chart {
+    const taken = this.node.tryFindChild(id);
+    if (taken) {
+      invalid({ field: 'id', value: id, hint: `the FluxTree keeps its own objects in its child "${id}" (${TREE_CHILD_IDS.join(', ')} are its ids), and ${taken.node.path} holds it: give that construct another id`, scope: this, problem: 'is taken' });
+    }
+    return new Chart(this, id, namespace !== undefined ? { namespace } : {});
   }
 
   /**
@@ -172,7 +217,7 @@ export class FluxTree extends Construct implements IFluxTree {
     const existing = this.namespaceObjects.get(name);
     if (existing) return existing;
     // A chart without a namespace: a Namespace object is cluster-scoped.
-    this.namespacesChart ??= new Chart(this, 'Namespaces');
+    this.namespacesChart ??= this.ownChart('Namespaces');
     const ns = new ApiObject(this.namespacesChart, name, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     this.namespaceObjects.set(name, ns);
     return ns;
@@ -207,10 +252,15 @@ export class FluxTree extends Construct implements IFluxTree {
   public _render(): FluxTreeFile[] {
     const out = layoutTree(this.model()).map((f) => ({ path: f.path, content: renderFile(f) }));
     out.sort((a, b) => compare(a.path, b.path));
-    for (let i = 1; i < out.length; i++) {
-      if (out[i].path === out[i - 1].path) {
-        invalid({ field: 'file', value: out[i].path, hint: 'two parts of the tree would write the same file; rename one of them', scope: this, problem: 'is written twice' });
+    // Unique without case too: a case-insensitive checkout would hold one file for both.
+    const seen = new Map<string, string>();
+    for (const f of out) {
+      checkTreeFilePath('file', f.path, this);
+      const other = seen.get(f.path.toLowerCase());
+      if (other !== undefined) {
+        invalid({ field: 'file', value: f.path, hint: `${other === f.path ? 'two parts of the tree would write the same file' : `it is the file ${other} on a case-insensitive file system`}; rename one of them`, scope: this, problem: 'is written twice' });
       }
+      seen.set(f.path.toLowerCase(), f.path);
     }
     return out;
   }

@@ -5,7 +5,12 @@ import { Problems, invalid } from '../errors';
 import { fluxDuration } from '../flux/duration';
 import { FluxHealthCheck } from '../flux/health-check';
 import { IFluxKustomizationRef } from '../flux/kustomization-ref';
-import { checkDnsLabel, checkDnsSubdomain, optionalBoolean } from '../util/validate';
+import { dependsOnCycles } from '../flux/depends-on';
+import { registerLibraryCheck } from '../util/app-checks';
+import { checkConstructId } from '../util/construct-id';
+import { checkFluxKustomizationName } from '../util/names';
+import { checkKnownProps, propsShape } from '../util/props';
+import { checkDnsLabel, optionalBoolean } from '../util/validate';
 import { fluxPath } from './files';
 import { IFluxApp, KUSTOMIZATION, appOf, findBelow, isMarked, mark, treeOf } from './scope';
 import { useLibraryChecks } from '../util/app-checks';
@@ -68,7 +73,8 @@ export interface FluxKustomizationOptions {
 /** Props of `FluxKustomization`. */
 export interface FluxKustomizationProps extends FluxKustomizationOptions {
   /**
-   * Name of the Flux Kustomization (unique in the Flux namespace).
+   * Name of the Flux Kustomization (unique in the Flux namespace): a DNS-1123 subdomain of at most
+   * 63 characters, given or derived, because Flux labels every object it applies with it.
    * @default - the app's name for the directory `app`, else `<app>-<directory>`
    */
   readonly name?: string;
@@ -79,6 +85,14 @@ export interface FluxKustomizationProps extends FluxKustomizationOptions {
    */
   readonly directory?: string;
 }
+
+const KUSTOMIZATION_PROPS = propsShape<FluxKustomizationProps>('FluxKustomizationProps', {
+  name: true, directory: true, targetNamespace: true, dependsOn: true, healthChecks: true, wait: true, prune: true,
+  interval: true, retryInterval: true, timeout: true,
+});
+
+// At synth, over every manifest: no cycle of dependsOn among the Flux Kustomizations of a cluster.
+registerLibraryCheck('flux-depends-on-cycles', (context) => dependsOnCycles(context.objects, (o) => context.manifestOf(o)));
 
 /**
  * One directory of an app and the Flux Kustomization that applies it.
@@ -127,6 +141,8 @@ export class FluxKustomization extends Chart implements IFluxKustomizationRef {
    */
   constructor(scope: Construct, id: string, props: FluxKustomizationProps = {}) {
     props = props ?? {};
+    checkConstructId(scope, id, 'FluxKustomization');
+    checkKnownProps('', props, KUSTOMIZATION_PROPS);
     const app = appOf(scope, 'FluxKustomization');
     const tree = treeOf(app, 'FluxApp');
     const targetNamespace = props.targetNamespace ?? app.namespace;
@@ -143,7 +159,7 @@ export class FluxKustomization extends Chart implements IFluxKustomizationRef {
     const problems = new Problems();
     problems.check(() => checkDnsLabel('targetNamespace', targetNamespace, this));
     problems.check(() => checkDnsLabel('directory', this.directory, this));
-    problems.check(() => checkDnsSubdomain('name', this.kustomizationName, this));
+    problems.check(() => checkFluxKustomizationName('name', this.kustomizationName, this, props.name === undefined ? `the app name and the directory, "${app.appName}-${this.directory}"` : undefined));
     const clash = findBelow<FluxKustomization>(app, KUSTOMIZATION).find((k) => k !== this && k.directory === this.directory);
     if (clash) {
       problems.check(() => invalid({ field: 'directory', value: this.directory, hint: `the app already has a Kustomization (${clash.kustomizationName}) in that directory; give each FluxKustomization its own directory`, scope: this, problem: 'is used twice' }));

@@ -1,5 +1,5 @@
 import { Problems, refusal } from '../errors';
-import { TreeFile, compare, directoryFiles, kustomizationFile, mergeSources, orderKustomizationSpec } from './files';
+import { TreeFile, compare, directoryFiles, kustomizationFile, mergeSources, orderKustomizationSpec, sourceFileName } from './files';
 
 // The layout of a Flux repository tree, from a plain model of it (what the tree's constructs hold,
 // as manifests) to its files. Pure: no constructs, so it is tested on plain objects.
@@ -65,7 +65,7 @@ export function layoutTree(tree: TreeModel): TreeFile[] {
     const list = merged.filter((m) => m.kind === kind);
     if (list.length === 0) continue;
     const dir = `${root}/flux/repositories/${sub}`;
-    const names = list.map((m) => `${m.metadata.name}.yaml`);
+    const names = list.map((m) => sourceFileName(m));
     list.forEach((m, i) => files.push({ path: `${dir}/${names[i]}`, docs: [m] }));
     files.push(kustomizationFile(dir, names.map((n) => `./${n}`)));
     sourceDirs.push(`./${sub}`);

@@ -98,3 +98,21 @@ export function appOf(scope: IConstruct, what: string): IFluxApp {
   if (!app) invalid({ field: 'scope', value: scope.node.path, hint: `create the ${what} inside a FluxApp (one app of a FluxTree)`, problem: 'is not inside a FluxApp' });
   return app;
 }
+
+/**
+ * The ids under which a FluxTree keeps its own children: the chart of its HelmRepositories and the
+ * chart of its Namespaces, created when first needed.
+ * @internal
+ */
+export const TREE_CHILD_IDS: readonly string[] = ['Sources', 'Namespaces'];
+
+/**
+ * Refuses an id a FluxTree keeps for its own children, for a construct created directly in a tree,
+ * whichever is created first: the tree would later fail to create its child.
+ * @internal
+ */
+export function checkTreeChildId(scope: IConstruct, id: string, what: string): void {
+  if (isMarked(scope, TREE) && TREE_CHILD_IDS.includes(id)) {
+    invalid({ field: 'id', value: id, hint: `a FluxTree keeps its ${id === 'Sources' ? 'HelmRepositories' : 'Namespaces'} under the id "${id}"; give the ${what} another id (its name can still be "${id.toLowerCase()}")`, scope, problem: 'is reserved by the FluxTree' });
+  }
+}

@@ -1,6 +1,5 @@
-import * as fs from 'node:fs';
 import { ApiObject, App, AppProps } from 'cdk8s';
-import { Problems, invalid, refusal } from '../errors';
+import { Problems, refusal } from '../errors';
 import { validateApp } from '../util/app-checks';
 import { FluxTree } from './flux-tree';
 import { TREE, findBelow, lookUp } from './scope';
@@ -24,29 +23,41 @@ export class FluxTreeApp extends App {
 
   /**
    * Validates the app (reporting every problem in one ValidationError), renders every FluxTree,
-   * and only then writes them under `outdir`: a refusal leaves no half-written tree.
+   * and only then writes them under `outdir`: a refusal leaves no half-written tree. Trees whose
+   * clusterPaths overlap are refused, and every file lands inside `outdir` (see docs/reliability.md).
    */
   public synth(): void {
     const trees = findBelow<FluxTree>(this, TREE);
-    if (trees.length === 0) {
-      invalid({ field: 'app', value: this.outdir, hint: 'create a FluxTree in the app: FluxTreeApp writes only Flux repository trees', problem: 'has no FluxTree' });
-    }
     const problems = new Problems();
+    if (trees.length === 0) {
+      // Reported with everything else the app's checks find (an annotation that never reaches a pod).
+      problems.add(refusal({ field: 'app', value: this.outdir, hint: 'create a FluxTree in the app: FluxTreeApp writes only Flux repository trees', problem: 'has no FluxTree' }));
+    }
     for (const c of this.node.findAll()) {
       if (ApiObject.isApiObject(c) && !lookUp(c, TREE)) {
         problems.add(refusal({ field: 'object', value: `${c.kind} ${c.name}`, hint: 'create it inside a FluxKustomization of a FluxTree; FluxTreeApp writes nothing else', scope: c, problem: 'has no place in the tree' }));
       }
     }
-    const roots = new Map<string, FluxTree>();
+    // Two trees write into one directory when one's clusterPath is the other's or lies below it
+    // (`k` and `k/apps/ns`): the files of one would overwrite the other's. Compared without case,
+    // as a case-insensitive checkout (macOS, Windows) sees them.
+    const roots: FluxTree[] = [];
     for (const t of trees) {
-      const other = roots.get(t.clusterPath);
-      if (other) problems.add(refusal({ field: 'clusterPath', value: t.clusterPath, hint: `${other.node.path} writes the same directory; give each FluxTree its own clusterPath`, scope: t, problem: 'is used twice' }));
-      roots.set(t.clusterPath, t);
+      const mine = t.clusterPath.toLowerCase();
+      const other = roots.find((o) => {
+        const theirs = o.clusterPath.toLowerCase();
+        return mine === theirs || mine.startsWith(`${theirs}/`) || theirs.startsWith(`${mine}/`);
+      });
+      if (other) {
+        const how = other.clusterPath.toLowerCase() === mine ? 'writes the same directory' : `writes ${other.clusterPath}, which overlaps it`;
+        problems.add(refusal({ field: 'clusterPath', value: t.clusterPath, hint: `${other.node.path} ${how}; give each FluxTree a clusterPath of its own that is neither inside another's nor holds one`, scope: t, problem: 'overlaps another tree' }));
+      }
+      roots.push(t);
     }
     problems.check(() => validateApp(this));
     problems.throwIfAny();
     const rendered = trees.map((t) => t._render());
-    fs.mkdirSync(this.outdir, { recursive: true });
-    for (const files of rendered) writeTreeFiles(this.outdir, files);
+    // One write of every tree's files: all are checked before the first is written.
+    writeTreeFiles(this.outdir, rendered.flat());
   }
 }

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Problems, ValidationError, ValidationProblem } from '../errors';
+import { identityProblems } from './identity';
 
 // The checks that can only run once the whole app exists ("this annotation never reached a pod"),
 // run together when the app is synthesized, so that one ValidationError reports everything they
@@ -21,15 +22,30 @@ export interface AppManifest {
  */
 export class AppCheckContext {
   private cached?: AppManifest[];
+  private cachedObjects?: ApiObject[];
+  private readonly rendered = new Map<ApiObject, any>();
   private readonly memos = new Map<string, unknown>();
 
   constructor(private readonly root: IConstruct) {}
 
+  /**
+   * Every ApiObject of the app, in construct order, without their manifests: for checks that read
+   * what an object declares (kind, name, namespace) or render only some objects (`manifestOf`).
+   */
+  public get objects(): ReadonlyArray<ApiObject> {
+    this.cachedObjects ??= this.root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+    return this.cachedObjects;
+  }
+
+  /** The manifest of one object of the app (rendered once per synth, for every check). */
+  public manifestOf(object: ApiObject): any {
+    if (!this.rendered.has(object)) this.rendered.set(object, object.toJson());
+    return this.rendered.get(object);
+  }
+
   /** Every ApiObject of the app, in construct order, with its manifest. */
   public get manifests(): ReadonlyArray<AppManifest> {
-    this.cached ??= this.root.node.findAll()
-      .filter((c): c is ApiObject => ApiObject.isApiObject(c))
-      .map((object) => ({ object, manifest: object.toJson() }));
+    this.cached ??= this.objects.map((object) => ({ object, manifest: this.manifestOf(object) }));
     return this.cached;
   }
 
@@ -130,3 +146,6 @@ export function validateApp(root: IConstruct): void {
   if (others.length > 0) problems.add(ValidationError.of(others));
   problems.throwIfAny();
 }
+
+// Built in: no two objects of one identity (group, kind, namespace, name) in an app or a tree.
+registerLibraryCheck('identity', (context) => identityProblems(context.objects, (o) => context.manifestOf(o)));

@@ -117,6 +117,17 @@ describe('the address plan (property)', () => {
     fc.assert(fc.property(planShape, fc.array(pick, { minLength: 1, maxLength: 10 }), (p, picks) => {
       // GIVEN a plan of a random IPv4 or IPv6 subnet with a gateway, a DHCP pool and reserved hosts
       const text = (offset: bigint, style = 0) => spelled(p.family, p.network + offset, style);
+      // (IPv4-mapped IPv6 addresses, ::ffff:0:0/96, are never accepted: the plugins read them as IPv4)
+      const mapped = (offset: bigint) => p.family === 6 && p.network + offset >= 0xffff00000000n && p.network + offset <= 0xffffffffffffn;
+      const planned = [0n, ...(p.gateway === undefined ? [] : [p.gateway]), ...(p.dhcp ?? []), ...p.reserved];
+      if (planned.some(mapped)) {
+        expect(thrown(() => new AddressPlan(Subnet.parse('subnet', `${canonical(p.family, p.network)}/${p.prefix}`), {
+          gateway: p.gateway === undefined ? undefined : text(p.gateway, 2),
+          dhcpRange: p.dhcp === undefined ? undefined : { start: text(p.dhcp[0], 1), end: text(p.dhcp[1]) },
+          reservedAddresses: p.reserved.map((r) => text(r, 1)),
+        }))).toBeInstanceOf(ValidationError);
+        return;
+      }
       const subnet = Subnet.parse('subnet', `${canonical(p.family, p.network)}/${p.prefix}`);
       const plan = new AddressPlan(subnet, {
         gateway: p.gateway === undefined ? undefined : text(p.gateway, 2),
@@ -134,7 +145,8 @@ describe('the address plan (property)', () => {
           && offset !== p.gateway
           && !(p.dhcp && offset >= p.dhcp[0] && offset <= p.dhcp[1])
           && !p.reserved.includes(offset)
-          && !claimed.includes(offset);
+          && !claimed.includes(offset)
+          && !mapped(offset);
         // WHEN
         let result: string | undefined;
         const e = thrown(() => { result = plan.claim(given, `pod-${i}`); });
@@ -196,10 +208,14 @@ function isDnsSubdomain(s: string): boolean {
   return s.split('.').every((part) => part.length >= 1 && [...part].every((c) => LABEL_CHARS.includes(c)) && part[0] !== '-' && part[part.length - 1] !== '-');
 }
 
-/** Linux `dev_valid_name`: 1-15 bytes, not "." or "..", no "/", ":", NUL or white space. */
+/**
+ * Linux `dev_valid_name`: 1-15 bytes, not "." or "..", no "/", ":", NUL or white space; and what
+ * `dev_get_valid_name` and the sysctl directories add: no "%" (a name pattern), not "all" or "default".
+ */
 function isInterfaceName(s: string): boolean {
   const bytes = Buffer.byteLength(s, 'utf8');
-  return bytes >= 1 && bytes <= 15 && s !== '.' && s !== '..' && ![...s].some((c) => '/:\0 \t\n\v\f\r\u00a0'.includes(c));
+  return bytes >= 1 && bytes <= 15 && s !== '.' && s !== '..' && ![...s].some((c) => '/:%\0 \t\n\v\f\r\u00a0'.includes(c))
+    && s !== 'all' && s !== 'default';
 }
 
 const label = fc.tuple(fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'.split('')),
@@ -258,7 +274,8 @@ describe('name validation (property)', () => {
 
 describe('the networks annotation (property)', () => {
   test('free addresses of an IotNetwork, in any spelling, come back canonical, and a second claim in another spelling is refused', () => {
-    const shape = planShape.filter((p) => usable(p)[1] - usable(p)[0] >= 8n);
+    // (not inside ::ffff:0:0/96, whose IPv4-mapped addresses are refused)
+    const shape = planShape.filter((p) => usable(p)[1] - usable(p)[0] >= 8n && !(p.family === 6 && p.network >= 0xffff00000000n && p.network <= 0xffffffffffffn));
     fc.assert(fc.property(shape, fc.uniqueArray(fc.bigInt({ min: 0n, max: (1n << 32n) - 1n }), { minLength: 1, maxLength: 4 }), fc.nat(2), (p, seeds, style) => {
       // GIVEN an IoT network with no gateway, pool or reservations, and free addresses for one pod
       const app = testApp();

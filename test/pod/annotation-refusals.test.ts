@@ -160,7 +160,7 @@ describe('MultusPodAnnotation refuses bad targets', () => {
     ['static addresses on a cdk8s-plus-28 Deployment with its default 2 replicas', (w) => [staticAnnotation(w), new kplus28.Deployment(w.pods, 'd', { containers })], 'target', 'pods/d'],
     ['static addresses on a cdk8s-plus-33 Deployment with 3 replicas', (w) => [staticAnnotation(w), new kplus33.Deployment(w.pods, 'd', { replicas: 3, containers })], 'target', 'pods/d'],
     ['static addresses on a cdk8s-plus-28 StatefulSet with 2 replicas', (w) => [staticAnnotation(w), new kplus28.StatefulSet(w.pods, 's', { replicas: 2, containers: [{ ...containers[0], portNumber: 6052 }] })], 'target', 'pods/s'],
-    ['a MAC on a raw DaemonSet', (w) => [new MultusPodAnnotation(w.pods, 'm', { networks: [{ network: w.iot, mac: '02:00:00:00:00:01' }] }),
+    ['a MAC on a raw DaemonSet', (w) => [new MultusPodAnnotation(w.pods, 'm', { networks: [{ network: w.iot, ips: ['192.0.2.10'], mac: '02:00:00:00:00:01' }] }),
       new ApiObject(w.pods, 'rds', { apiVersion: 'apps/v1', kind: 'DaemonSet', spec: { template: { spec: {} } } })], 'target', 'pods/rds'],
     ['static addresses on a raw Deployment with 2 replicas', (w) => [staticAnnotation(w),
       new ApiObject(w.pods, 'rd', { apiVersion: 'apps/v1', kind: 'Deployment', spec: { replicas: 2, template: { spec: {} } } })], 'target', 'pods/rd'],

@@ -120,14 +120,14 @@ describe('MultusPodAnnotation.applyTo', () => {
     const pod = new kplus33.Pod(pods, 'debug', { containers: [container()] });
     // WHEN
     new MultusPodAnnotation(pods, 'ha-iot', { networks: [{ network: iot, ips: ['192.0.2.10'] }] }).applyTo(deployment);
-    new MultusPodAnnotation(pods, 'debug-iot', { networks: [{ network: iot }] }).applyTo(pod);
+    new MultusPodAnnotation(pods, 'debug-iot', { networks: [{ network: iot, ips: ['192.0.2.11'] }] }).applyTo(pod);
     // THEN
     const manifests = Testing.synth(pods);
     const d = manifests.find((m) => m.kind === 'Deployment');
     const p = manifests.find((m) => m.kind === 'Pod');
     expect(d.spec.template.metadata.annotations[KEY]).toBe('[{"name":"iot","namespace":"kube-system","ips":["192.0.2.10/24"]}]');
     expect(d.metadata.annotations ?? {}).not.toHaveProperty(KEY);
-    expect(p.metadata.annotations[KEY]).toBe('[{"name":"iot","namespace":"kube-system"}]');
+    expect(p.metadata.annotations[KEY]).toBe('[{"name":"iot","namespace":"kube-system","ips":["192.0.2.11/24"]}]');
   });
 
   test('cdk8s-plus-28 DaemonSet, Job, CronJob and Pod without static addresses', () => {
@@ -233,8 +233,8 @@ describe('MultusPodAnnotation.applyTo', () => {
 
   test('without static addresses one annotation may go on several workloads', () => {
     // GIVEN
-    const { pods, iot } = givenApp();
-    const ann = new MultusPodAnnotation(pods, 'dynamic', { networks: [{ network: iot }] });
+    const { pods } = givenApp();
+    const ann = new MultusPodAnnotation(pods, 'dynamic', { networks: [{ network: NetworkRef.of('iot-dhcp', 'kube-system') }] });
     const a = new kplus28.Deployment(pods, 'a', { containers: [container()] });
     const b = new kplus28.Deployment(pods, 'b', { containers: [container()] });
     // WHEN

@@ -1,0 +1,129 @@
+import { ApiObject } from 'cdk8s';
+import { ValidationError, refusal } from '../errors';
+import { AppManifest } from '../util/app-checks';
+import { apiGroupOf } from '../util/kinds';
+import { isPlainObject } from '../util/merge';
+import { NETWORKS_ANNOTATION, controllerMultiPod } from './app-template';
+
+// What the networks annotation needs of the pod that carries it, checked on the manifests as the
+// app synthesizes them (after every patch, whatever order the app was built in): a pod on the node's
+// network gets no CNI ADD, so Multus attaches nothing and says nothing; and a pod with pinned
+// addresses must stay one pod (no replicas, no autoscaler). The checks render only the objects the
+// annotation was applied to (and every manifest only when an annotation's value was handed out to
+// be written by hand), so that a large app pays for them once per annotated pod.
+
+/** Why an app-template controller's pods use the node's network, or undefined. @internal */
+export function appTemplateHostNetwork(values: Record<string, any>, controller: string): string | undefined {
+  const own = values.controllers?.[controller]?.pod?.hostNetwork;
+  const shared = isPlainObject(values.defaultPodOptions) ? values.defaultPodOptions.hostNetwork : undefined;
+  if (own === true) return `app-template controller ${controller} sets pod.hostNetwork: true`;
+  if (own === undefined && shared === true) return 'the app-template values set defaultPodOptions.hostNetwork: true';
+  return undefined;
+}
+
+const HOST_NETWORK_HINT = 'a pod on the node\'s network gets no CNI ADD, so Multus attaches nothing (no net1, and no error): run the pod on the pod network, or leave the annotation off';
+
+/** The pod templates of a manifest: `[path to the template, template]`. */
+function podTemplates(manifest: any): Array<[string, any]> {
+  const spec = manifest?.spec;
+  if (manifest?.kind === 'Pod') return [['', manifest]];
+  if (!isPlainObject(spec)) return [];
+  if (isPlainObject(spec.template)) return [['spec.template.', spec.template]];
+  if (isPlainObject(spec.jobTemplate?.spec?.template)) return [['spec.jobTemplate.spec.template.', spec.jobTemplate.spec.template]];
+  return [];
+}
+
+/** A pod on the node's network that carries the networks annotation `value`. @internal */
+export interface HostNetworkPod {
+  readonly value: string;
+  readonly error: ValidationError;
+}
+
+/**
+ * The pods of one manifest that carry the networks annotation and run on the node's network: a Pod
+ * or a pod template with `hostNetwork: true`, or an app-template controller whose pod annotations
+ * hold it with `hostNetwork` on.
+ * @internal
+ */
+export function hostNetworkPodsOf(object: ApiObject, manifest: any): HostNetworkPod[] {
+  const found: HostNetworkPod[] = [];
+  const valueOf = (annotations: any): string | undefined => {
+    const v = isPlainObject(annotations) ? annotations[NETWORKS_ANNOTATION] : undefined;
+    return typeof v === 'string' ? v : undefined;
+  };
+  for (const [at, template] of podTemplates(manifest)) {
+    const value = valueOf(template?.metadata?.annotations);
+    if (value !== undefined && template?.spec?.hostNetwork === true) {
+      found.push({ value, error: refusal({ field: `${at}spec.hostNetwork`, value: true, problem: `leaves ${NETWORKS_ANNOTATION} unused`, hint: HOST_NETWORK_HINT, constructPath: object.node.path }) });
+    }
+  }
+  const values = manifest?.kind === 'HelmRelease' && apiGroupOf(manifest.apiVersion) === 'helm.toolkit.fluxcd.io' ? manifest.spec?.values : undefined;
+  if (isPlainObject(values) && isPlainObject(values.controllers)) {
+    for (const controller of Object.keys(values.controllers)) {
+      const value = valueOf(values.controllers[controller]?.pod?.annotations);
+      const why = value === undefined ? undefined : appTemplateHostNetwork(values, controller);
+      if (value !== undefined && why) {
+        found.push({ value, error: refusal({ field: `spec.values.controllers.${controller}.pod.hostNetwork`, value: true, problem: `leaves ${NETWORKS_ANNOTATION} unused`, hint: `${why}; ${HOST_NETWORK_HINT}`, constructPath: object.node.path }) });
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * `hostNetworkPodsOf` over every manifest of the app.
+ * @internal
+ */
+export function hostNetworkPods(manifests: ReadonlyArray<AppManifest>): HostNetworkPod[] {
+  return manifests.flatMap((m) => hostNetworkPodsOf(m.object, m.manifest));
+}
+
+/** `<group>/<kind>/<namespace>/<name>` of the object a HorizontalPodAutoscaler scales. */
+function scaledKey(group: string, kind: unknown, namespace: unknown, name: unknown): string {
+  return JSON.stringify([group, kind, typeof namespace === 'string' && namespace !== '' ? namespace : 'default', name]);
+}
+
+/**
+ * The objects the HorizontalPodAutoscalers of the app scale, each with the construct path of its
+ * autoscaler (only the autoscalers are rendered).
+ * @internal
+ */
+export function autoscaledObjects(objects: ReadonlyArray<ApiObject>, manifestOf: (object: ApiObject) => any): ReadonlyMap<string, string> {
+  const out = new Map<string, string>();
+  for (const object of objects) {
+    if (object.kind !== 'HorizontalPodAutoscaler' || apiGroupOf(object.apiVersion) !== 'autoscaling') continue;
+    const hpa = manifestOf(object);
+    const ref = hpa?.spec?.scaleTargetRef;
+    out.set(scaledKey(apiGroupOf(ref?.apiVersion), ref?.kind, hpa?.metadata?.namespace, ref?.name), object.node.path);
+  }
+  return out;
+}
+
+/**
+ * Why the workload `object` runs more than one pod because an autoscaler of the app scales it
+ * (whenever that was added), or undefined.
+ * @internal
+ */
+export function autoscalerOf(object: ApiObject, autoscaled: ReadonlyMap<string, string>): string | undefined {
+  const hpa = autoscaled.get(scaledKey(apiGroupOf(object.apiVersion), object.kind, object.metadata.namespace, object.name));
+  return hpa === undefined ? undefined : `the HorizontalPodAutoscaler ${hpa} scales the ${object.kind}`;
+}
+
+/**
+ * Why the object with `manifest` runs more than one pod, judged on its synthesized manifest: a
+ * DaemonSet, more than one replica, a Job with parallelism; for an app-template HelmRelease, of
+ * `controller`.
+ * @internal
+ */
+export function multiPodOf(manifest: any, controller?: string): string | undefined {
+  if (controller !== undefined) {
+    const c = manifest?.spec?.values?.controllers?.[controller];
+    return isPlainObject(c) ? controllerMultiPod(controller, c) : undefined;
+  }
+  const kind = manifest?.kind;
+  const spec = manifest?.spec ?? {};
+  if (kind === 'DaemonSet') return 'a DaemonSet runs one pod on every node';
+  if (typeof spec.replicas === 'number' && spec.replicas > 1) return `the ${kind} runs ${spec.replicas} replicas`;
+  if (kind === 'Job' && typeof spec.parallelism === 'number' && spec.parallelism > 1) return `the Job runs ${spec.parallelism} pods in parallel`;
+  return undefined;
+}
