@@ -37,6 +37,9 @@ export { FluxTreeApp } from './tree/tree-app';
 // Apps that know both Multus and the tree
 export * from './apps/multus-flux-app';
 
+// The rulebook: checks every manifest of an app at synth (registered when the library is loaded)
+import './rules/app-check';
+
 // The generated Flux and NetworkAttachmentDefinition classes, so that the objects the constructs
 // expose (`MultusInstall.helmRelease`, ...) have a public type in every jsii language.
 export * as fluxhelm from '../imports/helm.toolkit.fluxcd.io';
