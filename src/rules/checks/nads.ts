@@ -29,7 +29,21 @@ function owners(sites: AnnotationSite[]): string {
   return names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
 }
 
-const DEPRECATED_PATH = 'Multus 4.x hands them to the plugins only through its deprecated CNI_ARGS path ("Deprecated in ver 3.5"), and a runtime that follows the CNI spec drops or refuses them (static IPAM then fails with "IPAM plugin returned missing IP config")';
+/** Why a missing capability matters, per capability. */
+const DEPRECATED_PATH: Record<'ips' | 'mac', string> = {
+  ips: 'Multus 4.x hands the addresses to the plugins only through its deprecated CNI_ARGS path ("Deprecated in ver 3.5"), and a runtime that follows the CNI spec refuses or drops them (static IPAM then fails with "IPAM plugin returned missing IP config")',
+  mac: 'Multus 4.x hands the MAC to the plugins only through its deprecated CNI_ARGS path ("Deprecated in ver 3.5"), and a runtime that follows the CNI spec refuses or drops it (the pod then gets a random MAC, and a router reservation keyed on it misses)',
+};
+
+/** The config as compact JSON, for messages (the YAML block's line breaks and indentation left out). */
+function compact(config: unknown): unknown {
+  if (typeof config !== 'string') return config;
+  try {
+    return JSON.stringify(JSON.parse(config));
+  } catch {
+    return config;
+  }
+}
 
 export const nadCapability: Rule = {
   id: 'nad-capability',
@@ -45,15 +59,15 @@ export const nadCapability: Rule = {
       if ((staticNeedsIps || asked.ips.length > 0) && !declares(nad.config, 'ips')) {
         const why = asked.ips.length > 0 ? `its pods request addresses (${owners(asked.ips)})` : 'its static IPAM has no addresses of its own, so they must come from the pods\' annotation';
         report.add({
-          manifest: nad.manifest, field: 'spec.config', value: nad.manifest.object.spec.config,
-          problem: `declares no "ips" capability, yet ${why}: ${DEPRECATED_PATH}`,
+          manifest: nad.manifest, field: 'spec.config', value: compact(nad.manifest.object.spec.config),
+          problem: `declares no "ips" capability, yet ${why}: ${DEPRECATED_PATH.ips}`,
           fix: `add "capabilities": {"ips": true} to the ${main} plugin (IotNetwork writes it)`,
         });
       }
       if (asked.mac.length > 0 && !declares(nad.config, 'mac')) {
         report.add({
-          manifest: nad.manifest, field: 'spec.config', value: nad.manifest.object.spec.config,
-          problem: `declares no "mac" capability, yet its pods pin a MAC (${owners(asked.mac)}): ${DEPRECATED_PATH}`,
+          manifest: nad.manifest, field: 'spec.config', value: compact(nad.manifest.object.spec.config),
+          problem: `declares no "mac" capability, yet its pods pin a MAC (${owners(asked.mac)}): ${DEPRECATED_PATH.mac}`,
           fix: `add "capabilities": {"mac": true} to the ${main} plugin, which then creates the interface with the MAC before IPAM runs (IotNetwork macCapability: true)`,
         });
       }
@@ -115,7 +129,7 @@ export const dhcpDaemon: Rule = {
     if (daemon) return;
     for (const nad of dhcpNads) {
       report.add({
-        manifest: nad.manifest, field: 'spec.config', value: nad.manifest.object.spec.config,
+        manifest: nad.manifest, field: 'spec.config', value: compact(nad.manifest.object.spec.config),
         problem: 'uses ipam "dhcp", which asks the CNI dhcp daemon (/run/cni/dhcp.sock), and no workload of the input runs it: every attachment fails unless the nodes run it outside Kubernetes',
         fix: 'run "/opt/cni/bin/dhcp daemon" on every node the pods can land on (a DaemonSet with hostNetwork and /run/cni mounted), or use static IPAM',
       });
