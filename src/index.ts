@@ -37,8 +37,10 @@ export { FluxTreeApp } from './tree/tree-app';
 // Apps that know both Multus and the tree
 export * from './apps/multus-flux-app';
 
-// The rulebook: checks every manifest of an app at synth (registered when the library is loaded)
+// The rulebook: checks every manifest of an app at synth (registered when the library is loaded),
+// and as a cdk8s validation plugin (cdk8s.yaml `validations:`)
 import './rules/app-check';
+export { MultusValidation, MultusValidationProps } from './cli/plugin';
 
 // The generated Flux and NetworkAttachmentDefinition classes, so that the objects the constructs
 // expose (`MultusInstall.helmRelease`, ...) have a public type in every jsii language.

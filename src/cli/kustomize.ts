@@ -326,7 +326,7 @@ function strategicMerge(base: any, patch: any): any {
   if (!isMap(patch)) return patch;
   const out: Record<string, any> = isMap(base) ? { ...base } : {};
   for (const [key, value] of Object.entries(patch)) {
-    if (key === '$patch') continue;
+    if (key === '$patch' || key === '__proto__') continue;
     if (value === null) delete out[key];
     else if (isMap(value)) out[key] = strategicMerge(out[key], value);
     else if (Array.isArray(value) && Array.isArray(out[key]) && value.every((v) => isMap(v) && typeof v.name === 'string') && out[key].every((v: any) => isMap(v) && typeof v.name === 'string')) {

@@ -95,12 +95,16 @@ function checkTree(release: Release, label: string, path: string[], value: unkno
 
 /** Where a value the chart does not read at the top level belongs. */
 function whereItBelongs(chart: 'angelnu-multus' | 'bjw-s-multus', key: string, version: string): string {
-  const layout = chart === 'angelnu-multus' ? angelnuLayout(version) : undefined;
-  const daemon = chart === 'bjw-s-multus' ? 'multus' : layout ? `controllers.${layout.controller}.containers.${layout.container}` : undefined;
-  if ((key === 'image' || key === 'resources') && daemon) return `move it to ${daemon}.${key}`;
   if (key === 'tolerations') return 'the chart hard-codes its tolerations (CriticalAddonsOnly): patch the DaemonSet with spec.postRenderers (cdk8s-multus MultusInstall does)';
-  if (chart === 'angelnu-multus' && !layout) return `the layout of chart ${version} is not one the library writes; install ${acceptedAngelnuVersions().join(' or ')} and set it in that version's layout`;
-  return 'remove it, or set it where the chart reads it';
+  if (key !== 'image' && key !== 'resources') return 'remove it, or set it where the chart reads it';
+  if (chart === 'bjw-s-multus') return `move it to multus.${key}`;
+  const layout = angelnuLayout(version);
+  if (layout) return `move it to controllers.${layout.controller}.containers.${layout.container}.${key}`;
+  const accepted = acceptedAngelnuVersions().map((v) => {
+    const l = angelnuLayout(v)!;
+    return `${v} (controllers.${l.controller}.containers.${l.container}.${key})`;
+  });
+  return `install ${accepted.join(' or ')} instead, and set it there`;
 }
 
 /** Values the charts overwrite with their own before rendering (`mergeOverwrite` of hard-coded values). */
