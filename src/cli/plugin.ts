@@ -16,7 +16,7 @@ export interface MultusValidationProps {
 }
 
 /**
- * The cdk8s-multus rulebook as a cdk8s validation plugin. In `cdk8s.yaml`:
+ * The cdk8s-multus rulebook as a cdk8s validation plugin, named under `validations:` in `cdk8s.yaml`.
  *
  * ```yaml
  * validations:
