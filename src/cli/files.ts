@@ -110,7 +110,7 @@ export class FileReader {
     let encrypted = false;
     let broken = 0;
     let index = 0;
-    for (const doc of parseAllDocuments(text, { uniqueKeys: false, logLevel: 'error' })) {
+    for (const doc of parseDocuments(text)) {
       const at = index++;
       if (doc.errors.length > 0) {
         broken++;
@@ -133,4 +133,23 @@ export class FileReader {
     if (broken > 0) this.notes.push(`${this.display(file)}: ${broken === 1 ? 'a document is' : `${broken} documents are`} not valid YAML (a template?), skipped`);
     return { file, documents: encrypted ? [] : documents, encrypted };
   }
+}
+
+const OPTIONS = { uniqueKeys: false, logLevel: 'error' } as const;
+
+/** An alias used as a mapping key (`*app:`), which YAML 1.2 reads as the alias `app:`. */
+const ALIAS_KEY = /^(\s*(?:-\s+)?)\*([A-Za-z0-9_-]+):(?=\s|$)/gm;
+
+/**
+ * The documents of a file, as Flux reads them. Go's YAML parser ends an alias at the first
+ * character that cannot be in a plain name, so `*app:` is the alias `app` as a key; YAML 1.2 (and
+ * this parser) reads the alias `app:`, which does not exist. A file that fails only for that is
+ * read again with a space before the colon.
+ */
+function parseDocuments(text: string): ReturnType<typeof parseAllDocuments> {
+  const docs = parseAllDocuments(text, OPTIONS);
+  if (!Array.from(docs).some((d) => d.errors.length > 0) || !ALIAS_KEY.test(text)) return docs;
+  ALIAS_KEY.lastIndex = 0;
+  const again = parseAllDocuments(text.replace(ALIAS_KEY, '$1*$2 :'), OPTIONS);
+  return Array.from(again).some((d) => d.errors.length > 0) ? docs : again;
 }

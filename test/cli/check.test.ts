@@ -138,6 +138,15 @@ describe('what repositories hold besides Kubernetes objects', () => {
     expect(found[0].message).toContain('the Deployment runs 2 replicas');
   });
 
+  test('an alias as a mapping key (`*app:`), which Flux\'s Go parser reads, is read too', () => {
+    const dir = tree({
+      'release.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: &app esphome\n  namespace: home\nspec:\n  chartRef:\n    kind: OCIRepository\n    name: app-template\n  values:\n    controllers:\n      *app:\n        strategy: RollingUpdate\n        pod:\n          annotations:\n            k8s.v1.cni.cncf.io/networks: \'[{"name":"iot","namespace":"kube-system","ips":["192.0.2.10/24"]}]\'\n---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: app-template\n  namespace: home\nspec:\n  url: oci://ghcr.io/bjw-s-labs/helm/app-template\n  ref:\n    tag: 4.1.1\n',
+    });
+    const r = check('check', '--format', 'json', dir);
+    expect(r.err).not.toContain('not valid YAML');
+    expect(JSON.parse(r.out).map((f: any) => `${f.rule} ${f.field}`)).toEqual([`static-ip-rollout spec.values.controllers.esphome.pod.annotations["k8s.v1.cni.cncf.io/networks"]`]);
+  });
+
   test('a Flux Kustomization\'s spec.path is relative to the repository root, wherever the command starts', () => {
     const dir = tree({
       'clusters/main/apps/multus/ks.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: multus\n  namespace: flux-system\nspec:\n  path: ./clusters/main/apps/multus/app\n  targetNamespace: kube-system\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n',
