@@ -11,7 +11,7 @@ import { FileReader, isYamlFile } from './files';
 
 /** One object a build yields. @internal */
 export interface BuiltObject {
-  /** `file#index`: the same document reached twice is one object. */
+  /** `file#index`: the document the object comes from. */
   readonly key: string;
   readonly file: string;
   readonly index: number;
@@ -215,9 +215,24 @@ function safeParse(text: string): unknown {
   }
 }
 
+/** A built object's identity: its document, and the namespace and name it ends up with. @internal */
+export function identity(o: BuiltObject): string {
+  return `${o.key}@${o.namespace ?? o.object.metadata?.namespace ?? ''}/${o.object.metadata?.name ?? ''}`;
+}
+
+/**
+ * One object per document and resulting identity: a document listed twice by one kustomization is
+ * one object (kustomize refuses the duplicate), but a document that two kustomizations place in
+ * two namespaces (a component of every namespace) is two.
+ */
 function dedupe(objects: BuiltObject[]): BuiltObject[] {
   const seen = new Set<string>();
-  return objects.filter((o) => (seen.has(o.key) ? false : (seen.add(o.key), true)));
+  return objects.filter((o) => {
+    const id = identity(o);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 /** `namespace`, `namePrefix`, `nameSuffix` and `replicas` of a kustomization (or a Flux Kustomization spec). */

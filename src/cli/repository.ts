@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { FluxContext, Location, Manifest } from '../rules/model';
 import { GROUPS, isKind, isMap } from '../rules/values';
 import { FileReader, UnreadableInputError, isYamlFile } from './files';
-import { BuiltObject, Kustomize, applyPatches, transform } from './kustomize';
+import { BuiltObject, Kustomize, applyPatches, identity, transform } from './kustomize';
 
 // A Flux repository as the rulebook reads it: every Kubernetes object of every YAML file, each as
 // it will be applied, with the Flux Kustomization that applies it. Flux Kustomizations are
@@ -140,12 +140,15 @@ export function loadRepository(inputs: string[]): Repository {
   }
   const plain: BuiltObject[] = [];
   const covered = new Set<string>(appliedBy.keys());
+  const placed = new Set<string>();
   for (const file of files) {
     const dir = path.dirname(file);
     if (!['kustomization.yaml', 'kustomization.yml', 'Kustomization'].includes(path.basename(file))) continue;
     if (kustomize.visited.has(dir) || listed.has(dir)) continue;
     for (const b of kustomize.build(dir)) {
-      if (covered.has(b.key) || appliedBy.has(b.key)) continue;
+      // A document two kustomizations place in two namespaces is two objects.
+      if (appliedBy.has(b.key) || placed.has(identity(b))) continue;
+      placed.add(identity(b));
       covered.add(b.key);
       plain.push(b);
     }

@@ -138,6 +138,21 @@ describe('what repositories hold besides Kubernetes objects', () => {
     expect(found[0].message).toContain('the Deployment runs 2 replicas');
   });
 
+  test('a component two namespaces include gives each its own copy (the chart source of every namespace)', () => {
+    // GIVEN the app-template OCIRepository in a component that every namespace's kustomization includes
+    const release = (ns: string) => `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: ha\nspec:\n  chartRef:\n    kind: OCIRepository\n    name: app-template\n  values:\n    controllers:\n      ha:\n        annotations:\n          k8s.v1.cni.cncf.io/networks: '[{"name":"iot","namespace":"${ns}"}]'\n`;
+    const dir = tree({
+      'components/repos/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n  - ./ocirepository.yaml\n',
+      'components/repos/ocirepository.yaml': 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: app-template\nspec:\n  url: oci://ghcr.io/bjw-s-labs/helm/app-template\n  ref:\n    tag: 5.0.0\n',
+      'apps/a/kustomization.yaml': 'namespace: a\ncomponents:\n  - ../../components/repos\nresources:\n  - ./ha.yaml\n',
+      'apps/a/ha.yaml': release('a'),
+      'apps/b/kustomization.yaml': 'namespace: b\ncomponents:\n  - ../../components/repos\nresources:\n  - ./ha.yaml\n',
+      'apps/b/ha.yaml': release('b'),
+    });
+    // THEN both releases are read as app-template: both misplaced annotations are found
+    expect(json(dir).map((f) => `${f.rule} ${f.namespace}/${f.name}`)).toEqual(['annotation-misplaced a/ha', 'annotation-misplaced b/ha']);
+  });
+
   test('an alias as a mapping key (`*app:`), which Flux\'s Go parser reads, is read too', () => {
     const dir = tree({
       'release.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: &app esphome\n  namespace: home\nspec:\n  chartRef:\n    kind: OCIRepository\n    name: app-template\n  values:\n    controllers:\n      *app:\n        strategy: RollingUpdate\n        pod:\n          annotations:\n            k8s.v1.cni.cncf.io/networks: \'[{"name":"iot","namespace":"kube-system","ips":["192.0.2.10/24"]}]\'\n---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: app-template\n  namespace: home\nspec:\n  url: oci://ghcr.io/bjw-s-labs/helm/app-template\n  ref:\n    tag: 4.1.1\n',
