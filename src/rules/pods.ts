@@ -70,9 +70,15 @@ export function annotationField(prefix: string): string {
   return `${prefix}["${NETWORKS_ANNOTATION}"]`;
 }
 
-function label(m: Manifest): string {
+/** An object in messages: `Kind namespace/name`. @internal */
+export function label(m: Manifest): string {
   const name = m.object?.metadata?.name ?? '?';
   return `${m.object?.kind} ${m.namespace ? `${m.namespace}/` : ''}${name}`;
+}
+
+/** Who the pods of an annotation are, in messages. @internal */
+export function ownerOf(site: AnnotationSite): string {
+  return site.workload?.owner ?? label(site.manifest);
 }
 
 /** Why an autoscaler can run several pods of a target: `autoscaled(namespace, kind, name)`. @internal */

@@ -1,6 +1,6 @@
 import { declares } from '../cni';
 import { Inventory, Nad } from '../inventory';
-import { AnnotationSite } from '../pods';
+import { AnnotationSite, ownerOf } from '../pods';
 import { Rule } from '../rule';
 import { isMap, isTemplated, render } from '../values';
 
@@ -25,7 +25,7 @@ function requests(inventory: Inventory): Map<Nad, { ips: AnnotationSite[]; mac: 
 }
 
 function owners(sites: AnnotationSite[]): string {
-  const names = sites.map((s) => s.workload?.owner ?? `${s.manifest.object.kind} ${s.manifest.object.metadata?.name}`);
+  const names = sites.map(ownerOf);
   return names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
 }
 

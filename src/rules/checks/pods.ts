@@ -1,5 +1,5 @@
 import { Inventory } from '../inventory';
-import { AnnotationSite } from '../pods';
+import { AnnotationSite, ownerOf } from '../pods';
 import { Rule } from '../rule';
 
 // The networks annotation: on the object Multus reads it from, in a form Multus reads, and one
@@ -92,7 +92,7 @@ export const addressConflict: Rule = {
       if (list.length < 2) continue;
       const [network, what] = key.split('|');
       const first = list[0];
-      const firstOwner = first.site.workload?.owner ?? `${first.site.manifest.object.kind} ${first.site.manifest.object.metadata?.name}`;
+      const firstOwner = ownerOf(first.site);
       for (const other of list.slice(1)) {
         report.add({
           manifest: other.site.manifest, field: other.field, value: other.value,
