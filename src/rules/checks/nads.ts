@@ -8,25 +8,32 @@ import { isMap, isTemplated, render } from '../values';
 // need, the Flux Kustomization that applies them, and the daemon a dhcp IPAM needs.
 
 /** The pods (annotation sites) that request `ips` and `mac` on each NAD. */
-function requests(inventory: Inventory): Map<Nad, { ips: AnnotationSite[]; mac: AnnotationSite[] }> {
-  const out = new Map<Nad, { ips: AnnotationSite[]; mac: AnnotationSite[] }>();
+function requests(inventory: Inventory): Map<Nad, { ips: Set<AnnotationSite>; mac: Set<AnnotationSite> }> {
+  const out = new Map<Nad, { ips: Set<AnnotationSite>; mac: Set<AnnotationSite> }>();
   for (const site of inventory.annotations()) {
     if (site.placement === 'misplaced') continue;
     for (const element of site.parsed.elements) {
       const nad = inventory.selected(site, element);
       if (!nad) continue;
-      const entry = out.get(nad) ?? { ips: [], mac: [] };
-      if (element.ips.length > 0 && !entry.ips.includes(site)) entry.ips.push(site);
-      if (element.mac !== undefined && !entry.mac.includes(site)) entry.mac.push(site);
-      out.set(nad, entry);
+      let entry = out.get(nad);
+      if (!entry) {
+        entry = { ips: new Set(), mac: new Set() };
+        out.set(nad, entry);
+      }
+      if (element.ips.length > 0) entry.ips.add(site);
+      if (element.mac !== undefined) entry.mac.add(site);
     }
   }
   return out;
 }
 
-function owners(sites: AnnotationSite[]): string {
-  const names = sites.map(ownerOf);
-  return names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
+function owners(sites: Set<AnnotationSite>): string {
+  const names: string[] = [];
+  for (const site of sites) {
+    if (names.length === 4) break;
+    names.push(ownerOf(site));
+  }
+  return sites.size > 4 ? `${names.slice(0, 3).join(', ')} and ${sites.size - 3} more` : names.join(', ');
 }
 
 /** Why a missing capability matters, per capability. */
@@ -53,18 +60,18 @@ export const nadCapability: Rule = {
     const byNad = requests(inventory);
     for (const nad of inventory.nads()) {
       if (nad.config.kind !== 'plugins') continue;
-      const asked = byNad.get(nad) ?? { ips: [], mac: [] };
+      const asked = byNad.get(nad) ?? { ips: new Set<AnnotationSite>(), mac: new Set<AnnotationSite>() };
       const staticNeedsIps = nad.config.plugins.some((p) => p.ipamType === 'static' && !p.staticAddresses);
       const main = nad.config.plugins[0]?.type ?? 'main';
-      if ((staticNeedsIps || asked.ips.length > 0) && !declares(nad.config, 'ips')) {
-        const why = asked.ips.length > 0 ? `its pods request addresses (${owners(asked.ips)})` : 'its static IPAM has no addresses of its own, so they must come from the pods\' annotation';
+      if ((staticNeedsIps || asked.ips.size > 0) && !declares(nad.config, 'ips')) {
+        const why = asked.ips.size > 0 ? `its pods request addresses (${owners(asked.ips)})` : 'its static IPAM has no addresses of its own, so they must come from the pods\' annotation';
         report.add({
           manifest: nad.manifest, field: 'spec.config', value: compact(nad.manifest.object.spec.config),
           problem: `declares no "ips" capability, yet ${why}: ${DEPRECATED_PATH.ips}`,
           fix: `add "capabilities": {"ips": true} to the ${main} plugin (IotNetwork writes it)`,
         });
       }
-      if (asked.mac.length > 0 && !declares(nad.config, 'mac')) {
+      if (asked.mac.size > 0 && !declares(nad.config, 'mac')) {
         report.add({
           manifest: nad.manifest, field: 'spec.config', value: compact(nad.manifest.object.spec.config),
           problem: `declares no "mac" capability, yet its pods pin a MAC (${owners(asked.mac)}): ${DEPRECATED_PATH.mac}`,
