@@ -102,9 +102,7 @@ export class Kustomize {
     let objects: BuiltObject[] = [];
     for (const ref of [...list(k.resources), ...list(k.bases)]) {
       if (typeof ref !== 'string' || isRemote(ref)) continue;
-      const p = path.resolve(dir, ref);
-      if (this.reader.isDirectory(p)) objects.push(...this.build(p));
-      else objects.push(...this.documents(p));
+      objects.push(...this.resource(path.resolve(dir, ref)));
     }
     objects.push(...this.generate(dir, file, k));
     for (const ref of list(k.components)) {
@@ -114,6 +112,15 @@ export class Kustomize {
     objects = applyPatches(objects, this.patchesOf(dir, k));
     objects = transform(objects, k);
     return objects;
+  }
+
+  /**
+   * A kustomization's resource: a file, or a directory with a kustomization of its own (kustomize
+   * builds nothing else, so a reference never walks a directory tree such as `../../..`).
+   */
+  private resource(p: string): BuiltObject[] {
+    if (!this.reader.isDirectory(p)) return this.documents(p);
+    return this.reader.kustomizationOf(p) ? this.build(p) : [];
   }
 
   /** A Component adds its resources and generators, and its patches apply to everything so far. */
@@ -127,8 +134,7 @@ export class Kustomize {
     let out = [...objects];
     for (const ref of list(k.resources)) {
       if (typeof ref !== 'string' || isRemote(ref)) continue;
-      const p = path.resolve(dir, ref);
-      out.push(...(this.reader.isDirectory(p) ? this.build(p) : this.documents(p)));
+      out.push(...this.resource(path.resolve(dir, ref)));
     }
     out.push(...this.generate(dir, file, k));
     for (const ref of list(k.components)) {

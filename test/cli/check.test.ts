@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -171,6 +172,31 @@ describe('what repositories hold besides Kubernetes objects', () => {
       const found = json(start).filter((f) => f.rule === 'nad-same-kustomization');
       expect(found.map((f) => `${f.kind}/${f.namespace}/${f.name}`)).toEqual(['NetworkAttachmentDefinition/kube-system/iot']);
     }
+  });
+});
+
+describe('hostile repositories', () => {
+  test('any text in kustomization.yaml, ks.yaml and manifests: findings or silence, never a crash', () => {
+    const yamlish = fc.oneof(
+      fc.string(),
+      fc.jsonValue().map((v) => JSON.stringify(v)),
+      fc.constantFrom(
+        'resources:\n  - ../../..\n  - ./missing\n  - https://example.com/x.yaml\n',
+        'components: [./, ../]\npatches:\n  - patch: "[}"\n  - target: {kind: "("}\n    patch: "- op: add"\n',
+        'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: x\nspec:\n  path: ./\n',
+        'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: loop}\nspec: {path: ./a, postBuild: {substitute: {A: "${A}"}}}\n',
+        'a: &x [*x]\n', 'a: *undefined\n', '--- !!binary\nAAAA\n', '- - - -\n', 'kind: List\napiVersion: v1\nitems: 3\n',
+      ),
+    );
+    fc.assert(fc.property(yamlish, yamlish, yamlish, (k, ks, m) => {
+      const dir = tree({ 'kustomization.yaml': k, 'a/ks.yaml': ks, 'a/kustomization.yaml': k, 'a/m.yaml': m, 'b/m.yaml': m });
+      try {
+        const r = check('check', dir);
+        expect([0, 1]).toContain(r.code);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }), { numRuns: 150 });
   });
 });
 
