@@ -47,10 +47,13 @@ interface Instance {
  */
 export function loadRepository(inputs: string[]): Repository {
   const roots = inputs.map((i) => path.resolve(i));
+  const shown = new Map<string, string>();
   const display = (file: string): string => {
     const root = roots.find((r) => file === r || file.startsWith(r + path.sep)) ?? roots[0];
     const rel = path.relative(root, file);
-    return (rel === '' ? path.basename(file) : rel).split(path.sep).join('/');
+    const name = (rel === '' ? path.basename(file) : rel).split(path.sep).join('/');
+    shown.set(name, file);
+    return name;
   };
   const reader = new FileReader(display);
 
@@ -183,9 +186,10 @@ export function loadRepository(inputs: string[]): Repository {
     queue.push(inst);
   };
   plain.forEach(start);
+  let next = 0;
   const drain = (): void => {
-    while (queue.length > 0) {
-      const parent = queue.shift()!;
+    while (next < queue.length) {
+      const parent = queue[next++];
       const key = parent.built.key;
       const built = applies.get(key);
       if (!built || !fluxDocs.has(key) || parent.chain.includes(key)) continue;
@@ -242,7 +246,7 @@ export function loadRepository(inputs: string[]): Repository {
     notes: [...new Set(reader.notes)].sort(),
     files: files.length,
     absolute(file: string): string {
-      return path.resolve(roots[0], file);
+      return shown.get(file) ?? path.resolve(roots[0], file);
     },
   };
 }
