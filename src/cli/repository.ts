@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { FluxContext, Location, Manifest } from '../rules/model';
 import { GROUPS, isKind, isMap } from '../rules/values';
-import { FileReader, UnreadableInputError, isYamlFile } from './files';
+import { FileReader, KUSTOMIZATION_FILES, UnreadableInputError, isYamlFile } from './files';
 import { BuiltObject, Kustomize, applyPatches, identity, transform } from './kustomize';
 
 // A Flux repository as the rulebook reads it: every Kubernetes object of every YAML file, each as
@@ -80,7 +80,7 @@ export function loadRepository(inputs: string[]): Repository {
   const docs: BuiltObject[] = [];
   for (const file of files) {
     reader.yaml(file, true);
-    if (!path.basename(file).startsWith('kustomization.') && path.basename(file) !== 'Kustomization') docs.push(...kustomize.documents(file));
+    if (!KUSTOMIZATION_FILES.includes(path.basename(file))) docs.push(...kustomize.documents(file));
   }
 
   // The directory each Flux Kustomization applies: its spec.path, relative to the root of the
@@ -133,8 +133,7 @@ export function loadRepository(inputs: string[]): Repository {
   // applied as kustomize builds them, without Flux.
   const listed = new Set<string>();
   for (const file of files) {
-    const base = path.basename(file);
-    if (base !== 'kustomization.yaml' && base !== 'kustomization.yml' && base !== 'Kustomization') continue;
+    if (!KUSTOMIZATION_FILES.includes(path.basename(file))) continue;
     const k = reader.yaml(file)?.documents[0]?.value;
     if (!isMap(k)) continue;
     for (const ref of [...(Array.isArray(k.resources) ? k.resources : []), ...(Array.isArray(k.components) ? k.components : [])]) {
@@ -146,7 +145,7 @@ export function loadRepository(inputs: string[]): Repository {
   const placed = new Set<string>();
   for (const file of files) {
     const dir = path.dirname(file);
-    if (!['kustomization.yaml', 'kustomization.yml', 'Kustomization'].includes(path.basename(file))) continue;
+    if (!KUSTOMIZATION_FILES.includes(path.basename(file))) continue;
     if (kustomize.visited.has(dir) || listed.has(dir)) continue;
     for (const b of kustomize.build(dir)) {
       // A document two kustomizations place in two namespaces is two objects.

@@ -37,14 +37,6 @@ export function isTemplated(text: unknown): boolean {
   return typeof text === 'string' && (text.includes('${') || text.includes('{{'));
 }
 
-/** True iff any string inside `value` is templated (see `isTemplated`). @internal */
-export function hasTemplate(value: unknown): boolean {
-  if (typeof value === 'string') return isTemplated(value);
-  if (Array.isArray(value)) return value.some(hasTemplate);
-  if (isMap(value)) return Object.values(value).some(hasTemplate);
-  return false;
-}
-
 /** A value for a message: strings in double quotes, everything else as JSON (shortened). @internal */
 export function render(value: unknown): string {
   let text: string;
