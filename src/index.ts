@@ -1,5 +1,6 @@
-// The public API of cdk8s-multus. Nothing but exports here: modules that also hold internal
-// helpers are exported by name, so that the helpers stay out of the package's surface.
+// The public API of cdk8s-multus. Nothing but exports here (and the import that registers the
+// rulebook's synth check): modules that also hold internal helpers are exported by name, so that
+// the helpers stay out of the package's surface.
 export { ValidationError, ValidationErrorProps, ValidationProblem } from './errors';
 export { CpuQuantity } from './util/quantity';
 
