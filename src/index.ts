@@ -1,5 +1,6 @@
-// The public API of cdk8s-multus. Nothing but exports here: modules that also hold internal
-// helpers are exported by name, so that the helpers stay out of the package's surface.
+// The public API of cdk8s-multus. Nothing but exports here (and the import that registers the
+// rulebook's synth check): modules that also hold internal helpers are exported by name, so that
+// the helpers stay out of the package's surface.
 export { ValidationError, ValidationErrorProps, ValidationProblem } from './errors';
 export { CpuQuantity } from './util/quantity';
 
@@ -51,6 +52,11 @@ export { FluxTreeApp } from './tree/tree-app';
 
 // Apps that know both Multus and the tree
 export * from './apps/multus-flux-app';
+
+// The rulebook: checks every manifest of an app at synth (registered when the library is loaded),
+// and as a cdk8s validation plugin (cdk8s.yaml `validations:`)
+import './rules/app-check';
+export { MultusValidation, MultusValidationProps } from './cli/plugin';
 
 // The generated Flux and NetworkAttachmentDefinition classes, so that the objects the constructs
 // expose (`MultusInstall.helmRelease`, ...) have a public type in every jsii language.

@@ -74,13 +74,13 @@ export class MultusValuesLayout {
 }
 
 /** Chart versions whose values layout this library knows, newest first. */
-const KNOWN_VERSIONS: Record<string, MultusValuesLayout> = {
+/** @internal */ export const KNOWN_VERSIONS: Record<string, MultusValuesLayout> = {
   '7.0.0': MultusValuesLayout.V7,
   '6.0.4': MultusValuesLayout.V6,
 };
 
 /** Versions that exist but must not be installed, with the reason. */
-const REFUSED_VERSIONS: Record<string, string> = {
+/** @internal */ export const REFUSED_VERSIONS: Record<string, string> = {
   '5.0.7': 'was re-published in place (Dec 2025) on a new library: it ignores `image`, `resources` and `tolerations`, and its namespaced Role makes Multus fail for pods outside the release namespace',
   '6.0.0': 'grants Multus a namespaced Role (fixed in 6.0.1) and misplaces `privileged` (fixed by 6.0.4)',
   '6.0.1': 'misplaces `privileged` (fixed by 6.0.4)',

@@ -233,7 +233,7 @@ export function resolveInstall(props: MultusInstallProps, context: InstallContex
   if (chart?.family === MultusChartFamily.BJW_S) checkBjwS(props, releaseName, problems, scope);
   problems.check(() => {
     if (props.values !== undefined && !isPlainObject(props.values)) {
-      invalid({ field: 'values', value: props.values, hint: 'give a plain object of chart values, e.g. { cni: { logToStderr: true } }', scope });
+      invalid({ field: 'values', value: props.values, hint: 'give a plain object of chart values, e.g. { hostPaths: { netns: "/run/netns/" } }', scope });
     }
     if (props.values !== undefined && chart) checkNoModelledValues(props.values, chart, scope);
   });

@@ -11,7 +11,7 @@ import { checkKnownProps, propsShape } from '../util/props';
 import { checkDnsLabel } from '../util/validate';
 import { NETWORKS_ANNOTATION, checkAppTemplateValues, podAnnotationValues } from './app-template';
 import { MacRequest, checkMacClaims, recordMacClaims } from './mac-plan';
-import { appTemplateHostNetwork, autoscaledObjects, autoscalerOf, hostNetworkPods, hostNetworkPodsOf, multiPodOf } from './pod-checks';
+import { appTemplateHostNetwork, hostNetworkPods, hostNetworkPodsOf } from './pod-checks';
 import { findPodAnnotationSite, readNested, setNested } from './pod-template';
 import {
   SelectionElement, canonicalAddress, canonicalAddressWithPrefix, canonicalMac, checkCniArgs,
@@ -405,30 +405,18 @@ export class MultusPodAnnotation extends Construct {
 
   /**
    * The end-of-app check of the pods the annotation was applied to, on what the app synthesizes
-   * (patches and constructs added after `applyTo` included): no pod on the node's network, and,
-   * with pinned addresses or MACs, each still one pod (no replicas, no autoscaler). A cdk8s-plus
-   * workload is asked again (its replicas and autoscaler are its own properties); any other object's
-   * manifest is rendered.
+   * (patches and constructs added after `applyTo` included): no pod on the node's network. Whether
+   * a pod with pinned addresses or MACs still runs as one pod (replicas, a surging rollout, an
+   * autoscaler added later) is the rulebook's `static-ip-rollout`, which judges every workload of
+   * the app, hand-written ones included.
    */
   private checkSites(context: AppCheckContext): ValidationError[] {
-    if (this.sites.length === 0) return [];
-    const autoscaled = context.memo('autoscaled-objects', () => autoscaledObjects(context.objects, (o) => context.manifestOf(o)));
     const problems: ValidationError[] = [];
     for (const site of this.sites) {
       const object = ApiObject.isApiObject(site.key) ? site.key : undefined;
       const plus = typeof (site.target as any).podMetadata?.addAnnotation === 'function';
-      let multiPod: string | undefined;
-      if (plus || !object) {
-        multiPod = findPodAnnotationSite(site.target, 'target')?.multiPod;
-      } else {
-        const manifest = context.manifestOf(object);
-        problems.push(...hostNetworkPodsOf(object, manifest).filter((p) => p.value === this.rendered).map((p) => p.error));
-        multiPod = multiPodOf(manifest, site.controller);
-      }
-      if (site.controller === undefined && object) multiPod ??= autoscalerOf(object, autoscaled);
-      if (this.requiresSinglePod && multiPod) {
-        problems.push(refusal({ field: 'target', value: site.path, hint: `${multiPod}, and every pod would take the same static addresses/MAC; run a single pod (replicas: 1, no autoscaler), or leave ips and mac out`, scope: this, problem: 'runs more than one pod' }));
-      }
+      if (plus || !object) continue;
+      problems.push(...hostNetworkPodsOf(object, context.manifestOf(object)).filter((p) => p.value === this.rendered).map((p) => p.error));
     }
     return problems;
   }

@@ -3,14 +3,14 @@ import { ValidationError, refusal } from '../errors';
 import { AppManifest } from '../util/app-checks';
 import { apiGroupOf } from '../util/kinds';
 import { isPlainObject } from '../util/merge';
-import { NETWORKS_ANNOTATION, controllerMultiPod } from './app-template';
+import { NETWORKS_ANNOTATION } from './app-template';
 
 // What the networks annotation needs of the pod that carries it, checked on the manifests as the
 // app synthesizes them (after every patch, whatever order the app was built in): a pod on the node's
-// network gets no CNI ADD, so Multus attaches nothing and says nothing; and a pod with pinned
-// addresses must stay one pod (no replicas, no autoscaler). The checks render only the objects the
-// annotation was applied to (and every manifest only when an annotation's value was handed out to
-// be written by hand), so that a large app pays for them once per annotated pod.
+// network gets no CNI ADD, so Multus attaches nothing and says nothing. (That a pod with pinned
+// addresses stays one pod is the rulebook's static-ip-rollout.) The checks render only the objects
+// the annotation was applied to (and every manifest only when an annotation's value was handed out
+// to be written by hand), so that a large app pays for them once per annotated pod.
 
 /** Why an app-template controller's pods use the node's network, or undefined. @internal */
 export function appTemplateHostNetwork(values: Record<string, any>, controller: string): string | undefined {
@@ -76,54 +76,4 @@ export function hostNetworkPodsOf(object: ApiObject, manifest: any): HostNetwork
  */
 export function hostNetworkPods(manifests: ReadonlyArray<AppManifest>): HostNetworkPod[] {
   return manifests.flatMap((m) => hostNetworkPodsOf(m.object, m.manifest));
-}
-
-/** `<group>/<kind>/<namespace>/<name>` of the object a HorizontalPodAutoscaler scales. */
-function scaledKey(group: string, kind: unknown, namespace: unknown, name: unknown): string {
-  return JSON.stringify([group, kind, typeof namespace === 'string' && namespace !== '' ? namespace : 'default', name]);
-}
-
-/**
- * The objects the HorizontalPodAutoscalers of the app scale, each with the construct path of its
- * autoscaler (only the autoscalers are rendered).
- * @internal
- */
-export function autoscaledObjects(objects: ReadonlyArray<ApiObject>, manifestOf: (object: ApiObject) => any): ReadonlyMap<string, string> {
-  const out = new Map<string, string>();
-  for (const object of objects) {
-    if (object.kind !== 'HorizontalPodAutoscaler' || apiGroupOf(object.apiVersion) !== 'autoscaling') continue;
-    const hpa = manifestOf(object);
-    const ref = hpa?.spec?.scaleTargetRef;
-    out.set(scaledKey(apiGroupOf(ref?.apiVersion), ref?.kind, hpa?.metadata?.namespace, ref?.name), object.node.path);
-  }
-  return out;
-}
-
-/**
- * Why the workload `object` runs more than one pod because an autoscaler of the app scales it
- * (whenever that was added), or undefined.
- * @internal
- */
-export function autoscalerOf(object: ApiObject, autoscaled: ReadonlyMap<string, string>): string | undefined {
-  const hpa = autoscaled.get(scaledKey(apiGroupOf(object.apiVersion), object.kind, object.metadata.namespace, object.name));
-  return hpa === undefined ? undefined : `the HorizontalPodAutoscaler ${hpa} scales the ${object.kind}`;
-}
-
-/**
- * Why the object with `manifest` runs more than one pod, judged on its synthesized manifest: a
- * DaemonSet, more than one replica, a Job with parallelism; for an app-template HelmRelease, of
- * `controller`.
- * @internal
- */
-export function multiPodOf(manifest: any, controller?: string): string | undefined {
-  if (controller !== undefined) {
-    const c = manifest?.spec?.values?.controllers?.[controller];
-    return isPlainObject(c) ? controllerMultiPod(controller, c) : undefined;
-  }
-  const kind = manifest?.kind;
-  const spec = manifest?.spec ?? {};
-  if (kind === 'DaemonSet') return 'a DaemonSet runs one pod on every node';
-  if (typeof spec.replicas === 'number' && spec.replicas > 1) return `the ${kind} runs ${spec.replicas} replicas`;
-  if (kind === 'Job' && typeof spec.parallelism === 'number' && spec.parallelism > 1) return `the Job runs ${spec.parallelism} pods in parallel`;
-  return undefined;
 }

@@ -40,9 +40,9 @@ function expectSynthOk(app: App): void {
   expect(thrown(() => app.synthYaml())).toBeUndefined();
 }
 
-/** A raw Deployment with one replica and an empty pod template. */
+/** A raw Deployment with one replica, replaced with Recreate (one pod at any time), and an empty pod template. */
 function rawDeployment(scope: Chart, id: string, spec: Record<string, unknown> = {}): ApiObject {
-  return new ApiObject(scope, id, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: id }, spec: { replicas: 1, template: { spec: {} }, ...spec } });
+  return new ApiObject(scope, id, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: id }, spec: { replicas: 1, strategy: { type: 'Recreate' }, template: { spec: {} }, ...spec } });
 }
 
 /** An app-template HelmRelease with controllers `main` and `sidecar`. */
@@ -454,26 +454,28 @@ describe('annotations', () => {
     expectSynthOk(w.app);
   });
 
+  // A pod that can run twice is the rulebook's static-ip-rollout, judged on the synthesized workload.
+  const ROLLOUT_FIELD = 'spec.template.metadata.annotations["k8s.v1.cni.cncf.io/networks"]';
   const LATE: Array<[string, (w: ReturnType<typeof world>) => void, string, string]> = [
     ['an autoscaler added after applyTo (cdk8s-plus)', (w) => {
       const d = new kplus28.Deployment(w.pods, 'ha', { replicas: 1, containers: [{ ...containers[0], resources: { cpu: { request: kplus28.Cpu.millis(100) } } }] });
       staticAnn(w, 'a', '192.0.2.10').applyTo(d);
       new kplus28.HorizontalPodAutoscaler(w.pods, 'hpa', { target: d, maxReplicas: 3 });
-    }, 'target', '"pods/ha"'],
+    }, ROLLOUT_FIELD, '"192.0.2.10"'],
     ['a raw HorizontalPodAutoscaler added after applyTo', (w) => {
       staticAnn(w, 'a', '192.0.2.10').applyTo(rawDeployment(w.pods, 'ha'));
       new ApiObject(w.pods, 'hpa', { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'ha' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'ha' }, maxReplicas: 3 } });
-    }, 'target', '"pods/ha"'],
+    }, ROLLOUT_FIELD, '"192.0.2.10"'],
     ['replicas patched in after applyTo', (w) => {
       const d = rawDeployment(w.pods, 'ha');
       staticAnn(w, 'a', '192.0.2.10').applyTo(d);
       d.addJsonPatch(JsonPatch.replace('/spec/replicas', 3));
-    }, 'target', '"pods/ha"'],
+    }, ROLLOUT_FIELD, '"192.0.2.10"'],
     ['app-template replicas raised after applyToHelmRelease', (w) => {
       const r = appTemplate(w.pods);
       staticAnn(w, 'a', '192.0.2.10').applyToHelmRelease(r, 'main');
       r.addJsonPatch(JsonPatch.add('/spec/values/controllers/main/replicas', 2));
-    }, 'target', '"pods/home-assistant"'],
+    }, 'spec.values.controllers.main.pod.annotations["k8s.v1.cni.cncf.io/networks"]', '"192.0.2.10"'],
     ['hostNetwork patched in after applyTo', (w) => {
       const d = rawDeployment(w.pods, 'ha');
       new MultusPodAnnotation(w.pods, 'a', { networks: [{ network: ref('lan') }] }).applyTo(d);

@@ -2,7 +2,7 @@
 // compile the README's marked code blocks (the quick start, Home Assistant and ESPHome) exactly as
 // printed there, run `cdk8s synth` on each, check the output.
 // Slow (an npm install), so it runs with `npm run test:package` (in .ci/run), not in `npm test`.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -55,6 +55,7 @@ describe('the published package', () => {
       'package.json', 'README.md', 'API.md', '.jsii',
       'lib/src/index.js', 'lib/src/index.d.ts', 'lib/src/errors.d.ts',
       'lib/imports/helm.toolkit.fluxcd.io.js', 'lib/imports/k8s.cni.cncf.io.d.ts',
+      'node_modules/yaml/package.json', 'lib/src/cli/main.js', 'lib/src/rules/rulebook.js',
       'node_modules/ipaddr.js/package.json',
     ]));
     const unwanted = files.filter((f) => /^(test|examples|bench|scripts|\.ci|src|imports)\//.test(f)
@@ -123,5 +124,68 @@ describe('the published package', () => {
         expect.objectContaining({ name: 'iot', namespace: 'kube-system', ips: [expect.stringMatching(/^192\.168\.20\.10[01]\/24$/)] }),
       ]);
     }
+  }, 300_000);
+
+  test('the rulebook at synth: a static address under the default RollingUpdate is refused', () => {
+    // GIVEN the quick start's Deployment without its Recreate strategy
+    const app = installedApp();
+    const broken = markedBlock(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'), 'quick-start')
+      .replace('  strategy: kplus.DeploymentStrategy.recreate(),\n', '');
+    expect(broken).not.toContain('recreate()');
+    fs.mkdirSync(path.join(app, 'broken'));
+    fs.writeFileSync(path.join(app, 'broken', 'main.ts'), broken);
+    fs.writeFileSync(path.join(app, 'broken', 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { target: 'ES2020', module: 'commonjs', strict: true, types: [], skipLibCheck: true, outDir: '.' },
+      files: ['main.ts'],
+    }));
+    run(process.execPath, [TSC, '-p', 'broken'], app);
+    // WHEN it is synthesized THEN the library's ValidationError names the rule
+    const r = spawnSync(process.execPath, [CLI, 'synth', '--check-upgrade=false', '--app', 'node broken/main.js', '--output', 'dist-broken'], { cwd: app, encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(`${r.stdout}${r.stderr}`).toMatch(/ValidationError: static-ip-rollout: Deployment home-automation\/home-automation-esphome-\w+: spec\.template\.metadata\.annotations/);
+  }, 300_000);
+
+  test('the validation plugin from the tarball: cdk8s.yaml validations: ./node_modules/cdk8s-multus', () => {
+    // GIVEN a plain cdk8s app (no construct of the library) with a refused chart version
+    const app = installedApp();
+    const dir = path.join(app, 'plain');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'main.js'), [
+      "const { App, Chart, ApiObject } = require('cdk8s');",
+      'const app = new App();',
+      "const chart = new Chart(app, 'multus', { namespace: 'kube-system' });",
+      "new ApiObject(chart, 'release', { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'multus' }, spec: { interval: '30m', chart: { spec: { chart: 'multus', version: '6.0.2', sourceRef: { kind: 'HelmRepository', name: 'angelnu', namespace: 'flux-system' } } } } });",
+      'app.synth();',
+    ].join('\n'));
+    fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: node main.js\nvalidations:\n  - package: ./node_modules/cdk8s-multus\n    version: ${pkg.version}\n    class: MultusValidation\n`);
+    fs.symlinkSync(path.join(app, 'node_modules'), path.join(dir, 'node_modules'));
+    // WHEN cdk8s synth runs THEN the report fails on the finding and the CLI exits 2
+    const r = spawnSync(process.execPath, [CLI, 'synth', '--check-upgrade=false'], { cwd: dir, encoding: 'utf8' });
+    const out = `${r.stdout}${r.stderr}`;
+    expect(r.status).toBe(2);
+    expect(out).toContain('chart-version-refused (error)');
+    expect(out).toContain('Construct Path: multus/release');
+    expect(out).toContain('Validation failed');
+  }, 300_000);
+
+  test('npx cdk8s-multus check from the tarball: findings, exit status, JSON', () => {
+    // GIVEN a hand-written NAD applied together with the chart, and the quick start's own output
+    const app = installedApp();
+    const repo = path.join(app, 'repo');
+    fs.mkdirSync(path.join(repo, 'multus'), { recursive: true });
+    fs.writeFileSync(path.join(repo, 'multus', 'ks.yaml'), 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: multus\n  namespace: flux-system\nspec:\n  path: ./multus/app\n  targetNamespace: kube-system\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n');
+    fs.mkdirSync(path.join(repo, 'multus', 'app'));
+    fs.writeFileSync(path.join(repo, 'multus', 'app', 'all.yaml'), 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: multus\nspec:\n  chart:\n    spec:\n      chart: multus\n      version: 7.0.0\n      sourceRef:\n        kind: HelmRepository\n        name: angelnu\n  values:\n    controllers:\n      multus:\n        containers:\n          multus:\n            image:\n              tag: v4.3.0-thick\n---\napiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\nmetadata:\n  name: iot\nspec:\n  config: \'{"cniVersion":"0.3.1","name":"iot","type":"macvlan","capabilities":{"ips":true},"ipam":{"type":"static"}}\'\n');
+    const npx = (args: string[]) => spawnSync('npx', ['--no-install', 'cdk8s-multus', ...args], { cwd: app, encoding: 'utf8' });
+    // WHEN / THEN the text form names the finding and exits 1
+    const text = npx(['check', 'repo']);
+    expect(text.status).toBe(1);
+    expect(text.stdout).toMatch(/^multus\/app\/all\.yaml: NetworkAttachmentDefinition\/kube-system\/iot: nad-same-kustomization: error: /);
+    // the JSON form, one object per finding
+    const json = npx(['check', '--format', 'json', 'repo']);
+    expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ rule: 'nad-same-kustomization', level: 'error', file: 'multus/app/all.yaml', kind: 'NetworkAttachmentDefinition', namespace: 'kube-system', name: 'iot' })]);
+    // the quick start's output is clean, and unreadable input exits 2
+    expect(npx(['check', 'quick-start/dist']).status).toBe(0);
+    expect(npx(['check', 'no-such-directory']).status).toBe(2);
   }, 300_000);
 });

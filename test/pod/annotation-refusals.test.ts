@@ -259,6 +259,7 @@ describe('MultusPodAnnotation refuses an annotation that never reaches a pod', (
     const pods = new Chart(app, 'pods', { namespace: 'home-automation' });
     const deployment = new kplus28.Deployment(pods, 'app', {
       replicas: 1,
+      strategy: kplus28.DeploymentStrategy.recreate(),
       containers: [{ image: 'registry.example/app:1.0.0', securityContext: { ensureNonRoot: false } }],
     });
     return { app, iot, pods, deployment };

@@ -116,7 +116,7 @@ describe('MultusPodAnnotation.applyTo', () => {
   test('cdk8s-plus-33 Deployment and Pod: the same contract on a current line', () => {
     // GIVEN
     const { pods, iot } = givenApp();
-    const deployment = new kplus33.Deployment(pods, 'ha', { replicas: 1, containers: [container()] });
+    const deployment = new kplus33.Deployment(pods, 'ha', { replicas: 1, strategy: kplus33.DeploymentStrategy.recreate(), containers: [container()] });
     const pod = new kplus33.Pod(pods, 'debug', { containers: [container()] });
     // WHEN
     new MultusPodAnnotation(pods, 'ha-iot', { networks: [{ network: iot, ips: ['192.0.2.10'] }] }).applyTo(deployment);

@@ -1,0 +1,386 @@
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { isMap } from '../rules/values';
+import { FileReader, isYamlFile } from './files';
+
+// What kustomize (and Flux's kustomize-controller, which generates a kustomization.yaml where a
+// directory has none) builds from a directory: the documents of the files it lists, its
+// components, its generated ConfigMaps and Secrets, with its patches, name prefixes, replica counts
+// and namespace applied. Remote resources and Helm chart inflation are left out. The result only
+// says which object is applied how; nothing is ever written.
+
+/** One object a build yields. @internal */
+export interface BuiltObject {
+  /** `file#index`: the document the object comes from. */
+  readonly key: string;
+  readonly file: string;
+  readonly index: number;
+  readonly object: any;
+  /** The namespace a kustomization sets (`namespace:`), overriding the object's own. */
+  readonly namespace?: string;
+}
+
+/** Kinds that have no namespace: kustomize's `namespace:` leaves them alone. */
+const CLUSTER_SCOPED = new Set([
+  'Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'PriorityClass', 'StorageClass',
+  'PersistentVolume', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService', 'IngressClass',
+  'RuntimeClass', 'CSIDriver', 'VolumeSnapshotClass', 'ClusterIssuer', 'ClusterSecretStore', 'GatewayClass',
+]);
+
+/** True iff a document is a Kubernetes object (and not a kustomize config). @internal */
+export function isObject(value: unknown): value is Record<string, any> {
+  return isMap(value) && typeof value.apiVersion === 'string' && typeof value.kind === 'string'
+    && !value.apiVersion.startsWith('kustomize.config.k8s.io/');
+}
+
+function clone<T>(value: T): T {
+  return value === undefined ? value : JSON.parse(JSON.stringify(value));
+}
+
+/** Builds directories the way kustomize does, each once. @internal */
+export class Kustomize {
+  /** Every directory some build read (a kustomization's resources, components, Flux's walk). */
+  public readonly visited = new Set<string>();
+  private readonly builds = new Map<string, BuiltObject[]>();
+  private readonly building = new Set<string>();
+
+  constructor(private readonly reader: FileReader) {}
+
+  /** The objects of a directory. */
+  public build(dir: string): BuiltObject[] {
+    const done = this.builds.get(dir);
+    if (done) return done;
+    if (this.building.has(dir)) return []; // a cycle: kustomize refuses it too
+    this.building.add(dir);
+    this.visited.add(dir);
+    const kustomization = this.reader.kustomizationOf(dir);
+    const objects = kustomization ? this.fromKustomization(dir, kustomization) : this.walk(dir);
+    this.building.delete(dir);
+    const unique = dedupe(objects);
+    this.builds.set(dir, unique);
+    return unique;
+  }
+
+  /** The objects of the files of a directory, or of a file. */
+  public documents(file: string): BuiltObject[] {
+    const read = this.reader.yaml(file);
+    if (!read) return [];
+    const out: BuiltObject[] = [];
+    for (const d of read.documents) {
+      if (!isObject(d.value)) continue;
+      if (d.value.kind === 'List' && Array.isArray(d.value.items)) {
+        d.value.items.filter(isObject).forEach((item: any, i: number) => out.push({ key: `${file}#${d.index}.${i}`, file, index: d.index, object: item }));
+      } else {
+        out.push({ key: `${file}#${d.index}`, file, index: d.index, object: d.value });
+      }
+    }
+    return out;
+  }
+
+  /** Flux's generated kustomization: every manifest below, and each sub-directory with a kustomization as a whole. */
+  private walk(dir: string): BuiltObject[] {
+    const out: BuiltObject[] = [];
+    for (const entry of this.reader.list(dir) ?? []) {
+      if (entry.name.startsWith('.')) continue;
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (this.reader.kustomizationOf(p)) out.push(...this.build(p));
+        else {
+          this.visited.add(p);
+          out.push(...this.walk(p));
+        }
+      } else if (entry.isFile() && isYamlFile(entry.name)) {
+        out.push(...this.documents(p));
+      }
+    }
+    return out;
+  }
+
+  private fromKustomization(dir: string, file: string): BuiltObject[] {
+    const k = this.reader.yaml(file)?.documents[0]?.value;
+    if (!isMap(k)) return [];
+    let objects: BuiltObject[] = [];
+    for (const ref of [...list(k.resources), ...list(k.bases)]) {
+      if (typeof ref !== 'string' || isRemote(ref)) continue;
+      objects.push(...this.resource(path.resolve(dir, ref)));
+    }
+    objects.push(...this.generate(dir, file, k));
+    for (const ref of list(k.components)) {
+      if (typeof ref !== 'string' || isRemote(ref)) continue;
+      objects = this.component(path.resolve(dir, ref), objects);
+    }
+    objects = applyPatches(objects, this.patchesOf(dir, k));
+    objects = transform(objects, k);
+    return objects;
+  }
+
+  /**
+   * A kustomization's resource: a file, or a directory with a kustomization of its own (kustomize
+   * builds nothing else, so a reference never walks a directory tree such as `../../..`).
+   */
+  private resource(p: string): BuiltObject[] {
+    if (!this.reader.isDirectory(p)) return this.documents(p);
+    return this.reader.kustomizationOf(p) ? this.build(p) : [];
+  }
+
+  /** A Component adds its resources and generators, and its patches apply to everything so far. */
+  public component(dir: string, objects: BuiltObject[]): BuiltObject[] {
+    if (this.building.has(dir)) return objects;
+    this.visited.add(dir);
+    const file = this.reader.kustomizationOf(dir);
+    const k = file ? this.reader.yaml(file)?.documents[0]?.value : undefined;
+    if (!file || !isMap(k)) return objects;
+    this.building.add(dir);
+    let out = [...objects];
+    for (const ref of list(k.resources)) {
+      if (typeof ref !== 'string' || isRemote(ref)) continue;
+      out.push(...this.resource(path.resolve(dir, ref)));
+    }
+    out.push(...this.generate(dir, file, k));
+    for (const ref of list(k.components)) {
+      if (typeof ref === 'string' && !isRemote(ref)) out = this.component(path.resolve(dir, ref), out);
+    }
+    out = applyPatches(dedupe(out), this.patchesOf(dir, k));
+    out = transform(out, k);
+    this.building.delete(dir);
+    return out;
+  }
+
+  /** The patches of a kustomization (`patches`, `patchesStrategicMerge`, `patchesJson6902`). */
+  public patchesOf(dir: string, k: Record<string, any>): Patch[] {
+    const out: Patch[] = [];
+    const load = (entry: any): unknown => {
+      if (typeof entry.patch === 'string') return safeParse(entry.patch);
+      if (typeof entry.path === 'string') {
+        const text = this.reader.text(path.resolve(dir, entry.path));
+        return text === undefined ? undefined : safeParse(text);
+      }
+      return undefined;
+    };
+    for (const entry of [...list(k.patches), ...list(k.patchesJson6902)]) {
+      if (!isMap(entry)) continue;
+      const body = load(entry);
+      if (body !== undefined) out.push({ body, target: isMap(entry.target) ? entry.target : undefined });
+    }
+    for (const entry of list(k.patchesStrategicMerge)) {
+      if (typeof entry !== 'string') continue;
+      const text = entry.includes('\n') ? entry : this.reader.text(path.resolve(dir, entry));
+      const body = text === undefined ? undefined : safeParse(text);
+      if (body !== undefined) out.push({ body });
+    }
+    return out;
+  }
+
+  /** ConfigMaps and Secrets of `configMapGenerator` and `secretGenerator`, their data read from files. */
+  private generate(dir: string, file: string, k: Record<string, any>): BuiltObject[] {
+    const out: BuiltObject[] = [];
+    const make = (kind: 'ConfigMap' | 'Secret', g: any, i: number): void => {
+      if (!isMap(g) || typeof g.name !== 'string') return;
+      const data: Record<string, string> = {};
+      let complete = true;
+      for (const f of list(g.files)) {
+        if (typeof f !== 'string') continue;
+        const eq = f.indexOf('=');
+        const key = eq >= 0 ? f.slice(0, eq) : path.basename(f);
+        const text = this.reader.text(path.resolve(dir, eq >= 0 ? f.slice(eq + 1) : f));
+        // A Secret's file is usually SOPS-encrypted: its content is not what the cluster gets.
+        if (text === undefined || (kind === 'Secret' && /^sops:/m.test(text))) complete = false;
+        else data[key] = text;
+      }
+      for (const l of list(g.literals)) {
+        if (typeof l !== 'string' || !l.includes('=')) continue;
+        data[l.slice(0, l.indexOf('='))] = l.slice(l.indexOf('=') + 1);
+      }
+      if (list(g.envs).length > 0 || g.env !== undefined) complete = false;
+      const object: Record<string, any> = {
+        apiVersion: 'v1', kind,
+        metadata: { name: g.name, ...(typeof g.namespace === 'string' ? { namespace: g.namespace } : {}) },
+        ...(kind === 'Secret' ? (complete ? { stringData: data } : {}) : { data }),
+      };
+      out.push({ key: `${file}#${kind}${i}`, file, index: 0, object });
+    };
+    list(k.configMapGenerator).forEach((g, i) => make('ConfigMap', g, i));
+    list(k.secretGenerator).forEach((g, i) => make('Secret', g, i));
+    return out;
+  }
+}
+
+function list(value: unknown): any[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function isRemote(ref: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || ref.startsWith('github.com/') || ref.startsWith('git@') || ref.includes('?ref=');
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return parseYaml(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A built object's identity: its document, and the namespace and name it ends up with. @internal */
+export function identity(o: BuiltObject): string {
+  return `${o.key}@${o.namespace ?? o.object.metadata?.namespace ?? ''}/${o.object.metadata?.name ?? ''}`;
+}
+
+/**
+ * One object per document and resulting identity: a document listed twice by one kustomization is
+ * one object (kustomize refuses the duplicate), but a document that two kustomizations place in
+ * two namespaces (a component of every namespace) is two.
+ */
+function dedupe(objects: BuiltObject[]): BuiltObject[] {
+  const seen = new Set<string>();
+  return objects.filter((o) => {
+    const id = identity(o);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+/** `namespace`, `namePrefix`, `nameSuffix` and `replicas` of a kustomization (or a Flux Kustomization spec). */
+export function transform(objects: BuiltObject[], k: Record<string, any>): BuiltObject[] {
+  const namespace = typeof k.namespace === 'string' ? k.namespace : undefined;
+  const prefix = typeof k.namePrefix === 'string' ? k.namePrefix : '';
+  const suffix = typeof k.nameSuffix === 'string' ? k.nameSuffix : '';
+  const replicas = list(k.replicas).filter((r) => isMap(r) && typeof r.name === 'string' && typeof r.count === 'number');
+  if (namespace === undefined && prefix === '' && suffix === '' && replicas.length === 0) return objects;
+  return objects.map((o) => {
+    let object = o.object;
+    const kind = object.kind;
+    if ((prefix || suffix) && kind !== 'Namespace' && kind !== 'CustomResourceDefinition' && typeof object.metadata?.name === 'string') {
+      object = clone(object);
+      object.metadata.name = `${prefix}${object.metadata.name}${suffix}`;
+    }
+    const count = replicas.find((r) => r.name === o.object.metadata?.name);
+    if (count && isMap(object.spec)) {
+      object = object === o.object ? clone(object) : object;
+      object.spec.replicas = count.count;
+    }
+    const ns = namespace !== undefined && !CLUSTER_SCOPED.has(kind) ? namespace : o.namespace;
+    return object === o.object && ns === o.namespace ? o : { ...o, object, namespace: ns };
+  });
+}
+
+/** A patch: a strategic-merge object, or a list of JSON 6902 operations, and what it targets. @internal */
+export interface Patch {
+  readonly body: unknown;
+  readonly target?: Record<string, any>;
+}
+
+/** Applies patches to the objects they target. @internal */
+export function applyPatches(objects: BuiltObject[], patches: Patch[]): BuiltObject[] {
+  if (patches.length === 0) return objects;
+  let out = objects;
+  for (const p of patches) {
+    out = out.flatMap((o) => {
+      if (!targets(p, o)) return [o];
+      const object = clone(o.object);
+      if (Array.isArray(p.body)) {
+        for (const op of p.body) if (isMap(op)) jsonPatch(object, op);
+        return [{ ...o, object }];
+      }
+      if (!isMap(p.body)) return [o];
+      if (p.body.$patch === 'delete') return [];
+      return [{ ...o, object: strategicMerge(object, p.target ? withoutIdentity(p.body) : p.body) }];
+    });
+  }
+  return out;
+}
+
+/**
+ * A strategic-merge patch with a target applies to every object it selects: the name (often a
+ * placeholder such as `_`) and kind it carries identify nothing and change nothing.
+ */
+function withoutIdentity(body: Record<string, any>): Record<string, any> {
+  const { apiVersion: _apiVersion, kind: _kind, metadata, ...rest } = body;
+  if (!isMap(metadata)) return rest;
+  const { name: _name, namespace: _namespace, ...meta } = metadata;
+  return Object.keys(meta).length > 0 ? { ...rest, metadata: meta } : rest;
+}
+
+function matches(pattern: unknown, value: unknown): boolean {
+  if (typeof pattern !== 'string') return true;
+  if (typeof value !== 'string') return false;
+  try {
+    return new RegExp(`^(?:${pattern})$`).test(value);
+  } catch {
+    return pattern === value;
+  }
+}
+
+function targets(p: Patch, o: BuiltObject): boolean {
+  const object = o.object;
+  const t = p.target;
+  if (!t) {
+    // A strategic-merge patch without a target names its object.
+    const body = p.body as any;
+    return isMap(body) && body.kind === object.kind && body.metadata?.name === object.metadata?.name;
+  }
+  const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion];
+  if (!matches(t.kind, object.kind) || !matches(t.name, object.metadata?.name) || !matches(t.group, group) || !matches(t.version, version)) return false;
+  if (t.namespace !== undefined && !matches(t.namespace, o.namespace ?? object.metadata?.namespace)) return false;
+  return selects(t.labelSelector, object.metadata?.labels) && selects(t.annotationSelector, object.metadata?.annotations);
+}
+
+/** An equality-based selector (`a=b,c!=d,e`); one kustomize can read but this cannot matches nothing. */
+function selects(selector: unknown, labels: unknown): boolean {
+  if (typeof selector !== 'string' || selector.trim() === '') return true;
+  const map = isMap(labels) ? labels : {};
+  return selector.split(',').every((term) => {
+    const t = term.trim();
+    const ne = /^([^!=\s]+)\s*!=\s*(.*)$/.exec(t);
+    if (ne) return map[ne[1]] !== ne[2];
+    const eq = /^([^!=\s]+)\s*==?\s*(.*)$/.exec(t);
+    if (eq) return map[eq[1]] === eq[2];
+    if (/^!\S+$/.test(t)) return !(t.slice(1) in map);
+    if (/^[^\s(),]+$/.test(t)) return t in map;
+    return false;
+  });
+}
+
+/** A strategic merge as far as these objects need it: maps merge, `null` deletes, lists of named items merge by name. */
+function strategicMerge(base: any, patch: any): any {
+  if (!isMap(patch)) return patch;
+  const out: Record<string, any> = isMap(base) ? { ...base } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (key === '$patch' || key === '__proto__') continue;
+    if (value === null) delete out[key];
+    else if (isMap(value)) out[key] = strategicMerge(out[key], value);
+    else if (Array.isArray(value) && Array.isArray(out[key]) && value.every((v) => isMap(v) && typeof v.name === 'string') && out[key].every((v: any) => isMap(v) && typeof v.name === 'string')) {
+      const merged = [...out[key]];
+      for (const v of value) {
+        const at = merged.findIndex((m) => m.name === v.name);
+        if (at >= 0) merged[at] = strategicMerge(merged[at], v);
+        else merged.push(v);
+      }
+      out[key] = merged;
+    } else out[key] = value;
+  }
+  return out;
+}
+
+/** One JSON 6902 operation (add, replace, remove) on `object`, in place; others are left out. */
+function jsonPatch(object: any, op: Record<string, any>): void {
+  if (typeof op.path !== 'string' || !op.path.startsWith('/')) return;
+  const steps = op.path.slice(1).split('/').map((s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let parent: any = object;
+  for (const step of steps.slice(0, -1)) {
+    parent = Array.isArray(parent) ? parent[Number(step)] : isMap(parent) ? parent[step] : undefined;
+    if (parent === undefined) return;
+  }
+  const last = steps[steps.length - 1];
+  if (op.op === 'add' || op.op === 'replace') {
+    if (Array.isArray(parent)) {
+      if (last === '-') parent.push(op.value);
+      else if (op.op === 'add') parent.splice(Number(last), 0, op.value);
+      else parent[Number(last)] = op.value;
+    } else if (isMap(parent)) parent[last] = op.value;
+  } else if (op.op === 'remove') {
+    if (Array.isArray(parent)) parent.splice(Number(last), 1);
+    else if (isMap(parent)) delete parent[last];
+  }
+}

@@ -1,0 +1,335 @@
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { FluxContext, Location, Manifest } from '../rules/model';
+import { GROUPS, isKind, isMap } from '../rules/values';
+import { FileReader, KUSTOMIZATION_FILES, UnreadableInputError, isYamlFile } from './files';
+import { BuiltObject, Kustomize, applyPatches, identity, transform } from './kustomize';
+
+// A Flux repository as the rulebook reads it: every Kubernetes object of every YAML file, each as
+// it will be applied, with the Flux Kustomization that applies it. Flux Kustomizations are
+// followed from their `spec.path` (relative to the repository root, found from where the
+// Kustomization is written), their directories built as kustomize builds them, and `targetNamespace`,
+// `patches`, `namePrefix`/`nameSuffix`, `components` and `postBuild.substitute` applied. A
+// `${VAR}` that the input does not define stays as it is written.
+
+/** The manifests of a repository, and what could not be read. @internal */
+export interface Repository {
+  readonly manifests: Manifest[];
+  /** What the user should know: files skipped (SOPS-encrypted, not YAML), references not found. */
+  readonly notes: string[];
+  /** How many YAML files were read below the inputs. */
+  readonly files: number;
+  /** The absolute path of a manifest's file (`location.file` is relative to its input). */
+  absolute(file: string): string;
+}
+
+/** A Flux Kustomization document, and what it applies. */
+interface FluxDoc {
+  readonly object: BuiltObject;
+  /** The directory it applies, when it lies inside the inputs. */
+  dir?: string;
+}
+
+/** One instance of a document: how it is applied (a document can be applied by several Kustomizations). */
+interface Instance {
+  readonly built: BuiltObject;
+  readonly object: any;
+  readonly namespace?: string;
+  readonly flux?: FluxContext;
+  /** The Flux Kustomizations above, outermost first (document keys), against cycles. */
+  readonly chain: string[];
+}
+
+/**
+ * Reads the repositories below `inputs` (directories or files). An input that does not exist, or a
+ * file below it that cannot be read, is an UnreadableInputError.
+ * @internal
+ */
+export function loadRepository(inputs: string[]): Repository {
+  const roots = inputs.map((i) => path.resolve(i));
+  const shown = new Map<string, string>();
+  const display = (file: string): string => {
+    const root = roots.find((r) => file === r || file.startsWith(r + path.sep)) ?? roots[0];
+    const rel = path.relative(root, file);
+    const name = (rel === '' ? path.basename(file) : rel).split(path.sep).join('/');
+    shown.set(name, file);
+    return name;
+  };
+  const reader = new FileReader(display);
+
+  // Every YAML file below the inputs (hidden directories and node_modules left out).
+  const files: string[] = [];
+  const scan = (dir: string): void => {
+    const entries = reader.list(dir);
+    if (!entries) throw new UnreadableInputError(`${dir}: cannot be read`);
+    for (const e of entries) {
+      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) scan(p);
+      else if (e.isFile() && isYamlFile(e.name)) files.push(p);
+    }
+  };
+  for (const root of roots) {
+    if (reader.isDirectory(root)) scan(root);
+    else if (reader.text(root, true) !== undefined) files.push(root);
+    else throw new UnreadableInputError(`${root}: no such file or directory`);
+  }
+  const inside = (p: string): boolean => roots.some((r) => p === r || p.startsWith(r + path.sep));
+
+  const kustomize = new Kustomize(reader);
+  const docs: BuiltObject[] = [];
+  for (const file of files) {
+    reader.yaml(file, true);
+    if (!KUSTOMIZATION_FILES.includes(path.basename(file))) docs.push(...kustomize.documents(file));
+  }
+
+  // The directory each Flux Kustomization applies: its spec.path, relative to the root of the
+  // repository. The root is the directory above the Kustomizations' files under which most of their
+  // paths exist; only Kustomizations of a GitRepository are followed (an OCIRepository or a Bucket
+  // holds other files), and only into directories inside the inputs.
+  const fluxDocs = new Map<string, FluxDoc>();
+  for (const d of docs) if (isKind(d.object, GROUPS.kustomize, 'Kustomization')) fluxDocs.set(d.key, { object: d });
+  const relativePath = (k: any): string | undefined => {
+    const p = k?.spec?.path;
+    const source = k?.spec?.sourceRef?.kind;
+    if (source !== undefined && source !== 'GitRepository') return undefined;
+    if (p === undefined) return '';
+    return typeof p === 'string' && !p.includes('${') ? p.replace(/^\.?\/+/, '') : undefined;
+  };
+  const votes = new Map<string, number>();
+  for (const f of fluxDocs.values()) {
+    const relative = relativePath(f.object.object);
+    if (relative === undefined || relative === '') continue;
+    for (let at = path.dirname(f.object.file); ; at = path.dirname(at)) {
+      const candidate = path.resolve(at, relative);
+      if (inside(candidate) && reader.isDirectory(candidate)) votes.set(at, (votes.get(at) ?? 0) + 1);
+      if (path.dirname(at) === at) break;
+    }
+  }
+  const repositoryRoot = [...votes.entries()].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length || (a[0] < b[0] ? -1 : 1))[0]?.[0];
+  const dirOf = (k: any): string | undefined => {
+    const relative = relativePath(k);
+    if (relative === undefined || repositoryRoot === undefined) return undefined;
+    const candidate = path.resolve(repositoryRoot, relative);
+    return inside(candidate) && reader.isDirectory(candidate) ? candidate : undefined;
+  };
+
+  // What each Flux Kustomization applies, built once per directory.
+  const appliedBy = new Map<string, string[]>();
+  const applies = new Map<string, BuiltObject[]>();
+  for (const [key, f] of fluxDocs) {
+    f.dir = dirOf(f.object.object);
+    if (f.dir === undefined) continue;
+    const built = applyFluxSpec(kustomize, kustomize.build(f.dir), f.object.object.spec, f.dir);
+    applies.set(key, built);
+    for (const b of built) {
+      const list = appliedBy.get(b.key);
+      if (list) list.push(key);
+      else appliedBy.set(b.key, [key]);
+    }
+  }
+
+  // Kustomizations no Flux Kustomization reaches and no other kustomization lists: their objects are
+  // applied as kustomize builds them, without Flux.
+  const listed = new Set<string>();
+  for (const file of files) {
+    if (!KUSTOMIZATION_FILES.includes(path.basename(file))) continue;
+    const k = reader.yaml(file)?.documents[0]?.value;
+    if (!isMap(k)) continue;
+    for (const ref of [...(Array.isArray(k.resources) ? k.resources : []), ...(Array.isArray(k.components) ? k.components : [])]) {
+      if (typeof ref === 'string') listed.add(path.resolve(path.dirname(file), ref));
+    }
+  }
+  const plain: BuiltObject[] = [];
+  const covered = new Set<string>(appliedBy.keys());
+  const placed = new Set<string>();
+  for (const file of files) {
+    const dir = path.dirname(file);
+    if (!KUSTOMIZATION_FILES.includes(path.basename(file))) continue;
+    if (kustomize.visited.has(dir) || listed.has(dir)) continue;
+    for (const b of kustomize.build(dir)) {
+      // A document two kustomizations place in two namespaces is two objects.
+      if (appliedBy.has(b.key) || placed.has(identity(b))) continue;
+      placed.add(identity(b));
+      covered.add(b.key);
+      plain.push(b);
+    }
+  }
+  // Files no build reaches: applied as they are (`kubectl apply -f`), unless a kustomization in
+  // their directory or above it (up to the input) leaves them out; then nothing applies them (an
+  // app a namespace's kustomization.yaml no longer lists).
+  const governed = new Map<string, boolean>();
+  const isGoverned = (dir: string): boolean => {
+    let answer = governed.get(dir);
+    if (answer === undefined) {
+      const parent = path.dirname(dir);
+      answer = reader.kustomizationOf(dir) !== undefined || (parent !== dir && inside(parent) && isGoverned(parent));
+      governed.set(dir, answer);
+    }
+    return answer;
+  };
+  for (const d of docs) {
+    if (covered.has(d.key) || isGoverned(path.dirname(d.file))) continue;
+    covered.add(d.key);
+    plain.push(d);
+  }
+
+  // Instances, top down: what nothing applies, then what each Kustomization instance applies.
+  const instances: Instance[] = [];
+  const queue: Instance[] = [];
+  const instantiated = new Set<string>();
+  const start = (b: BuiltObject): void => {
+    instantiated.add(b.key);
+    const inst: Instance = { built: b, object: b.object, namespace: b.namespace ?? b.object.metadata?.namespace, chain: [] };
+    instances.push(inst);
+    queue.push(inst);
+  };
+  plain.forEach(start);
+  let next = 0;
+  const drain = (): void => {
+    while (next < queue.length) {
+      const parent = queue[next++];
+      const key = parent.built.key;
+      const built = applies.get(key);
+      if (!built || !fluxDocs.has(key) || parent.chain.includes(key)) continue;
+      const ks = parent.object;
+      const chain = [...parent.chain, key];
+      const flux: FluxContext = {
+        name: ks.metadata?.name,
+        namespace: parent.namespace,
+        targetNamespace: typeof ks.spec?.targetNamespace === 'string' ? ks.spec.targetNamespace : undefined,
+        location: locationOf(parent.built, display),
+        cluster: parent.flux ? parent.flux.cluster : clusterOf(parent, applies, fluxDocs),
+      };
+      const vars = substitutions(ks.spec?.postBuild);
+      for (const b of built) {
+        // A Kustomization that applies its own file (a cluster's root) is that one object.
+        if (chain.includes(b.key)) continue;
+        instantiated.add(b.key);
+        const object = substitute(b.object, vars);
+        const namespace = CLUSTER_KINDS.has(object.kind) ? undefined : flux.targetNamespace ?? b.namespace ?? object.metadata?.namespace;
+        const inst: Instance = { built: b, object, namespace, flux, chain };
+        instances.push(inst);
+        queue.push(inst);
+      }
+    }
+  };
+  drain();
+  // What is applied only through a cycle (a root Kustomization that applies its own file) starts
+  // at the cycle: follow the appliers up until one repeats.
+  const topOf = (key: string): string => {
+    const seen = new Set<string>();
+    let at = key;
+    while (!seen.has(at)) {
+      seen.add(at);
+      const up = (appliedBy.get(at) ?? []).find((k) => !instantiated.has(k));
+      if (up === undefined) return at;
+      at = up;
+    }
+    return at;
+  };
+  for (const key of fluxDocs.keys()) {
+    if (instantiated.has(key) || !appliedBy.has(key)) continue;
+    start(fluxDocs.get(topOf(key))!.object);
+    drain();
+  }
+
+  const manifests = instances.map((i): Manifest => ({
+    object: i.object,
+    location: locationOf(i.built, display),
+    ...(i.flux ? { flux: i.flux } : {}),
+    namespace: CLUSTER_KINDS.has(i.object.kind) ? undefined : i.namespace,
+  }));
+  return {
+    manifests,
+    notes: [...new Set(reader.notes)].sort(),
+    files: files.length,
+    absolute(file: string): string {
+      return shown.get(file) ?? path.resolve(roots[0], file);
+    },
+  };
+}
+
+const CLUSTER_KINDS = new Set(['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'PriorityClass']);
+
+function locationOf(b: BuiltObject, display: (file: string) => string): Location {
+  return { file: display(b.file), doc: b.index };
+}
+
+/**
+ * The cluster of what the outermost Kustomization of a chain applies: that Kustomization, when it
+ * applies Flux Kustomizations itself (a cluster's root); `''` otherwise.
+ */
+function clusterOf(top: Instance, applies: Map<string, BuiltObject[]>, fluxDocs: Map<string, FluxDoc>): string {
+  const appliesKustomizations = (applies.get(top.built.key) ?? []).some((b) => fluxDocs.has(b.key));
+  return appliesKustomizations ? `${top.namespace ?? ''}/${top.object.metadata?.name}` : '';
+}
+
+/** The Flux Kustomization's own `patches`, `components`, `namePrefix`/`nameSuffix` over its build. */
+function applyFluxSpec(kustomize: Kustomize, built: BuiltObject[], spec: any, dir: string): BuiltObject[] {
+  if (!isMap(spec)) return built;
+  let out = built;
+  for (const ref of Array.isArray(spec.components) ? spec.components : []) {
+    if (typeof ref === 'string') out = kustomize.component(path.resolve(dir, ref), out);
+  }
+  out = applyPatches(out, kustomize.patchesOf(dir, { patches: spec.patches, patchesJson6902: spec.patchesJson6902, patchesStrategicMerge: undefined }));
+  return transform(out, { namePrefix: spec.namePrefix, nameSuffix: spec.nameSuffix });
+}
+
+/** Inline `postBuild.substitute` variables; `open` when `substituteFrom` may define more. */
+function substitutions(postBuild: any): { vars: Record<string, string>; open: boolean } | undefined {
+  if (!isMap(postBuild)) return undefined;
+  const vars: Record<string, string> = {};
+  if (isMap(postBuild.substitute)) {
+    for (const [k, v] of Object.entries(postBuild.substitute)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') vars[k] = String(v);
+  }
+  return { vars, open: Array.isArray(postBuild.substituteFrom) && postBuild.substituteFrom.length > 0 };
+}
+
+const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[=-]([^}]*))?\}/g;
+
+/**
+ * Flux's post-build substitution of the variables the input defines: `${VAR}`, `${VAR:=default}`
+ * (the default only when no `substituteFrom` could define the variable), `$${VAR}` left alone. An
+ * object can opt out (`kustomize.toolkit.fluxcd.io/substitute: disabled`).
+ */
+function substitute(object: any, subs: { vars: Record<string, string>; open: boolean } | undefined): any {
+  if (!subs) return object;
+  const off = 'kustomize.toolkit.fluxcd.io/substitute';
+  if (object.metadata?.annotations?.[off] === 'disabled' || object.metadata?.labels?.[off] === 'disabled') return object;
+  const replace = (text: string): string => text.replace(VARIABLE, (match, name: string, fallback: string | undefined, offset: number, whole: string) => {
+    if (offset > 0 && whole[offset - 1] === '$') return match;
+    if (Object.prototype.hasOwnProperty.call(subs.vars, name)) return subs.vars[name];
+    if (fallback !== undefined && !subs.open) return fallback;
+    return match;
+  });
+  let changed = false;
+  const walk = (value: any): any => {
+    if (typeof value === 'string') {
+      if (!value.includes('${')) return value;
+      const next = replace(value);
+      if (next === value) return value;
+      changed = true;
+      // A scalar that was the variable alone takes the type Flux's text substitution gives it.
+      if (/^\$\{[^}]+\}$/.test(value)) {
+        try {
+          const typed = parseYaml(next);
+          if (typeof typed === 'number' || typeof typed === 'boolean') return typed;
+        } catch {
+          return next;
+        }
+      }
+      return next;
+    }
+    if (Array.isArray(value)) return value.map(walk);
+    if (isMap(value)) {
+      const out: Record<string, any> = {};
+      for (const [k, v] of Object.entries(value)) out[k] = walk(v);
+      return out;
+    }
+    return value;
+  };
+  const result = walk(object);
+  return changed ? result : object;
+}
+

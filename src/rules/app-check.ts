@@ -1,0 +1,112 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { ValidationError, ValidationProblem } from '../errors';
+import { AppCheckContext, AppManifest, registerLibraryCheck } from '../util/app-checks';
+import { Finding, FluxContext, Manifest } from './model';
+import { runRules } from './rulebook';
+import { GROUPS, isKind } from './values';
+
+// The rulebook at synth: every app that uses the library's constructs runs it over every manifest
+// of the app, hand-written ApiObjects and included YAML too. Error findings fail the synth with
+// one ValidationError listing them all; cdk8s has no channel for warnings, so warnings are written
+// to stderr, once per app and message.
+
+/**
+ * The Flux Kustomization that applies objects created below `scope`: the nearest scope with a
+ * child `Resource` that is a Flux Kustomization (what a FluxKustomization chart holds). Read
+ * structurally, so that this layer needs nothing from the tree's constructs.
+ */
+function kustomizationOf(scope: IConstruct | undefined, cache: Map<IConstruct, ApiObject | null>): ApiObject | undefined {
+  const walked: IConstruct[] = [];
+  let found: ApiObject | null = null;
+  for (let s = scope; s !== undefined; s = s.node.scope) {
+    const cached = cache.get(s);
+    if (cached !== undefined) {
+      found = cached;
+      break;
+    }
+    walked.push(s);
+    const child = s.node.tryFindChild('Resource');
+    if (child !== undefined && ApiObject.isApiObject(child) && child.kind === 'Kustomization' && child.apiVersion.startsWith(`${GROUPS.kustomize}/`)) {
+      found = child;
+      break;
+    }
+  }
+  for (const s of walked) cache.set(s, found);
+  return found ?? undefined;
+}
+
+function fluxContext(ks: ApiObject, json: any): FluxContext {
+  return {
+    name: ks.metadata.name ?? json?.metadata?.name,
+    namespace: ks.metadata.namespace,
+    targetNamespace: typeof json?.spec?.targetNamespace === 'string' ? json.spec.targetNamespace : undefined,
+    location: { constructPath: ks.node.path },
+    cluster: '',
+  };
+}
+
+/**
+ * The app's manifests as the rulebook reads them: each with its construct path, and the Flux
+ * Kustomization (of a FluxTree) whose directory holds it. Flux sources are written to the tree's
+ * `flux/repositories/`, not to the directory of the Kustomization they were created in.
+ * @internal
+ */
+export function appManifests(all: ReadonlyArray<AppManifest>): Manifest[] {
+  const cache = new Map<IConstruct, ApiObject | null>();
+  const ksJson = new Map<ApiObject, any>();
+  for (const { object, manifest } of all) ksJson.set(object, manifest);
+  return all.map(({ object, manifest }) => {
+    const location = { constructPath: object.node.path };
+    const source = isKind(manifest, GROUPS.source, 'HelmRepository') || isKind(manifest, GROUPS.source, 'OCIRepository');
+    const ks = source ? undefined : kustomizationOf(object.node.scope, cache);
+    if (!ks || ks === object) return { object: manifest, location, namespace: manifest?.metadata?.namespace };
+    const flux = fluxContext(ks, ksJson.get(ks));
+    return { object: manifest, location, flux, namespace: flux.targetNamespace ?? manifest?.metadata?.namespace };
+  });
+}
+
+/** One finding as a problem of the library's ValidationError. */
+function problemOf(f: Finding): ValidationProblem {
+  const where = f.location.constructPath !== undefined ? ` (at ${f.location.constructPath || '<root>'})` : '';
+  return {
+    field: f.field,
+    value: f.value,
+    problem: f.problem,
+    hint: f.fix,
+    constructPath: f.location.constructPath,
+    message: `${f.rule}: ${f.message}${where}`,
+  };
+}
+
+const WARNED = new WeakMap<IConstruct, Set<string>>();
+
+/** Writes a warning to stderr, once per app. */
+function warn(root: IConstruct, f: Finding): void {
+  const line = `cdk8s-multus warning ${f.rule}: ${f.message}${f.location.constructPath ? ` (at ${f.location.constructPath})` : ''}`;
+  let seen = WARNED.get(root);
+  if (!seen) {
+    seen = new Set();
+    WARNED.set(root, seen);
+  }
+  if (seen.has(line)) return;
+  seen.add(line);
+  process.stderr.write(`${line}\n`);
+}
+
+/**
+ * The rulebook over an app: its findings. Errors come back as one ValidationError; warnings are
+ * written to stderr.
+ * @internal
+ */
+export function rulebookCheck(context: AppCheckContext): ValidationError[] {
+  const all = context.manifests;
+  if (all.length === 0) return [];
+  const root = all[0].object.node.root;
+  const findings = runRules(appManifests(all));
+  for (const f of findings) if (f.level === 'warning') warn(root, f);
+  const errors = findings.filter((f) => f.level === 'error').map(problemOf);
+  return errors.length > 0 ? [ValidationError.of(errors)] : [];
+}
+
+registerLibraryCheck('rulebook', rulebookCheck);

@@ -1,0 +1,173 @@
+import { NadConfig, readNadConfig } from './cni';
+import { Manifest } from './model';
+import { AnnotationSite, Workload, annotationField, isWorkload, readAppTemplate, readUnknownChartAnnotations, readWorkload } from './pods';
+import { Release, ReleaseLookup, readRelease } from './releases';
+import { parseSelections } from './selections';
+import { NETWORKS_ANNOTATION } from '../pod/app-template';
+import { GROUPS, dig, isKind, isMap } from './values';
+
+// The input indexed once for every rule: manifests by kind and by name, every HelmRelease read
+// (chart, values), every source of pods, every networks annotation, every NAD. Each collection is
+// built on first use, in one pass, so the rulebook stays linear in the number of manifests.
+
+/** A NetworkAttachmentDefinition of the input. @internal */
+export interface Nad {
+  readonly manifest: Manifest;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly config: NadConfig;
+}
+
+function memo<T>(compute: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = compute();
+      done = true;
+    }
+    return value;
+  };
+}
+
+/** Everything the rules read, indexed. @internal */
+export class Inventory implements ReleaseLookup {
+  public readonly manifests: readonly Manifest[];
+  private readonly byKind = new Map<string, Manifest[]>();
+  private readonly byName = new Map<string, Manifest[]>();
+
+  public readonly releases = memo((): Release[] => this.ofKind(GROUPS.helm, 'HelmRelease').map((m) => readRelease(m, this)));
+
+  public readonly nads = memo((): Nad[] => this.ofKind(GROUPS.cni, 'NetworkAttachmentDefinition')
+    .filter((m) => typeof m.object?.metadata?.name === 'string')
+    .map((m) => ({ manifest: m, name: m.object.metadata.name, namespace: m.namespace, config: readNadConfig(m.object.spec?.config) })));
+
+  private readonly nadIndex = memo(() => {
+    const byKey = new Map<string, Nad>();
+    const byName = new Map<string, Nad[]>();
+    for (const n of this.nads()) {
+      if (n.namespace !== undefined) byKey.set(`${n.namespace}/${n.name}`, n);
+      const named = byName.get(n.name);
+      if (named) named.push(n);
+      else byName.set(n.name, [n]);
+    }
+    return { byKey, byName };
+  });
+
+  private readonly pods = memo(() => {
+    const workloads: Workload[] = [];
+    const annotations: AnnotationSite[] = [];
+    const autoscaled = this.autoscalers();
+    for (const m of this.manifests) {
+      if (!isWorkload(m.object)) continue;
+      const read = readWorkload(m, (ns, kind, name) => autoscaled.get(`${ns ?? ''}/${kind}/${name}`));
+      workloads.push(read.workload);
+      annotations.push(...read.annotations);
+    }
+    for (const r of this.releases()) {
+      const own = dig(r.manifest.object, 'metadata', 'annotations', NETWORKS_ANNOTATION);
+      if (typeof own === 'string') {
+        annotations.push({
+          manifest: r.manifest, field: annotationField('metadata.annotations'), value: own, placement: 'misplaced',
+          holder: `HelmRelease/${r.namespace ?? ''}/${r.manifest.object.metadata?.name}`, parsed: parseSelections(own),
+          belongs: r.chart.known === 'app-template' ? 'spec.values.controllers.<controller>.pod.annotations' : 'the pod annotations of the chart\'s values',
+          podsAnnotated: false, podNamespace: r.namespace,
+        });
+      }
+      if (r.chart.known === 'app-template' && isMap(r.values.controllers)) {
+        const read = readAppTemplate(r);
+        workloads.push(...read.workloads);
+        annotations.push(...read.annotations);
+      } else if (r.chart.known !== 'app-template') {
+        annotations.push(...readUnknownChartAnnotations(r));
+      }
+    }
+    return { workloads, annotations };
+  });
+
+  constructor(manifests: readonly Manifest[]) {
+    this.manifests = manifests;
+    for (const m of manifests) {
+      const kind = m.object?.kind;
+      if (typeof kind !== 'string') continue;
+      const ofKind = this.byKind.get(kind);
+      if (ofKind) ofKind.push(m);
+      else this.byKind.set(kind, [m]);
+      const name = m.object?.metadata?.name;
+      if (typeof name !== 'string') continue;
+      for (const key of [`${kind}/${m.namespace ?? ''}/${name}`, `${kind}/*/${name}`]) {
+        const list = this.byName.get(key);
+        if (list) list.push(m);
+        else this.byName.set(key, [m]);
+      }
+    }
+  }
+
+  /** The manifests of `kind` in API group `group`. */
+  public ofKind(group: string, kind: string): Manifest[] {
+    return (this.byKind.get(kind) ?? []).filter((m) => isKind(m.object, group, kind));
+  }
+
+  /**
+   * The object `kind` named `name` in `namespace`. When the namespace of one side is unknown, a
+   * single object of that kind and name, wherever it is, answers.
+   */
+  public find(kind: string, namespace: string | undefined, name: string): Manifest | undefined {
+    if (namespace !== undefined) {
+      const exact = this.byName.get(`${kind}/${namespace}/${name}`);
+      if (exact && exact.length > 0) return exact[0];
+      const unplaced = this.byName.get(`${kind}//${name}`);
+      return unplaced && unplaced.length === 1 ? unplaced[0] : undefined;
+    }
+    const any = this.byName.get(`${kind}/*/${name}`);
+    return any && any.length === 1 ? any[0] : undefined;
+  }
+
+  /** The NAD `namespace/name`; with the namespace unknown, any NAD of that name. */
+  public nad(namespace: string | undefined, name: string): Nad | undefined {
+    const index = this.nadIndex();
+    if (namespace !== undefined) return index.byKey.get(`${namespace}/${name}`);
+    return index.byName.get(name)?.[0];
+  }
+
+  /** Every NAD of that name, whatever its namespace. */
+  public nadsNamed(name: string): Nad[] {
+    return this.nadIndex().byName.get(name) ?? [];
+  }
+
+  /** Every source of pods: raw workloads, Pods, app-template controllers. */
+  public workloads(): Workload[] {
+    return this.pods().workloads;
+  }
+
+  /** Every networks annotation of the input, wherever it is written. */
+  public annotations(): AnnotationSite[] {
+    return this.pods().annotations;
+  }
+
+  /** The NAD an annotation element selects (by the pods' namespace when it names none). */
+  public selected(site: AnnotationSite, element: { name?: string; namespace?: string }): Nad | undefined {
+    if (element.name === undefined) return undefined;
+    return this.nad(element.namespace ?? site.podNamespace, element.name);
+  }
+
+  /** Why an autoscaler may run several pods of a workload, keyed `<namespace>/<kind>/<name>`. */
+  private autoscalers(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const m of this.ofKind(GROUPS.autoscaling, 'HorizontalPodAutoscaler')) {
+      const ref = m.object.spec?.scaleTargetRef;
+      const max = m.object.spec?.maxReplicas;
+      if (isMap(ref) && typeof ref.kind === 'string' && typeof ref.name === 'string' && typeof max === 'number' && max > 1) {
+        out.set(`${m.namespace ?? ''}/${ref.kind}/${ref.name}`, `HorizontalPodAutoscaler ${m.object.metadata?.name} scales it up to ${max} replicas`);
+      }
+    }
+    for (const m of this.ofKind('keda.sh', 'ScaledObject')) {
+      const ref = m.object.spec?.scaleTargetRef;
+      const max = m.object.spec?.maxReplicaCount ?? 100;
+      if (isMap(ref) && typeof ref.name === 'string' && typeof max === 'number' && max > 1) {
+        out.set(`${m.namespace ?? ''}/${typeof ref.kind === 'string' ? ref.kind : 'Deployment'}/${ref.name}`, `ScaledObject ${m.object.metadata?.name} scales it up to ${max} replicas`);
+      }
+    }
+    return out;
+  }
+}

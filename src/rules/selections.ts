@@ -1,0 +1,182 @@
+import { parseAddress } from '../network/address-plan';
+import { canonicalMac } from '../pod/selection';
+import { checkInterfaceName, isDnsSubdomain } from '../util/validate';
+import { isMap, isTemplated } from './values';
+
+// The `k8s.v1.cni.cncf.io/networks` annotation as Multus reads it (pkg/k8sclient, Multus 4.x):
+// text that contains `[`, `{` or `"` is a JSON list of selection elements (NPWG multi-net spec
+// v1.3), anything else a comma-separated list of `[<namespace>/]<name>[@<interface>]`. Multus
+// decodes the JSON into typed fields (Go's encoding/json: keys match case-insensitively, unknown keys
+// are dropped, a value of the wrong type fails the whole annotation), then checks every `mac` and
+// `ips` entry. Any failure fails the pod's sandbox.
+
+/** One element of the annotation, as far as it could be read. @internal */
+export interface SelectionView {
+  /** The element's index in the list. */
+  readonly index: number;
+  readonly name?: string;
+  /** The NAD's namespace, when the element names one (else the pod's). */
+  readonly namespace?: string;
+  /** The static addresses, canonical and without prefix; templated entries are left out. */
+  readonly ips: string[];
+  /** The pinned MAC, canonical; undefined when absent or templated. */
+  readonly mac?: string;
+}
+
+/** Something in the annotation that Multus refuses. @internal */
+export interface SelectionProblem {
+  /** Where, relative to the annotation: `[0].ips[1]`, or `` for the whole value. */
+  readonly at: string;
+  readonly value: unknown;
+  readonly problem: string;
+  readonly fix: string;
+}
+
+/** The annotation, read. @internal */
+export interface ParsedSelections {
+  readonly elements: SelectionView[];
+  /** Why Multus would refuse the annotation; empty when it reads it. */
+  readonly problems: SelectionProblem[];
+  /** Keys of elements that Multus does not know (and drops). */
+  readonly unknownKeys: Array<{ readonly at: string; readonly key: string }>;
+  /** True when the value is (partly) a template that is filled in later, so that parts could not be judged. */
+  readonly templated: boolean;
+}
+
+/** The keys of a selection element that Multus 4.x decodes (NPWG v1.3 and Multus's own). */
+const KNOWN_KEYS = ['name', 'namespace', 'ips', 'mac', 'interface', 'default-route', 'cni-args', 'portmappings', 'bandwidth', 'infiniband-guid', 'deviceid', 'ipam-claim-reference', 'interfacerequest'];
+
+const JSON_FIX = 'write a JSON list of objects, e.g. [{"name":"iot","namespace":"kube-system","ips":["192.168.20.10/24"]}] (MultusPodAnnotation builds it)';
+
+/**
+ * Reads a networks annotation the way Multus does. Never throws.
+ * @internal
+ */
+export function parseSelections(text: string): ParsedSelections {
+  const problems: SelectionProblem[] = [];
+  const unknownKeys: Array<{ at: string; key: string }> = [];
+  const templated = isTemplated(text);
+  if (!/[[{"]/.test(text)) return parseCommaForm(text, templated);
+  let list: unknown;
+  try {
+    list = JSON.parse(text);
+  } catch (e) {
+    // A template may be what breaks the JSON (`"ips": [${IPS}]`): nothing can be said then.
+    if (templated) return { elements: [], problems, unknownKeys, templated };
+    problems.push({ at: '', value: text, problem: `is not valid JSON (${(e as Error).message})`, fix: JSON_FIX });
+    return { elements: [], problems, unknownKeys, templated };
+  }
+  if (!Array.isArray(list)) {
+    problems.push({ at: '', value: text, problem: 'is not a JSON list (Multus reads a list of selection elements)', fix: `wrap the element in a list: ${JSON_FIX}` });
+    return { elements: [], problems, unknownKeys, templated };
+  }
+  const elements: SelectionView[] = [];
+  list.forEach((raw, index) => {
+    const at = `[${index}]`;
+    if (!isMap(raw)) {
+      problems.push({ at, value: raw, problem: 'is not an object', fix: JSON_FIX });
+      return;
+    }
+    const element = readElement(raw, index, problems, unknownKeys);
+    elements.push(element);
+  });
+  return { elements, problems, unknownKeys, templated };
+}
+
+/** Go's encoding/json matches keys case-insensitively: `field(raw, 'ips')` finds `IPs` too. */
+function field(raw: Record<string, any>, key: string): { key: string; value: unknown } | undefined {
+  if (key in raw) return { key, value: raw[key] };
+  const found = Object.keys(raw).find((k) => k.toLowerCase() === key.toLowerCase());
+  return found === undefined ? undefined : { key: found, value: raw[found] };
+}
+
+function readElement(raw: Record<string, any>, index: number, problems: SelectionProblem[], unknownKeys: Array<{ at: string; key: string }>): SelectionView {
+  const at = `[${index}]`;
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_KEYS.includes(key.toLowerCase())) unknownKeys.push({ at, key });
+  }
+  const str = (key: string): string | undefined => {
+    const f = field(raw, key);
+    if (f === undefined || f.value === null) return undefined;
+    if (typeof f.value !== 'string') {
+      problems.push({ at: `${at}.${f.key}`, value: f.value, problem: 'is not a string', fix: `give ${key} as a JSON string` });
+      return undefined;
+    }
+    return f.value;
+  };
+  const list = (key: string): string[] | undefined => {
+    const f = field(raw, key);
+    if (f === undefined || f.value === null) return undefined;
+    if (!Array.isArray(f.value) || f.value.some((v) => typeof v !== 'string')) {
+      problems.push({ at: `${at}.${f.key}`, value: f.value, problem: 'is not a list of strings', fix: `give ${key} as a list, e.g. "${key}": ["192.168.20.10/24"]` });
+      return undefined;
+    }
+    return f.value as string[];
+  };
+
+  const name = str('name');
+  if (name === undefined || name === '') {
+    problems.push({ at: `${at}.name`, value: name ?? raw.name, problem: 'is required', fix: 'name the NetworkAttachmentDefinition, e.g. "name": "iot"' });
+  }
+  const namespace = str('namespace');
+  const ips: string[] = [];
+  (list('ips') ?? []).forEach((ip, j) => {
+    if (isTemplated(ip)) return;
+    try {
+      ips.push(parseAddress('ips', ip).text);
+    } catch {
+      problems.push({ at: `${at}.ips[${j}]`, value: ip, problem: 'is not an IP address', fix: 'give an address with its prefix, e.g. "192.168.20.10/24"' });
+    }
+  });
+  let mac: string | undefined;
+  const macText = str('mac');
+  if (macText !== undefined && !isTemplated(macText)) {
+    try {
+      mac = canonicalMac('mac', dottedToColons(macText));
+    } catch (e) {
+      problems.push({ at: `${at}.mac`, value: macText, problem: 'is not a usable MAC address', fix: (e as { hint?: string }).hint ?? 'give a unicast MAC such as "02:42:c0:a8:14:0a"' });
+    }
+  }
+  const iface = str('interface');
+  if (iface !== undefined && !isTemplated(iface)) {
+    try {
+      checkInterfaceName('interface', iface);
+    } catch (e) {
+      problems.push({ at: `${at}.interface`, value: iface, problem: 'is not a Linux interface name', fix: (e as { hint?: string }).hint ?? 'give a name such as "net1"' });
+    }
+  }
+  (list('default-route') ?? []).forEach((gw, j) => {
+    if (isTemplated(gw)) return;
+    try {
+      parseAddress('default-route', gw, undefined, false);
+    } catch {
+      problems.push({ at: `${at}.default-route[${j}]`, value: gw, problem: 'is not an IP address (Go cannot decode it, so Multus refuses the whole annotation)', fix: 'give the gateway without a prefix, e.g. "192.168.20.1"' });
+    }
+  });
+  return { index, name: name || undefined, namespace: namespace || undefined, ips, mac };
+}
+
+/** Go's net.ParseMAC also reads the dotted form `0242.c0a8.140a`. */
+function dottedToColons(mac: string): string {
+  const m = /^([0-9a-fA-F]{4})\.([0-9a-fA-F]{4})\.([0-9a-fA-F]{4})$/.exec(mac);
+  if (!m) return mac;
+  return [m[1], m[2], m[3]].map((g) => `${g.slice(0, 2)}:${g.slice(2)}`).join(':');
+}
+
+/** `[<namespace>/]<name>[@<interface>]`, comma separated. */
+function parseCommaForm(text: string, templated: boolean): ParsedSelections {
+  const problems: SelectionProblem[] = [];
+  const elements: SelectionView[] = [];
+  if (text.trim() === '') return { elements, problems, unknownKeys: [], templated };
+  text.split(',').forEach((item, index) => {
+    const trimmed = item.trim();
+    if (isTemplated(trimmed)) return;
+    const m = /^(?:([^/@]+)\/)?([^/@]+)(?:@([^/@]+))?$/.exec(trimmed);
+    if (!m || !isDnsSubdomain(m[2]) || (m[1] !== undefined && !isDnsSubdomain(m[1]))) {
+      problems.push({ at: `[${index}]`, value: trimmed, problem: 'is not a network reference', fix: 'write "<namespace>/<name>" or "<name>" (optionally "@<interface>"), or the JSON list form' });
+      return;
+    }
+    elements.push({ index, name: m[2], namespace: m[1], ips: [] });
+  });
+  return { elements, problems, unknownKeys: [], templated };
+}
