@@ -8,9 +8,9 @@ import {
 /** Options of the example cluster. */
 export interface ClusterOptions {
   /**
-   * Include the plan's verification pod `multus-test` (`nicolaka/netshoot`, `sleep infinity`) in
+   * Include the verification pod `multus-test` (`nicolaka/netshoot`, `sleep infinity`) in
    * `default` at 192.168.20.250. Turn it off once `ip addr` has shown `net1`: Flux then prunes the
-   * pod (the plan's "clean up test pod").
+   * pod.
    * @default true
    */
   readonly testPod?: boolean;
