@@ -4,6 +4,7 @@ import { Problems, invalid } from '../errors';
 import { fluxDuration } from '../flux/duration';
 import { NetworkSelection } from '../pod/annotation';
 import { deepMerge, isPlainObject } from '../util/merge';
+import { checkHelmReleaseName } from '../util/names';
 import { checkDnsLabel } from '../util/validate';
 import { AppTemplateChart } from './chart';
 import { AppTemplateEnvSource, AppTemplateImage, AppTemplatePodSecurityContext, AppTemplatePort, AppTemplateResources, AppTemplateSecurityContext, AppTemplateStrategy } from './options';
@@ -202,10 +203,7 @@ export function resolveRelease(props: AppTemplateReleaseProps, context: ReleaseC
     return props.chart ?? AppTemplateChart.bjwS();
   });
   const releaseName = props.releaseName ?? context.id;
-  problems.check(() => {
-    checkDnsLabel('releaseName', releaseName, scope);
-    if (releaseName.length > 53) invalid({ field: 'releaseName', value: releaseName, hint: 'Helm release names have at most 53 characters; give a shorter releaseName', scope, problem: 'is too long' });
-  });
+  problems.check(() => checkHelmReleaseName('releaseName', releaseName, scope));
   const namespace = props.namespace ?? context.chartNamespace;
   problems.check(() => {
     if (namespace === undefined) invalid({ field: 'namespace', value: namespace, hint: 'give the namespace, or create the release in a cdk8s Chart with a namespace', scope, problem: 'is required' });

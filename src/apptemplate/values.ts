@@ -1,11 +1,11 @@
 import * as path from 'node:path';
-import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Problems, invalid, refusal } from '../errors';
 import { isImageName, isImageTag, parseImageReference } from '../util/image';
 import { isPlainObject } from '../util/merge';
 import { checkKnownProps } from '../util/props';
-import { CpuQuantity } from '../util/quantity';
+import { CpuQuantity, wholeMebibytes } from '../util/quantity';
 import { checkDnsLabel, checkDnsSubdomain, isLabelValue, isQualifiedName } from '../util/validate';
 import {
   AppTemplateCapabilities, AppTemplateEnvSource, AppTemplateFsGroupChangePolicy, AppTemplateImage, AppTemplatePodSecurityContext,
@@ -157,11 +157,7 @@ function checkBoolean(field: string, value: Given, scope?: IConstruct): boolean 
 
 /** A Size as a quantity: whole gibibytes as `<n>Gi`, else whole mebibytes as `<n>Mi`. @internal */
 export function sizeQuantity(field: string, size: Given, example: string, scope?: IConstruct): string {
-  const mi = size instanceof Size ? size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) : NaN;
-  // Safe integers only: larger numbers render in exponent form ("1e+21Mi"), which is no quantity.
-  if (!Number.isSafeInteger(mi) || mi <= 0) {
-    invalid({ field, value: size instanceof Size ? `${mi}Mi` : size, hint: `give a cdk8s Size of a positive whole number of mebibytes or more, e.g. ${example}`, scope });
-  }
+  const mi = wholeMebibytes(field, size, example, scope);
   return mi % 1024 === 0 ? `${mi / 1024}Gi` : `${mi}Mi`;
 }
 
@@ -445,8 +441,7 @@ export function renderResources(r: AppTemplateResources | undefined, scope?: ICo
   const memory = (name: 'memoryRequest' | 'memoryLimit') => problems.check(() => {
     const s: Given = r[name];
     if (s === undefined) return undefined;
-    sizeQuantity(`resources.${name}`, s, 'Size.mebibytes(512)', scope);
-    return (s as Size).toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+    return wholeMebibytes(`resources.${name}`, s, 'Size.mebibytes(512)', scope);
   });
   const cpuRequest = cpu('cpuRequest');
   const cpuLimit = cpu('cpuLimit');

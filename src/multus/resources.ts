@@ -1,8 +1,8 @@
-import { Size, SizeRoundingBehavior } from 'cdk8s';
+import { Size } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Problems, invalid } from '../errors';
 import { checkKnownProps, propsShape } from '../util/props';
-import { CpuQuantity } from '../util/quantity';
+import { CpuQuantity, wholeMebibytes } from '../util/quantity';
 
 /** Requests and limits of the Multus daemon container. */
 export interface MultusResources {
@@ -65,8 +65,8 @@ export function renderResources(r: MultusResources, scope?: IConstruct): Record<
   const problems = new Problems();
   const cpuRequest = problems.check(() => cpu(r.cpuRequest, r.cpuRequestMillis, 'cpuRequest', scope)) ?? 10;
   const cpuLimit = problems.check(() => cpu(r.cpuLimit, r.cpuLimitMillis, 'cpuLimit', scope));
-  const memRequest = problems.check(() => mebibytes('resources.memoryRequest', r.memoryRequest ?? Size.mebibytes(64), scope));
-  const memLimit = problems.check(() => mebibytes('resources.memoryLimit', r.memoryLimit ?? Size.mebibytes(512), scope));
+  const memRequest = problems.check(() => wholeMebibytes('resources.memoryRequest', r.memoryRequest ?? Size.mebibytes(64), 'Size.mebibytes(64)', scope));
+  const memLimit = problems.check(() => wholeMebibytes('resources.memoryLimit', r.memoryLimit ?? Size.mebibytes(512), 'Size.mebibytes(512)', scope));
   if (cpuLimit !== undefined && cpuLimit < cpuRequest) {
     const field = r.cpuLimit !== undefined ? 'resources.cpuLimit' : 'resources.cpuLimitMillis';
     problems.check(() => invalid({ field, value: r.cpuLimit !== undefined ? `${cpuLimit}m` : cpuLimit, hint: `the limit must be at least the request (${cpuRequest}m)`, scope }));
@@ -102,13 +102,4 @@ function cpu(q: CpuQuantity | undefined, millis: number | undefined, name: strin
 /** `10m`: millicores as the values have always been written (the same bytes for the same request). */
 function quantity(millicores: number): string {
   return `${millicores}m`;
-}
-
-function mebibytes(field: string, size: Size, scope?: IConstruct): number {
-  const mi = size instanceof Size ? size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) : NaN;
-  // Safe integers only: larger numbers render in exponent form ("1e+21Mi"), which is no quantity.
-  if (!Number.isSafeInteger(mi) || mi <= 0) {
-    invalid({ field, value: size instanceof Size ? `${mi}Mi` : size, hint: 'give a positive whole number of mebibytes, e.g. Size.mebibytes(512)', scope });
-  }
-  return mi;
 }

@@ -1,3 +1,5 @@
+import { Size, SizeRoundingBehavior } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { invalid } from '../errors';
 
 /**
@@ -38,4 +40,18 @@ export class CpuQuantity {
   public toString(): string {
     return this.millicores % 1000 === 0 ? `${this.millicores / 1000}` : `${this.millicores}m`;
   }
+}
+
+/**
+ * A memory or storage size as a positive whole number of mebibytes, the unit the library writes
+ * quantities in. Safe integers only: larger numbers render in exponent form ("1e+21Mi"), which is
+ * no quantity.
+ * @internal
+ */
+export function wholeMebibytes(field: string, size: unknown, example: string, scope?: IConstruct): number {
+  const mi = size instanceof Size ? size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) : NaN;
+  if (!Number.isSafeInteger(mi) || mi <= 0) {
+    invalid({ field, value: size instanceof Size ? `${mi}Mi` : size, hint: `give a cdk8s Size of a positive whole number of mebibytes, e.g. ${example}`, scope });
+  }
+  return mi;
 }
