@@ -13,15 +13,20 @@ const SCHEME = /^(https?|oci):\/\//;
 /**
  * Checks a Helm repository URL: an `http://`, `https://` or `oci://` URL with a host, written
  * exactly as the HelmRepository CRD accepts it. The URL parser silently strips tabs and newlines
- * and trims spaces, but the string is written to the manifest as given, so white space and
- * control characters are refused before parsing.
+ * and trims spaces, but the string is written to the manifest as given, so unsafe characters
+ * (util/strings) and white space are refused before parsing.
  * @internal
  */
 export function checkHelmRepositoryUrl(field: string, url: string, example: string, scope?: IConstruct): void {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-  if (typeof url !== 'string' || /[\s\u0000-\u001f\u007f]/.test(url)) {
+  if (typeof url !== 'string') {
+    invalid({ field, value: url, hint: `give the Helm repository URL, e.g. "${example}"`, scope });
+  }
+  // White space, which no URL holds and which the URL parser would silently strip; then every other
+  // character YAML cannot carry, as everywhere else (util/strings).
+  if (/\s/.test(url)) {
     invalid({ field, value: url, hint: `give the Helm repository URL without white space or control characters, e.g. "${example}"`, scope });
   }
+  checkSafeString(field, url, 'a repository URL', scope);
   let parsed: URL | undefined;
   try {
     parsed = new URL(url);
@@ -31,7 +36,6 @@ export function checkHelmRepositoryUrl(field: string, url: string, example: stri
   if (!SCHEME.test(url) || !parsed || parsed.hostname === '') {
     invalid({ field, value: url, hint: `give the Helm repository URL starting with https://, http:// or oci://, e.g. "${example}"`, scope });
   }
-  checkSafeString(field, url, 'a repository URL', scope);
   // The URL is written to the manifest, and so to git: credentials in it are published with it.
   if (parsed.username !== '' || parsed.password !== '') {
     invalid({ field, value: `${parsed.protocol}//***@${parsed.host}${parsed.pathname}`, hint: 'remove the user name and password from the URL: it is written to the repository tree in git; give Flux the credentials in a Secret named by the HelmRepository\'s spec.secretRef (https://fluxcd.io/flux/components/source/helmrepositories/#secret-reference)', scope, problem: 'carries credentials' });
