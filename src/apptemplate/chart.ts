@@ -1,4 +1,6 @@
 import { Duration } from 'cdk8s';
+import { APP_TEMPLATE_HELM, APP_TEMPLATE_OCI } from '../knowledge/app-template';
+import { SEMVER } from '../knowledge/versions';
 import { IConstruct } from 'constructs';
 import { Problems, invalid } from '../errors';
 import { checkHelmRepositoryUrl, checkOciChartUrl, checkOciDigest } from '../flux/sources';
@@ -64,10 +66,9 @@ const KNOWN_VERSIONS: Record<string, AppTemplateValuesLayout> = {
   '4.1.1': AppTemplateValuesLayout.V4,
 };
 const DEFAULT_VERSION = '5.0.0';
-const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 
-const OCI_URL = 'oci://ghcr.io/bjw-s-labs/helm/app-template';
-const HELM_URL = 'https://bjw-s-labs.github.io/helm-charts';
+const OCI_URL = APP_TEMPLATE_OCI.url;
+const HELM_URL = APP_TEMPLATE_HELM.url;
 
 /** The kinds of Flux source the chart can come from. */
 export enum AppTemplateSourceKind {

@@ -95,9 +95,3 @@ export function memoryBytes(quantity: unknown): number | undefined {
   return n;
 }
 
-/** A semantic version's numbers, or undefined for anything else (ranges, templates). @internal */
-export function semver(version: unknown): [number, number, number] | undefined {
-  if (typeof version !== 'string') return undefined;
-  const m = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:[-+].*)?$/.exec(version.trim());
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
-}
