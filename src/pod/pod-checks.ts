@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { ValidationError, refusal } from '../errors';
 import { AppManifest } from '../util/app-checks';
-import { apiGroupOf } from '../util/kinds';
+import { apiGroupOf } from '../knowledge/kinds';
 import { isPlainObject } from '../util/merge';
 import { NETWORKS_ANNOTATION } from './app-template';
 

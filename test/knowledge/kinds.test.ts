@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { CRD_MIRROR, describeWithCrds } from '../crd-schema';
-import { PINNED_CRD_SCOPES, apiGroupOf, isClusterScoped } from '../../src/util/kinds';
+import { PINNED_CRD_SCOPES, apiGroupOf, isClusterScoped } from '../../src/knowledge/kinds';
 
-// The identity check reads each kind's scope from util/kinds.ts: built-in kinds by their documented
+// The identity check reads each kind's scope from knowledge/kinds.ts: built-in kinds by their documented
 // scope, custom resources by their pinned CRDs. The table of the pinned CRDs must match the files.
 
 describeWithCrds('the scopes of the pinned CRDs', () => {
