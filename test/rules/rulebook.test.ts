@@ -273,6 +273,12 @@ describe('static-ip-rollout', () => {
     const found = check([iotNad, deployment('ha', 'home', onIot(['192.0.2.10/24'])), hpa, ds, ...rolling, cron]).filter((f) => f.rule === 'static-ip-rollout');
     expect(found.map((f) => f.name).sort()).toEqual(['ha', 'mdns', 'scan', 'zwave']);
   });
+  test('an autoscaler among an app-template release\'s rawResources (5.x layout) scales its controller', () => {
+    const hpa = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'zwave' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: '{{ .Release.Name }}' }, maxReplicas: 3 } };
+    const values = { controllers: { zwave: { pod: { annotations: { [NETWORKS]: onIot(['192.0.2.12/24']) } } } }, rawResources: { hpa: { manifest: hpa } } };
+    const found = check([iotNad, ...appTemplate('zwave', 'home', values)]).filter((f) => f.rule === 'static-ip-rollout');
+    expect(found.map((f) => f.problem)).toEqual([expect.stringContaining('HorizontalPodAutoscaler zwave scales it up to 3 replicas (rawResources.hpa)')]);
+  });
   test('one pod at a time, or no static address, passes', () => {
     const noSurge = { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } } };
     expect(check([iotNad, deployment('a', 'home', onIot(['192.0.2.10/24'])), deployment('b', 'home', onIot(['192.0.2.11/24']), noSurge), deployment('c', 'home', selection({ name: 'iot', namespace: 'kube-system' }), { replicas: 3 })])).toEqual([]);
