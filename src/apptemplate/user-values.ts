@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { Problems, invalid, refusal } from '../errors';
 import { isPlainObject } from '../util/merge';
-import { NETWORKS_ANNOTATION, controllerHostNetwork } from '../knowledge/workloads';
+import { HOST_NETWORK, NETWORKS_ANNOTATION, controllerHostNetwork } from '../knowledge/workloads';
 import { AppTemplateValuesLayout } from './chart';
 import { CONTAINER } from './values';
 
@@ -92,7 +92,7 @@ export function checkUserValues(values: unknown, context: UserValuesContext, sco
   if (context.networks) {
     const host = controllerHostNetwork(values, c);
     if (host) {
-      problems.add(refusal({ field: `values.${host.path.join('.')}`, value: true, hint: 'the kubelet calls no CNI plugin for a pod on the host network, so Multus would never attach the networks; leave hostNetwork out, or leave networks out', scope, problem: 'cannot carry networks' }));
+      problems.add(refusal({ field: `values.${host.path.join('.')}`, value: true, hint: `${HOST_NETWORK.reason}: leave hostNetwork out, or leave networks out`, scope, problem: 'cannot carry networks' }));
     }
   }
 

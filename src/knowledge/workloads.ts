@@ -112,14 +112,20 @@ export function podHostNetwork(object: any): HostNetworkUse | undefined {
   };
 }
 
+const HOST_NETWORK_REASON = 'a pod on the node\'s network gets no CNI ADD, so Multus attaches nothing (no net1, and no error)';
+
 /**
  * What a pod on the node's network does with a networks annotation, and what to do instead: the
- * one phrase the constructs' refusal and the rulebook's `host-network-annotation` share.
+ * words the constructs' refusals and the rulebook's `host-network-annotation` share.
  * @internal
  */
 export const HOST_NETWORK = {
+  /** The problem, after the `hostNetwork` field and its value. */
   problem: `leaves ${NETWORKS_ANNOTATION} unused`,
-  fix: 'a pod on the node\'s network gets no CNI ADD, so Multus attaches nothing (no net1, and no error): run the pod on the pod network, or leave the annotation off',
+  /** Why nothing is attached. */
+  reason: HOST_NETWORK_REASON,
+  /** The reason and the fix, for a pod written by hand. */
+  fix: `${HOST_NETWORK_REASON}: run the pod on the pod network, or leave the annotation off`,
 } as const;
 
 /**

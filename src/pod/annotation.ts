@@ -9,7 +9,7 @@ import { checkConstructId } from '../util/construct-id';
 import { deepMerge, isPlainObject } from '../util/merge';
 import { checkKnownProps, propsShape } from '../util/props';
 import { checkDnsLabel } from '../util/validate';
-import { NETWORKS_ANNOTATION, controllerHostNetwork, podAnnotationValues } from '../knowledge/workloads';
+import { HOST_NETWORK, NETWORKS_ANNOTATION, controllerHostNetwork, podAnnotationValues } from '../knowledge/workloads';
 import { checkAppTemplateValues } from './app-template';
 import { MacRequest, checkMacClaims, recordMacClaims } from './mac-plan';
 import { hostNetworkPods, hostNetworkPodsOf } from './pod-checks';
@@ -303,7 +303,7 @@ export class MultusPodAnnotation extends Construct {
   }
 
   private refuseHostNetwork(path: string, why: string): never {
-    invalid({ field: 'target', value: path, hint: `${why}: a pod on the node's network gets no CNI ADD, so Multus attaches nothing (no net1, and no error); annotate a pod on the pod network`, scope: this, problem: 'uses the host network' });
+    invalid({ field: 'target', value: path, hint: `${why}: ${HOST_NETWORK.reason}; annotate a pod on the pod network`, scope: this, problem: 'uses the host network' });
   }
 
   /**

@@ -84,7 +84,8 @@ describe('host network', () => {
 
   test('one phrase for the refusal and the finding', () => {
     expect(HOST_NETWORK.problem).toBe(`leaves ${A} unused`);
-    expect(HOST_NETWORK.fix).toMatch(/no CNI ADD/);
+    expect(HOST_NETWORK.fix).toBe(`${HOST_NETWORK.reason}: run the pod on the pod network, or leave the annotation off`);
+    expect(HOST_NETWORK.reason).toMatch(/no CNI ADD/);
   });
 });
 
