@@ -52,17 +52,8 @@ export function render(value: unknown): string {
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 
-/** The API group of a manifest (`''` for the core group). @internal */
-export function groupOf(object: any): string {
-  const apiVersion = typeof object?.apiVersion === 'string' ? object.apiVersion : '';
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
-
-/** True iff the manifest is a `kind` of API group `group`. @internal */
-export function isKind(object: any, group: string, kind: string): boolean {
-  return object?.kind === kind && groupOf(object) === group;
-}
+/** True iff the manifest is a `kind` of API group `group` (the knowledge layer's, re-exported for the rules). @internal */
+export { isKind } from '../knowledge/kinds';
 
 /** Groups of the objects the rules read. @internal */
 export const GROUPS = {
