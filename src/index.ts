@@ -4,6 +4,7 @@
 // (test/api-surface.test.ts holds the line).
 export { ValidationError, ValidationErrorProps, ValidationProblem } from './errors';
 export { CpuQuantity } from './util/quantity';
+export { ContainerResources } from './util/resources';
 
 // Flux building blocks
 export { FluxHealthCheck } from './flux/health-check';
@@ -13,7 +14,6 @@ export { FluxKustomizationRef, IFluxKustomizationRef } from './flux/kustomizatio
 export { CniPaths } from './multus/cni-paths';
 export { AngelnuChartOptions, BjwSChartOptions, MultusChart, MultusChartFamily, MultusValuesLayout } from './multus/chart';
 export { MultusImage, MultusInstallProps, MultusLogLevel } from './multus/install-model';
-export { MultusResources } from './multus/resources';
 export { MultusToleration, TaintEffect } from './multus/toleration';
 export { MultusInstall } from './multus/install';
 export { MultusNodeCleanup, MultusNodeCleanupProps } from './multus/cleanup';
@@ -36,7 +36,7 @@ export {
 } from './apptemplate/chart';
 export {
   AppTemplateCapabilities, AppTemplateEnvSource, AppTemplateFsGroupChangePolicy, AppTemplateImage, AppTemplatePodSecurityContext,
-  AppTemplatePort, AppTemplatePortProtocol, AppTemplateResources, AppTemplateSecurityContext, AppTemplateStrategy,
+  AppTemplatePort, AppTemplatePortProtocol, AppTemplateSecurityContext, AppTemplateStrategy,
 } from './apptemplate/options';
 export {
   AppTemplateAccessMode, AppTemplateClaimOptions, AppTemplateEmptyDirOptions, AppTemplateHostPathOptions, AppTemplateHostPathType,
