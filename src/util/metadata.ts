@@ -47,7 +47,8 @@ export function metadataProblems(given: ApiObjectMetadata | undefined, own: OwnM
   if (given.name !== undefined && given.name !== own.name) {
     problems.push(refusal({ field: 'metadata.name', value: given.name, hint: `the object's name is ${own.name}, from ${own.nameFrom}: set it there, or leave metadata.name out`, scope, problem: 'conflicts with the construct\'s name' }));
   }
-  if (given.namespace !== undefined && given.namespace !== own.namespace) {
+  // (A namespace the construct could not resolve is reported by the construct itself.)
+  if (given.namespace !== undefined && own.namespace !== undefined && given.namespace !== own.namespace) {
     problems.push(refusal({ field: 'metadata.namespace', value: given.namespace, hint: `the object's namespace is ${own.namespace}, from ${own.namespaceFrom}: set it there, or leave metadata.namespace out`, scope, problem: 'conflicts with the construct\'s namespace' }));
   }
   problems.push(...mapProblems('labels', given.labels, scope, (key, value) => {

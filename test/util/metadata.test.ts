@@ -107,6 +107,11 @@ describe('the metadata prop of the constructs that make one object', () => {
     expect(synth(chart)).toEqual([]);
   });
 
+  test('IotNetwork without a namespace: the missing namespace is reported, not a conflict with metadata.namespace', () => {
+    const e = validationError(() => new IotNetwork(testChart(), 'iot', { subnet: '192.0.2.0/24', metadata: { namespace: 'network' } }));
+    expect(e.problems.map((p) => p.field)).toEqual(['namespace']);
+  });
+
   test('IotNetwork reports a metadata problem together with its other refused props', () => {
     const e = validationError(() => new IotNetwork(testChart('kube-system'), 'iot', { subnet: '192.0.2.0/24', mtu: 1, metadata: { namespace: 'default' } }));
     expect(e.problems.map((p) => p.field)).toEqual(['mtu', 'metadata.namespace']);
