@@ -1,4 +1,6 @@
 import { Duration } from 'cdk8s';
+import { APP_TEMPLATE_DEFAULT_VERSION, APP_TEMPLATE_HELM, APP_TEMPLATE_OCI, APP_TEMPLATE_VERSIONS } from '../knowledge/app-template';
+import { SEMVER } from '../knowledge/versions';
 import { IConstruct } from 'constructs';
 import { Problems, invalid } from '../errors';
 import { checkHelmRepositoryUrl, checkOciChartUrl, checkOciDigest } from '../flux/sources';
@@ -59,15 +61,13 @@ export class AppTemplateValuesLayout {
  * Chart versions whose values schema the library has checked everything it writes against, newest
  * first. The newest 5.x of them is the default.
  */
-const KNOWN_VERSIONS: Record<string, AppTemplateValuesLayout> = {
-  '5.0.0': AppTemplateValuesLayout.V5,
-  '4.1.1': AppTemplateValuesLayout.V4,
-};
-const DEFAULT_VERSION = '5.0.0';
-const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+const KNOWN_VERSIONS: Record<string, AppTemplateValuesLayout> = Object.fromEntries(
+  Object.entries(APP_TEMPLATE_VERSIONS).map(([v, { major }]) => [v, major === 5 ? AppTemplateValuesLayout.V5 : AppTemplateValuesLayout.V4]),
+);
+const DEFAULT_VERSION = APP_TEMPLATE_DEFAULT_VERSION;
 
-const OCI_URL = 'oci://ghcr.io/bjw-s-labs/helm/app-template';
-const HELM_URL = 'https://bjw-s-labs.github.io/helm-charts';
+const OCI_URL = APP_TEMPLATE_OCI.url;
+const HELM_URL = APP_TEMPLATE_HELM.url;
 
 /** The kinds of Flux source the chart can come from. */
 export enum AppTemplateSourceKind {

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { Problems, invalid, refusal } from '../errors';
 import { isPlainObject } from '../util/merge';
-import { NETWORKS_ANNOTATION } from '../pod/app-template';
+import { HOST_NETWORK, NETWORKS_ANNOTATION, controllerHostNetwork } from '../knowledge/workloads';
 import { AppTemplateValuesLayout } from './chart';
 import { CONTAINER } from './values';
 
@@ -90,12 +90,9 @@ export function checkUserValues(values: unknown, context: UserValuesContext, sco
   }
 
   if (context.networks) {
-    const podHost = isPlainObject(own) && isPlainObject(own.pod) ? own.pod.hostNetwork : undefined;
-    const defaults = (values as Record<string, any>).defaultPodOptions;
-    const defaultHost = isPlainObject(defaults) ? defaults.hostNetwork : undefined;
-    const field = podHost !== undefined ? `values.controllers.${c}.pod.hostNetwork` : 'values.defaultPodOptions.hostNetwork';
-    if ((podHost ?? defaultHost) === true) {
-      problems.add(refusal({ field, value: true, hint: 'the kubelet calls no CNI plugin for a pod on the host network, so Multus would never attach the networks; leave hostNetwork out, or leave networks out', scope, problem: 'cannot carry networks' }));
+    const host = controllerHostNetwork(values, c);
+    if (host) {
+      problems.add(refusal({ field: `values.${host.path.join('.')}`, value: true, hint: `${HOST_NETWORK.reason}: leave hostNetwork out, or leave networks out`, scope, problem: 'cannot carry networks' }));
     }
   }
 

@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import { Problems, invalid, refusal } from '../errors';
 import { isImageName, isImageTag, parseImageReference } from '../util/image';
 import { isPlainObject } from '../util/merge';
+import { compare } from '../util/strings';
 import { checkKnownProps } from '../util/props';
 import { wholeMebibytes } from '../util/quantity';
 import { ContainerResources, checkResources } from '../util/resources';
@@ -551,9 +552,4 @@ export function renderNodeSelector(selector: { [key: string]: string } | undefin
 /** A plain object, or one without a prototype (`Object.create(null)`): a map of strings either way. */
 function isMap(value: unknown): value is Record<string, unknown> {
   return isPlainObject(value) || (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === null);
-}
-
-/** Code-unit order: the same on every machine and locale. @internal */
-export function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { isClusterScopedObject } from '../knowledge/kinds';
 import { isMap } from '../rules/values';
 import { FileReader, isYamlFile } from './files';
 
@@ -19,13 +20,6 @@ export interface BuiltObject {
   /** The namespace a kustomization sets (`namespace:`), overriding the object's own. */
   readonly namespace?: string;
 }
-
-/** Kinds that have no namespace: kustomize's `namespace:` leaves them alone. */
-const CLUSTER_SCOPED = new Set([
-  'Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'PriorityClass', 'StorageClass',
-  'PersistentVolume', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService', 'IngressClass',
-  'RuntimeClass', 'CSIDriver', 'VolumeSnapshotClass', 'ClusterIssuer', 'ClusterSecretStore', 'GatewayClass',
-]);
 
 /** True iff a document is a Kubernetes object (and not a kustomize config). @internal */
 export function isObject(value: unknown): value is Record<string, any> {
@@ -260,7 +254,7 @@ export function transform(objects: BuiltObject[], k: Record<string, any>): Built
       object = object === o.object ? clone(object) : object;
       object.spec.replicas = count.count;
     }
-    const ns = namespace !== undefined && !CLUSTER_SCOPED.has(kind) ? namespace : o.namespace;
+    const ns = namespace !== undefined && !isClusterScopedObject(object) ? namespace : o.namespace;
     return object === o.object && ns === o.namespace ? o : { ...o, object, namespace: ns };
   });
 }

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { isClusterScopedObject } from '../knowledge/kinds';
 import { FluxContext, Location, Manifest } from '../rules/model';
 import { GROUPS, isKind, isMap } from '../rules/values';
 import { FileReader, KUSTOMIZATION_FILES, UnreadableInputError, isYamlFile } from './files';
@@ -207,7 +208,7 @@ export function loadRepository(inputs: string[]): Repository {
         if (chain.includes(b.key)) continue;
         instantiated.add(b.key);
         const object = substitute(b.object, vars);
-        const namespace = CLUSTER_KINDS.has(object.kind) ? undefined : flux.targetNamespace ?? b.namespace ?? object.metadata?.namespace;
+        const namespace = isClusterScopedObject(object) ? undefined : flux.targetNamespace ?? b.namespace ?? object.metadata?.namespace;
         const inst: Instance = { built: b, object, namespace, flux, chain };
         instances.push(inst);
         queue.push(inst);
@@ -238,7 +239,7 @@ export function loadRepository(inputs: string[]): Repository {
     object: i.object,
     location: locationOf(i.built, display),
     ...(i.flux ? { flux: i.flux } : {}),
-    namespace: CLUSTER_KINDS.has(i.object.kind) ? undefined : i.namespace,
+    namespace: isClusterScopedObject(i.object) ? undefined : i.namespace,
   }));
   return {
     manifests,
@@ -249,8 +250,6 @@ export function loadRepository(inputs: string[]): Repository {
     },
   };
 }
-
-const CLUSTER_KINDS = new Set(['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'PriorityClass']);
 
 function locationOf(b: BuiltObject, display: (file: string) => string): Location {
   return { file: display(b.file), doc: b.index };

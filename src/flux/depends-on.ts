@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ValidationError, refusal } from '../errors';
 import { identityScopeOf } from '../util/identity';
-import { apiGroupOf } from '../util/kinds';
+import { apiGroupOf } from '../knowledge/kinds';
 
 // Flux applies a Kustomization only once every Kustomization in its `spec.dependsOn` is ready, so a
 // cycle of dependencies (a on b, b on a) waits forever: nothing of it is ever applied, and Flux

@@ -4,6 +4,8 @@ import { checkHelmRepositoryUrl, checkOciChartUrl, checkOciDigest } from '../flu
 import { isPlainObject } from '../util/merge';
 import { checkKnownProps, propsShape } from '../util/props';
 import { checkDnsLabel } from '../util/validate';
+import { ANGELNU_LAYOUTS, ANGELNU_MULTUS, BJW_S_MULTUS, DaemonContainer, MULTUS_CHARTS, MultusChartProfile } from '../knowledge/multus-charts';
+import { SEMVER } from '../knowledge/versions';
 
 /**
  * A family of Multus charts: whose chart it is, which Multus it runs, and the kind of Flux source it
@@ -16,14 +18,14 @@ export class MultusChartFamily {
    * (`multus-daemon` in the pod, `multus-shim` on the node), from the Helm repository
    * https://angelnu.github.io/helm-charts, an index over HTTP (a Flux `HelmRepository`).
    */
-  public static readonly ANGELNU = new MultusChartFamily('angelnu', 'HelmRepository', true);
+  public static readonly ANGELNU = new MultusChartFamily(ANGELNU_MULTUS.family, ANGELNU_MULTUS.source.kind, ANGELNU_MULTUS.daemon === 'thick');
 
   /**
    * bjw-s-labs' chart (https://github.com/bjw-s-labs/helm-charts, `charts/other/multus`): the thin
    * plugin (`/thin_entrypoint` in the pod, the `multus` binary on the node), from the OCI registry
    * `oci://ghcr.io/bjw-s-labs/helm/multus` (a Flux `OCIRepository` and the HelmRelease's `chartRef`).
    */
-  public static readonly BJW_S = new MultusChartFamily('bjw-s', 'OCIRepository', false);
+  public static readonly BJW_S = new MultusChartFamily(BJW_S_MULTUS.family, BJW_S_MULTUS.source.kind, BJW_S_MULTUS.daemon === 'thick');
 
   /** The family's name: `angelnu` or `bjw-s`. */
   public readonly name: string;
@@ -50,14 +52,14 @@ export class MultusChartFamily {
  */
 export class MultusValuesLayout {
   /** angelnu chart 6.0.x: `controllers.main.containers.main`. */
-  public static readonly V6 = new MultusValuesLayout('V6', 'main', 'main');
+  public static readonly V6 = new MultusValuesLayout('V6', ANGELNU_LAYOUTS.V6.controller, ANGELNU_LAYOUTS.V6.container);
   /** angelnu chart 7.0.x: `controllers.multus.containers.multus`. */
-  public static readonly V7 = new MultusValuesLayout('V7', 'multus', 'multus');
+  public static readonly V7 = new MultusValuesLayout('V7', ANGELNU_LAYOUTS.V7.controller, ANGELNU_LAYOUTS.V7.container);
   /**
    * bjw-s-labs chart 1.3.x: `multus.image`, `multus.resources` and `cni.netPath`, `cni.binPath`; the
    * chart renders them into its controller `multus`, container `multus`.
    */
-  public static readonly BJW_S = new MultusValuesLayout('BJW_S', 'multus', 'multus');
+  public static readonly BJW_S = new MultusValuesLayout('BJW_S', BJW_S_MULTUS.layoutOf(BJW_S_MULTUS.defaultVersion)!.controller, BJW_S_MULTUS.layoutOf(BJW_S_MULTUS.defaultVersion)!.container);
 
   /** The layout's name. */
   public readonly name: string;
@@ -73,23 +75,21 @@ export class MultusValuesLayout {
   }
 }
 
-/** Chart versions whose values layout this library knows, newest first. */
-/** @internal */ export const KNOWN_VERSIONS: Record<string, MultusValuesLayout> = {
-  '7.0.0': MultusValuesLayout.V7,
-  '6.0.4': MultusValuesLayout.V6,
-};
+/** The Multus chart profile (src/knowledge) of a chart family. @internal */
+export function profileOf(family: MultusChartFamily): MultusChartProfile {
+  return MULTUS_CHARTS.find((p) => p.family === family.name)!;
+}
 
-/** Versions that exist but must not be installed, with the reason. */
-/** @internal */ export const REFUSED_VERSIONS: Record<string, string> = {
-  '5.0.7': 'was re-published in place (Dec 2025) on a new library: it ignores `image`, `resources` and `tolerations`, and its namespaced Role makes Multus fail for pods outside the release namespace',
-  '6.0.0': 'grants Multus a namespaced Role (fixed in 6.0.1) and misplaces `privileged` (fixed by 6.0.4)',
-  '6.0.1': 'misplaces `privileged` (fixed by 6.0.4)',
-  '6.0.2': 'misplaces `privileged` (fixed by 6.0.4)',
-  '6.0.3': 'misplaces `privileged` (fixed by 6.0.4)',
-};
+/** The public layout of a profile's daemon container. */
+function layoutOf(container: DaemonContainer | undefined): MultusValuesLayout | undefined {
+  if (container === undefined) return undefined;
+  return [MultusValuesLayout.V7, MultusValuesLayout.V6].find((l) => l.controller === container.controller && l.container === container.container);
+}
 
-const DEFAULT_VERSION = '7.0.0';
-const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+const ANGELNU = ANGELNU_MULTUS;
+const DEFAULT_VERSION = ANGELNU.defaultVersion;
+/** The angelnu versions whose values layout the library knows, newest first. */
+const ANGELNU_KNOWN = ANGELNU.verifiedVersions.filter((v) => ANGELNU.accepts(v));
 
 /** Options for `MultusChart.angelnu()`. */
 export interface AngelnuChartOptions {
@@ -149,9 +149,8 @@ const ANGELNU_CHART_OPTIONS = propsShape<AngelnuChartOptions>('AngelnuChartOptio
 
 
 /** bjw-s chart versions: the 1.3 line, built on common 5 (https://github.com/bjw-s-labs/helm-charts, `charts/other/multus`). */
-const BJW_S_LINE = /^1\.3\.(0|[1-9]\d*)$/;
-const BJW_S_DEFAULT_VERSION = '1.3.1';
-const BJW_S_URL = 'oci://ghcr.io/bjw-s-labs/helm/multus';
+const BJW_S_DEFAULT_VERSION = BJW_S_MULTUS.defaultVersion;
+const BJW_S_URL = BJW_S_MULTUS.source.url;
 
 /** Options for `MultusChart.bjwS()`. */
 export interface BjwSChartOptions {
@@ -222,18 +221,18 @@ export class MultusChart {
     checkKnownProps('chart', options, ANGELNU_CHART_OPTIONS);
     const version = options.version ?? DEFAULT_VERSION;
     const layout = resolveLayout(version, options.valuesLayout);
-    const repositoryName = options.repositoryName ?? 'angelnu';
+    const repositoryName = options.repositoryName ?? ANGELNU.source.repositoryName;
     const repositoryNamespace = options.repositoryNamespace;
     checkDnsLabel('chart.repositoryName', repositoryName);
     if (repositoryNamespace !== undefined) checkDnsLabel('chart.repositoryNamespace', repositoryNamespace);
-    const url = options.url ?? 'https://angelnu.github.io/helm-charts';
-    checkHelmRepositoryUrl('chart.url', url, 'https://angelnu.github.io/helm-charts');
+    const url = options.url ?? ANGELNU.source.url;
+    checkHelmRepositoryUrl('chart.url', url, ANGELNU.source.url);
     if (options.repositoryInterval !== undefined && !(options.repositoryInterval instanceof Duration)) {
       invalid({ field: 'chart.repositoryInterval', value: options.repositoryInterval, hint: 'give a cdk8s Duration, e.g. Duration.hours(2)' });
     }
     return new MultusChart({
       family: MultusChartFamily.ANGELNU,
-      chart: 'multus',
+      chart: ANGELNU.source.chart,
       version,
       layout,
       repositoryName,
@@ -267,12 +266,12 @@ export class MultusChart {
     const problems = new Problems();
     const version = options.version ?? BJW_S_DEFAULT_VERSION;
     problems.check(() => {
-      if (typeof version !== 'string' || !BJW_S_LINE.test(version)) {
+      if (typeof version !== 'string' || !BJW_S_MULTUS.accepts(version)) {
         invalid({ field: 'chart.version', value: version, hint: `pin an exact version of the 1.3 line, e.g. '${BJW_S_DEFAULT_VERSION}': its values layout (multus.image, cni.netPath, cni.binPath) and its ServiceAccount on common 5 are what this library writes for; other lines differ` });
       }
     });
     if (options.digest !== undefined) problems.check(() => checkOciDigest('chart.digest', options.digest!));
-    const repositoryName = options.repositoryName ?? 'multus';
+    const repositoryName = options.repositoryName ?? BJW_S_MULTUS.source.repositoryName;
     problems.check(() => checkDnsLabel('chart.repositoryName', repositoryName));
     const repositoryNamespace = options.repositoryNamespace;
     if (repositoryNamespace !== undefined) problems.check(() => checkDnsLabel('chart.repositoryNamespace', repositoryNamespace));
@@ -341,15 +340,15 @@ function resolveLayout(version: string, explicit?: MultusValuesLayout): MultusVa
   if (explicit !== undefined && (!(explicit instanceof MultusValuesLayout) || explicit === MultusValuesLayout.BJW_S)) {
     invalid({ field: 'chart.valuesLayout', value: explicit instanceof MultusValuesLayout ? explicit.name : explicit, hint: 'use MultusValuesLayout.V7 (controllers.multus) or MultusValuesLayout.V6 (controllers.main); BJW_S is the layout of MultusChart.bjwS()' });
   }
-  const known = Object.keys(KNOWN_VERSIONS).join(', ');
+  const known = ANGELNU_KNOWN.join(', ');
   if (typeof version !== 'string' || !SEMVER.test(version)) {
     invalid({ field: 'chart.version', value: version, hint: `pin an exact chart version (${known}): a range would let Flux move to a chart whose values layout differs` });
   }
-  const refused = REFUSED_VERSIONS[version];
+  const refused = Object.prototype.hasOwnProperty.call(ANGELNU.refusedVersions, version) ? ANGELNU.refusedVersions[version] : undefined;
   if (refused) {
     invalid({ field: 'chart.version', value: version, hint: `this version ${refused}; use '${DEFAULT_VERSION}' (Kubernetes >= 1.31) or '6.0.4'`, problem: 'must not be installed' });
   }
-  const layout = KNOWN_VERSIONS[version];
+  const layout = layoutOf(ANGELNU.layoutOf(version));
   if (layout) {
     if (explicit && explicit !== layout) {
       invalid({ field: 'chart.valuesLayout', value: explicit.name, hint: `chart ${version} uses layout ${layout.name}; leave valuesLayout out for known versions` });

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { invalid } from '../errors';
+import { K3S_DIRS, K3S_LEGACY_DIRS, STANDARD_DIRS } from '../knowledge/cni';
 import { checkSafeString } from '../util/strings';
 
 /**
@@ -18,21 +19,21 @@ export class CniPaths {
    * bin `/var/lib/rancher/k3s/data/cni` (https://docs.k3s.io/networking/multus-ipams;
    * https://github.com/k3s-io/k3s/pull/10868).
    */
-  public static readonly K3S = new CniPaths('/var/lib/rancher/k3s/agent/etc/cni/net.d', '/var/lib/rancher/k3s/data/cni', 'K3S');
+  public static readonly K3S = new CniPaths(K3S_DIRS.configDir, K3S_DIRS.binDir, 'K3S');
 
   /**
    * k3s with embedded flannel released before October 2024: the bin dir is
    * `/var/lib/rancher/k3s/data/current/bin`. On newer k3s this directory still exists but is not
    * where containerd looks for plugins, so macvlan and static would be missing at pod start.
    */
-  public static readonly K3S_LEGACY = new CniPaths('/var/lib/rancher/k3s/agent/etc/cni/net.d', '/var/lib/rancher/k3s/data/current/bin', 'K3S_LEGACY');
+  public static readonly K3S_LEGACY = new CniPaths(K3S_LEGACY_DIRS.configDir, K3S_LEGACY_DIRS.binDir, 'K3S_LEGACY');
 
   /**
    * `/etc/cni/net.d` and `/opt/cni/bin`: k3s started with `--flannel-backend=none` and an external
    * CNI such as Cilium or Calico (k3s points containerd at its own dirs only when embedded flannel
    * is on), Talos, kubeadm and RKE2.
    */
-  public static readonly STANDARD = new CniPaths('/etc/cni/net.d', '/opt/cni/bin', 'STANDARD');
+  public static readonly STANDARD = new CniPaths(STANDARD_DIRS.configDir, STANDARD_DIRS.binDir, 'STANDARD');
 
   /**
    * Any other layout: the values of containerd's `conf_dir` and `bin_dir` on the nodes.

@@ -7,13 +7,14 @@ import { isImageName, isImageTag } from '../util/image';
 import { deepMerge, isPlainObject } from '../util/merge';
 import { checkHelmReleaseName } from '../util/names';
 import { checkDnsLabel } from '../util/validate';
-import { MultusChart, MultusChartFamily } from './chart';
+import { MULTUS_IMAGE, MultusChartProfile, OwnedKeyOwner } from '../knowledge/multus-charts';
+import { MultusChart, profileOf } from './chart';
 import { CniPaths } from './cni-paths';
 import { MultusResources, renderResources } from './resources';
 import { MultusToleration, checkToleration } from './toleration';
 
 // A Multus install as a pure, validated model (props in, plain values out), and the chart values
-// it renders, one function per chart family. MultusInstall turns the model into a HelmRelease and
+// it renders, from its chart's profile (src/knowledge/multus-charts.ts). MultusInstall turns the model into a HelmRelease and
 // the Flux source (HelmRepository or OCIRepository) of its chart.
 
 /** The Multus daemon image. */
@@ -168,20 +169,17 @@ export interface InstallModel {
   readonly values?: Record<string, any>;
 }
 
-/** The daemon image upstream publishes. @internal */
-export const DEFAULT_IMAGE = 'ghcr.io/k8snetworkplumbingwg/multus-cni';
+/** The daemon image upstream publishes. */
+const DEFAULT_IMAGE = MULTUS_IMAGE;
 
 /**
- * The default tag per family: Multus v4.3.0 (https://github.com/k8snetworkplumbingwg/multus-cni/releases/tag/v4.3.0),
- * the newest release, for both charts. The bjw-s chart's own default is v4.2.4; the thin v4.3.0
+ * The default tag of a chart: Multus v4.3.0 (https://github.com/k8snetworkplumbingwg/multus-cni/releases/tag/v4.3.0),
+ * thick or thin as the chart runs it. The bjw-s chart's own default is v4.2.4; the thin v4.3.0
  * image runs the same `/thin_entrypoint` with the same flags.
  */
 function defaultTag(chart: MultusChart): string {
-  return chart.family.thickDaemon ? 'v4.3.0-thick' : 'v4.3.0';
+  return profileOf(chart.family).defaultImage.tag;
 }
-
-/** The CNI config directory the bjw-s chart's thin plugin writes into its node config as its kubeconfig's home. */
-const THIN_KUBECONFIG_DIR = '/etc/cni/net.d';
 
 /**
  * Validates the props of an install, reporting every refused prop at once, and returns its model.
@@ -230,7 +228,7 @@ export function resolveInstall(props: MultusInstallProps, context: InstallContex
     }
   });
   if (props.cniVersion !== undefined) problems.check(() => checkCniVersion('cniVersion', props.cniVersion!, scope));
-  if (chart?.family === MultusChartFamily.BJW_S) checkBjwS(props, releaseName, problems, scope);
+  if (chart) checkChartLimits(props, releaseName, chart, problems, scope);
   problems.check(() => {
     if (props.values !== undefined && !isPlainObject(props.values)) {
       invalid({ field: 'values', value: props.values, hint: 'give a plain object of chart values, e.g. { hostPaths: { netns: "/run/netns/" } }', scope });
@@ -258,7 +256,7 @@ export function resolveInstall(props: MultusInstallProps, context: InstallContex
 }
 
 /**
- * What the bjw-s chart cannot do, each refused with the reason:
+ * What a chart cannot do, from its profile, each refused with the reason. The bjw-s chart:
  *
  * - another release name: on common 5 the chart binds its ClusterRole to the ServiceAccount
  *   `multus`, which common creates only for a release of that name; any other name fails to render
@@ -272,18 +270,20 @@ export function resolveInstall(props: MultusInstallProps, context: InstallContex
  * - `logLevel` and `cniVersion`: the chart has no values for them (the thin plugin copies the
  *   primary network's cniVersion).
  */
-function checkBjwS(props: MultusInstallProps, releaseName: string, problems: Problems, scope?: IConstruct): void {
-  if (releaseName !== 'multus') {
-    problems.add(refusal({ field: 'releaseName', value: releaseName, hint: 'the bjw-s chart renders only as release "multus": on common 5 its ClusterRoleBinding names the ServiceAccount "multus", which exists only for a release of that name; leave releaseName out', scope, problem: 'does not render with MultusChart.bjwS()' }));
+function checkChartLimits(props: MultusInstallProps, releaseName: string, chart: MultusChart, problems: Problems, scope?: IConstruct): void {
+  const profile = profileOf(chart.family);
+  const factory = profile.factory;
+  if (profile.fixedReleaseName !== undefined && releaseName !== profile.fixedReleaseName) {
+    problems.add(refusal({ field: 'releaseName', value: releaseName, hint: `the ${profile.family} chart renders only as release "${profile.fixedReleaseName}": on common 5 its ClusterRoleBinding names the ServiceAccount "${profile.fixedReleaseName}", which exists only for a release of that name; leave releaseName out`, scope, problem: `does not render with ${factory}` }));
   }
-  if (props.cniPaths.configDir !== THIN_KUBECONFIG_DIR) {
-    problems.add(refusal({ field: 'cniPaths.configDir', value: props.cniPaths.configDir, hint: `the bjw-s chart fixes the thin plugin's arguments, so the node's 00-multus.conf reads its kubeconfig from ${THIN_KUBECONFIG_DIR}/multus.d/ whatever cni.netPath is; use CniPaths.STANDARD (k3s without flannel, Talos, kubeadm, RKE2), or MultusChart.angelnu(), whose thick daemon takes any directory (CniPaths.K3S)`, scope, problem: 'does not work with MultusChart.bjwS()' }));
+  if (profile.fixedConfigDir !== undefined && props.cniPaths.configDir !== profile.fixedConfigDir) {
+    problems.add(refusal({ field: 'cniPaths.configDir', value: props.cniPaths.configDir, hint: `the ${profile.family} chart fixes the thin plugin's arguments, so the node's 00-multus.conf reads its kubeconfig from ${profile.fixedConfigDir}/multus.d/ whatever cni.netPath is; use CniPaths.STANDARD (k3s without flannel, Talos, kubeadm, RKE2), or MultusChart.angelnu(), whose thick daemon takes any directory (CniPaths.K3S)`, scope, problem: `does not work with ${factory}` }));
   }
-  if (props.logLevel !== undefined) {
-    problems.add(refusal({ field: 'logLevel', value: props.logLevel, hint: 'the bjw-s chart fixes the thin plugin\'s arguments and has no log level value; leave logLevel out, or use MultusChart.angelnu()', scope, problem: 'is not a setting of MultusChart.bjwS()' }));
+  if (!profile.settings.logLevel && props.logLevel !== undefined) {
+    problems.add(refusal({ field: 'logLevel', value: props.logLevel, hint: `the ${profile.family} chart fixes the thin plugin's arguments and has no log level value; leave logLevel out, or use MultusChart.angelnu()`, scope, problem: `is not a setting of ${factory}` }));
   }
-  if (props.cniVersion !== undefined) {
-    problems.add(refusal({ field: 'cniVersion', value: props.cniVersion, hint: 'the thin plugin of the bjw-s chart copies the cniVersion of the node\'s primary network config; leave cniVersion out, or use MultusChart.angelnu()', scope, problem: 'is not a setting of MultusChart.bjwS()' }));
+  if (!profile.settings.cniVersion && props.cniVersion !== undefined) {
+    problems.add(refusal({ field: 'cniVersion', value: props.cniVersion, hint: `the thin plugin of the ${profile.family} chart copies the cniVersion of the node's primary network config; leave cniVersion out, or use MultusChart.angelnu()`, scope, problem: `is not a setting of ${factory}` }));
   }
 }
 
@@ -293,63 +293,15 @@ function checkBjwS(props: MultusInstallProps, releaseName: string, problems: Pro
  * @internal
  */
 export function installValues(model: InstallModel, extra: ReadonlyArray<Record<string, any>>): Record<string, any> {
-  const base = model.chart.family === MultusChartFamily.BJW_S ? bjwSValues(model) : angelnuValues(model);
+  const base = profileOf(model.chart.family).writeValues({
+    layout: model.chart.layout,
+    image: model.image,
+    resources: model.resources,
+    dirs: model.cniPaths,
+    logLevel: model.logLevel,
+    cniVersion: model.cniVersion,
+  });
   return extra.reduce((acc, v) => deepMerge(acc, v), base);
-}
-
-/**
- * The angelnu chart's values (6.0.4 and 7.0.0, every build of them).
- *
- * - The daemon's image and resources under its controller and container (the version's layout).
- * - `defaultPodOptions.automountServiceAccountToken: true`: common 5 turns the token off by default,
- *   and the thick daemon without an API token exits without a log line
- *   (https://github.com/gavinmcfall/home-ops/pull/2438). 7.0.0 is served since May 2026 on common
- *   5.0.1 (https://github.com/angelnu/helm-charts/tree/multus-7.0.0/charts/apps/multus).
- * - `global.createDefaultServiceAccount: false`: common 5 adds a ServiceAccount named after the
- *   release next to the chart's own, and with two the chart's hook controllers (`test`,
- *   `uninstall`) fail to render ("serviceAccount field is required because automatic Service
- *   Account detection is not possible"). Without it, the chart's own stays the only one, under the
- *   name it had on common 4, bound by the chart's ClusterRoleBinding, and found by the hooks.
- * On common 4 (6.0.4, the earlier 7.0.0 builds) both keys are what the chart does anyway.
- */
-function angelnuValues(model: InstallModel): Record<string, any> {
-  const { controller, container } = model.chart.layout;
-  return {
-    controllers: {
-      [controller]: {
-        containers: {
-          [container]: {
-            image: { repository: model.image.repository, tag: model.image.tag },
-            resources: model.resources,
-          },
-        },
-      },
-    },
-    defaultPodOptions: { automountServiceAccountToken: true },
-    global: { createDefaultServiceAccount: false },
-    cni: {
-      paths: { config: model.cniPaths.configDir, bin: model.cniPaths.binDir },
-      ...(model.logLevel !== undefined ? { logLevel: model.logLevel } : {}),
-      ...(model.cniVersion !== undefined ? { version: model.cniVersion } : {}),
-    },
-  };
-}
-
-/**
- * The bjw-s chart's values (1.3.x): the keys the public home-ops repositories set (`multus.resources`,
- * `cni.netPath`, `cni.binPath`), the image, and the daemon's API token. 1.3.1 hard-codes the token
- * on; 1.3.0, the first build on common 5, renders the daemon without one, and the thin plugin
- * cannot write its kubeconfig.
- */
-function bjwSValues(model: InstallModel): Record<string, any> {
-  return {
-    multus: {
-      image: { repository: model.image.repository, tag: model.image.tag },
-      resources: model.resources,
-    },
-    defaultPodOptions: { automountServiceAccountToken: true },
-    cni: { netPath: model.cniPaths.configDir, binPath: model.cniPaths.binDir },
-  };
 }
 
 /** A key the install sets, refused in `values`, and why. */
@@ -363,8 +315,16 @@ const IMAGE_FIX = "set the daemon image with the image prop, e.g. image: { tag: 
 const TOKEN_FIX = 'the install turns the daemon\'s ServiceAccount token on: without an API token Multus exits (common 5 turns it off by default); leave it out';
 const SERVICE_ACCOUNT_FIX = 'the install turns common 5\'s automatic ServiceAccount off, so that the chart\'s own is the only one and its hook Jobs render; leave it out';
 
+/** Why each kind of key the install owns cannot be given in values. */
+const OWNED_KEY_FIX: Record<OwnedKeyOwner, string> = {
+  cniPaths: CNI_PATHS_FIX,
+  image: IMAGE_FIX,
+  token: TOKEN_FIX,
+  serviceAccount: SERVICE_ACCOUNT_FIX,
+};
+
 /**
- * The keys an install sets from its props, or needs to run, per chart family.
+ * The keys an install sets from its props, or needs to run (its chart profile's owned keys).
  *
  * The CNI directories come from `cniPaths` alone, so that `install.cniPaths` describes what is
  * installed: the removal runbook passes it to `MultusNodeCleanup`, which would otherwise clean
@@ -373,22 +333,7 @@ const SERVICE_ACCOUNT_FIX = 'the install turns common 5\'s automatic ServiceAcco
  * alone: a thin image for the thick daemon (or the reverse) through values would bypass its check.
  */
 function modelledKeys(chart: MultusChart): ModelledKey[] {
-  const token = { path: ['defaultPodOptions', 'automountServiceAccountToken'], hint: TOKEN_FIX };
-  if (chart.family === MultusChartFamily.BJW_S) {
-    return [
-      { path: ['cni', 'netPath'], hint: CNI_PATHS_FIX },
-      { path: ['cni', 'binPath'], hint: CNI_PATHS_FIX },
-      { path: ['multus', 'image'], hint: IMAGE_FIX },
-      token,
-    ];
-  }
-  const { controller, container } = chart.layout;
-  return [
-    { path: ['cni', 'paths'], hint: CNI_PATHS_FIX },
-    { path: ['controllers', controller, 'containers', container, 'image'], hint: IMAGE_FIX },
-    token,
-    { path: ['global', 'createDefaultServiceAccount'], hint: SERVICE_ACCOUNT_FIX },
-  ];
+  return profileOf(chart.family).ownedKeys(chart.layout).map((k) => ({ path: k.path, hint: OWNED_KEY_FIX[k.owner] }));
 }
 
 /**
@@ -430,10 +375,11 @@ function checkImage(repository: string, tag: string, chart: MultusChart, scope?:
   if (!isImageTag(tag)) {
     invalid({ field: 'image.tag', value: tag, hint: `give an image tag such as "${example}"`, scope });
   }
-  if (chart.family.thickDaemon && !tag.endsWith('-thick')) {
+  const profile: MultusChartProfile = profileOf(chart.family);
+  if (profile.daemon === 'thick' && !tag.endsWith('-thick')) {
     invalid({ field: 'image.tag', value: tag, hint: `the ${chart.family.name} chart runs the thick daemon (multus-daemon + multus-shim); use a -thick tag such as "${example}"`, scope, problem: 'is not a thick tag' });
   }
-  if (!chart.family.thickDaemon && tag.endsWith('-thick')) {
+  if (profile.daemon === 'thin' && tag.endsWith('-thick')) {
     invalid({ field: 'image.tag', value: tag, hint: `the ${chart.family.name} chart runs the thin plugin (/thin_entrypoint with its flags); use a thin tag such as "${example}"`, scope, problem: 'is a thick tag' });
   }
   if (repository === DEFAULT_IMAGE && !/^v\d/.test(tag)) {

@@ -8,7 +8,7 @@ import { fluxNamespaceOf } from '../flux/namespace';
 import { ensureChartSource } from '../flux/source-objects';
 import { helmRepositorySpec, ociRepositorySpec } from '../flux/sources';
 import { isPlainObject } from '../util/merge';
-import { MultusChart, MultusChartFamily } from './chart';
+import { MultusChart, profileOf } from './chart';
 import { CniPaths } from './cni-paths';
 import { InstallModel, MultusInstallProps, checkNoModelledValues, installValues, resolveInstall } from './install-model';
 import { MultusToleration, checkToleration, tolerationPostRenderers } from './toleration';
@@ -84,7 +84,7 @@ export class MultusInstall extends Construct {
     // One object per source: another install (or FluxTree.addHelmRepository) of the same source
     // shares it; a FluxTree files it under flux/repositories/helm or flux/repositories/oci.
     const chart = model.chart;
-    if (chart.family === MultusChartFamily.BJW_S) {
+    if (chart.family.sourceKind === 'OCIRepository') {
       // An OCIRepository serves one chart version (ref.tag), pinned by digest when given: the only
       // pin that survives a re-publication of the version. The HelmRelease reads it by chartRef.
       this.ociRepository = ensureChartSource(this, 'OCIRepository', {
@@ -92,7 +92,7 @@ export class MultusInstall extends Construct {
         name: chart.repositoryName,
         namespace: model.repositoryNamespace,
         spec: ociRepositorySpec(chart.url, chart.version, chart.digest, chart.repositoryInterval, 'chart.repositoryInterval', this),
-        declaredBy: 'MultusChart.bjwS()',
+        declaredBy: profileOf(chart.family).factory,
       }) as OciRepository;
     } else if (!chart.existingRepository) {
       // The same spec as addHelmRepository: an oci:// URL needs `type: oci`.

@@ -9,9 +9,10 @@ import { checkConstructId } from '../util/construct-id';
 import { isPlainObject } from '../util/merge';
 import { checkKnownProps, propsShape } from '../util/props';
 import { checkDnsLabel } from '../util/validate';
-import { NETWORKS_ANNOTATION, checkAppTemplateValues, podAnnotationValues } from './app-template';
+import { HOST_NETWORK, NETWORKS_ANNOTATION, controllerHostNetwork, podAnnotationValues } from '../knowledge/workloads';
+import { checkAppTemplateValues } from './app-template';
 import { MacRequest, checkMacClaims, recordMacClaims } from './mac-plan';
-import { appTemplateHostNetwork, hostNetworkPods, hostNetworkPodsOf } from './pod-checks';
+import { hostNetworkPods, hostNetworkPodsOf } from './pod-checks';
 import { findPodAnnotationSite, readNested, setNested } from './pod-template';
 import {
   SelectionElement, canonicalAddress, canonicalAddressWithPrefix, canonicalMac, checkCniArgs,
@@ -302,7 +303,7 @@ export class MultusPodAnnotation extends Construct {
   }
 
   private refuseHostNetwork(path: string, why: string): never {
-    invalid({ field: 'target', value: path, hint: `${why}: a pod on the node's network gets no CNI ADD, so Multus attaches nothing (no net1, and no error); annotate a pod on the pod network`, scope: this, problem: 'uses the host network' });
+    invalid({ field: 'target', value: path, hint: `${why}: ${HOST_NETWORK.reason}; annotate a pod on the pod network`, scope: this, problem: 'uses the host network' });
   }
 
   /**
@@ -339,7 +340,7 @@ export class MultusPodAnnotation extends Construct {
     }
     const multiPod = checkAppTemplateValues(values, controller, this.rendered, 'release.spec.values', this);
     if (APPLIED.get(release)?.get(controller) === this) return;
-    const hostNetwork = appTemplateHostNetwork(values, controller);
+    const hostNetwork = controllerHostNetwork(values, controller)?.why;
     if (hostNetwork) this.refuseHostNetwork(release.node.path, hostNetwork);
     this.checkSinglePod(release.node.path, multiPod);
     this.checkNotAnnotated(release.node.path, release, controller, undefined);

@@ -2,23 +2,11 @@ import { IConstruct } from 'constructs';
 import { invalid } from '../errors';
 import { isPlainObject } from '../util/merge';
 import { checkDnsLabel } from '../util/validate';
+import { NETWORKS_ANNOTATION, controllerMultiPod, controllerPodAnnotationsPath } from '../knowledge/workloads';
 
-// Where the bjw-s app-template chart (4.x and 5.x) reads a controller's pod annotations, and the
-// checks of a release's values before an annotation is merged into them. Pure: values in, values
-// or refusals out.
-
-/** The annotation key Multus reads the requested networks from. @internal */
-export const NETWORKS_ANNOTATION = 'k8s.v1.cni.cncf.io/networks';
-
-/**
- * The values fragment that puts `annotations` on the pods of `controller`:
- * `{ controllers: { <controller>: { pod: { annotations } } } }`. `controllers.<controller>.annotations`
- * would be the controller's own metadata, which Multus ignores.
- * @internal
- */
-export function podAnnotationValues(controller: string, annotations: Record<string, string>): Record<string, any> {
-  return { controllers: { [controller]: { pod: { annotations } } } };
-}
+// The checks of an app-template release's values before a networks annotation is merged into
+// them (where app-template reads a controller's pod annotations is the workload model's, in
+// knowledge/workloads). Pure: values in, refusals out.
 
 /**
  * Checks app-template `values` before the networks annotation `rendered` is merged in for
@@ -49,19 +37,7 @@ export function checkAppTemplateValues(values: unknown, controller: string, rend
   }
   const existing = isPlainObject(c.pod) && isPlainObject(c.pod.annotations) ? c.pod.annotations[NETWORKS_ANNOTATION] : undefined;
   if (existing !== undefined && existing !== rendered) {
-    invalid({ field: `${field}.controllers.${controller}.pod.annotations`, value: existing, hint: 'the pod already has a networks annotation; put all of a pod\'s networks in one MultusPodAnnotation', scope, problem: 'would be overwritten' });
+    invalid({ field: `${field}.${controllerPodAnnotationsPath(controller).join('.')}`, value: existing, hint: 'the pod already has a networks annotation; put all of a pod\'s networks in one MultusPodAnnotation', scope, problem: 'would be overwritten' });
   }
   return controllerMultiPod(controller, c);
-}
-
-/**
- * Why an app-template controller runs more than one pod, or undefined when it runs one.
- * @internal
- */
-export function controllerMultiPod(controller: string, c: Record<string, any>): string | undefined {
-  if (c.type === 'daemonset') return `app-template controller ${controller} is a daemonset (one pod on every node)`;
-  if (typeof c.replicas === 'number' && c.replicas > 1) return `app-template controller ${controller} runs ${c.replicas} replicas`;
-  // app-template 5.x: an autoscaler takes over the controller's replicas.
-  if (c.horizontalPodAutoscaler !== undefined && c.horizontalPodAutoscaler !== null) return `an autoscaler changes app-template controller ${controller}'s replicas`;
-  return undefined;
 }

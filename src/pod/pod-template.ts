@@ -1,6 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { invalid } from '../errors';
+import { plusHostNetwork, plusMultiPod, podAnnotationsPath, podHostNetwork, podTemplatePath, workloadMultiPod } from '../knowledge/workloads';
 import { isPlainObject } from '../util/merge';
 
 /**
@@ -48,7 +49,7 @@ export function findPodAnnotationSite(target: IConstruct, field: string): PodAnn
     return {
       kind,
       multiPod: plusMultiPod(t, kind),
-      hostNetwork: t.hostNetwork === true ? `the ${kind} runs its pods with hostNetwork: true` : undefined,
+      hostNetwork: plusHostNetwork(t, kind),
       key: ApiObject.isApiObject(target.node.defaultChild) ? target.node.defaultChild as ApiObject : target,
       existing: (key) => metadata.toJson()?.annotations?.[key],
       set: (key, value) => metadata.addAnnotation(key, value),
@@ -60,32 +61,26 @@ export function findPodAnnotationSite(target: IConstruct, field: string): PodAnn
       : undefined;
   if (!apiObject) return undefined;
 
+  // The manifest as far as the props show it: enough for the workload model to find the pod.
+  const manifest = { apiVersion: apiObject.apiVersion, kind: apiObject.kind, spec: apiObjectProps(apiObject).spec };
   if (apiObject.kind === 'Pod') {
-    const podSpec = apiObjectProps(apiObject).spec;
     return {
       kind: 'Pod',
-      hostNetwork: isPlainObject(podSpec) && podSpec.hostNetwork === true ? 'the Pod has hostNetwork: true' : undefined,
+      hostNetwork: podHostNetwork(manifest)?.why,
       key: apiObject,
       existing: (key) => apiObject.metadata.toJson()?.annotations?.[key],
       set: (key, value) => apiObject.metadata.addAnnotation(key, value),
     };
   }
 
-  const props = apiObjectProps(apiObject);
-  const spec = props.spec;
-  let templatePath: string[] | undefined;
-  if (isPlainObject(spec) && isPlainObject(spec.template)) {
-    templatePath = ['spec', 'template'];
-  } else if (isPlainObject(spec) && isPlainObject(spec.jobTemplate) && isPlainObject(spec.jobTemplate.spec) && isPlainObject(spec.jobTemplate.spec.template)) {
-    templatePath = ['spec', 'jobTemplate', 'spec', 'template'];
-  }
-  if (!templatePath) return undefined;
-  const annotationsPath = [...templatePath, 'metadata', 'annotations'];
-  const template = templatePath.slice(1).reduce((o: any, k) => o[k], spec);
+  const templatePath = podTemplatePath(manifest);
+  const template = templatePath?.reduce((o: any, k) => (isPlainObject(o) ? o[k] : undefined), manifest);
+  if (!templatePath || !isPlainObject(template)) return undefined;
+  const annotationsPath = podAnnotationsPath(templatePath);
   return {
     kind: apiObject.kind,
-    multiPod: rawMultiPod(apiObject.kind, spec),
-    hostNetwork: isPlainObject(template.spec) && template.spec.hostNetwork === true ? `the ${apiObject.kind}'s pod template has hostNetwork: true` : undefined,
+    multiPod: workloadMultiPod(manifest, 'declared'),
+    hostNetwork: podHostNetwork(manifest)?.why,
     key: apiObject,
     existing: (key) => readNested(apiObject, annotationsPath, field)?.[key],
     set: (key, value) => setNested(apiObject, annotationsPath, key, value, field),
@@ -148,26 +143,4 @@ export function setNested(apiObject: ApiObject, path: string[], key: string, val
 /** An RFC 6901 JSON pointer (`~` and `/` escaped: the annotation key contains a `/`). */
 function pointer(segments: string[]): string {
   return segments.map((s) => '/' + s.replace(/~/g, '~0').replace(/\//g, '~1')).join('');
-}
-
-/** Why a cdk8s-plus workload runs more than one pod. Its defaults: Deployment 2 replicas, others 1. */
-function plusMultiPod(workload: any, kind: string): string | undefined {
-  if (kind === 'DaemonSet') return 'a DaemonSet runs one pod on every node';
-  if (workload.hasAutoscaler === true) return `an autoscaler changes the ${kind}'s replicas`;
-  if (kind === 'Deployment' || kind === 'StatefulSet' || kind === 'ReplicaSet') {
-    const replicas = typeof workload.replicas === 'number' ? workload.replicas : kind === 'Deployment' ? 2 : 1;
-    if (replicas > 1) {
-      const why = workload.replicas === undefined ? ' (the cdk8s-plus default for a Deployment)' : '';
-      return `the ${kind} runs ${replicas} replicas${why}`;
-    }
-  }
-  return undefined;
-}
-
-/** Why a raw workload runs more than one pod (Kubernetes defaults `replicas` to 1). */
-function rawMultiPod(kind: string, spec: Record<string, any>): string | undefined {
-  if (kind === 'DaemonSet') return 'a DaemonSet runs one pod on every node';
-  if (typeof spec.replicas === 'number' && spec.replicas > 1) return `the ${kind} runs ${spec.replicas} replicas`;
-  if (kind === 'Job' && typeof spec.parallelism === 'number' && spec.parallelism > 1) return `the Job runs ${spec.parallelism} pods in parallel`;
-  return undefined;
 }

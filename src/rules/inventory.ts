@@ -3,7 +3,7 @@ import { Manifest } from './model';
 import { AnnotationSite, Workload, annotationField, isWorkload, readAppTemplate, readUnknownChartAnnotations, readWorkload } from './pods';
 import { Release, ReleaseLookup, readRelease } from './releases';
 import { parseSelections } from './selections';
-import { NETWORKS_ANNOTATION } from '../pod/app-template';
+import { NETWORKS_ANNOTATION, autoscalingOf } from '../knowledge/workloads';
 import { GROUPS, dig, isKind, isMap } from './values';
 
 // The input indexed once for every rule: manifests by kind and by name, every HelmRelease read
@@ -154,19 +154,9 @@ export class Inventory implements ReleaseLookup {
   /** Why an autoscaler may run several pods of a workload, keyed `<namespace>/<kind>/<name>`. */
   private autoscalers(): Map<string, string> {
     const out = new Map<string, string>();
-    for (const m of this.ofKind(GROUPS.autoscaling, 'HorizontalPodAutoscaler')) {
-      const ref = m.object.spec?.scaleTargetRef;
-      const max = m.object.spec?.maxReplicas;
-      if (isMap(ref) && typeof ref.kind === 'string' && typeof ref.name === 'string' && typeof max === 'number' && max > 1) {
-        out.set(`${m.namespace ?? ''}/${ref.kind}/${ref.name}`, `HorizontalPodAutoscaler ${m.object.metadata?.name} scales it up to ${max} replicas`);
-      }
-    }
-    for (const m of this.ofKind('keda.sh', 'ScaledObject')) {
-      const ref = m.object.spec?.scaleTargetRef;
-      const max = m.object.spec?.maxReplicaCount ?? 100;
-      if (isMap(ref) && typeof ref.name === 'string' && typeof max === 'number' && max > 1) {
-        out.set(`${m.namespace ?? ''}/${typeof ref.kind === 'string' ? ref.kind : 'Deployment'}/${ref.name}`, `ScaledObject ${m.object.metadata?.name} scales it up to ${max} replicas`);
-      }
+    for (const m of [...this.ofKind(GROUPS.autoscaling, 'HorizontalPodAutoscaler'), ...this.ofKind('keda.sh', 'ScaledObject')]) {
+      const a = autoscalingOf(m.object);
+      if (a) out.set(`${m.namespace ?? ''}/${a.kind}/${a.name}`, a.why);
     }
     return out;
   }

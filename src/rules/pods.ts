@@ -1,14 +1,17 @@
-import { NETWORKS_ANNOTATION, controllerMultiPod, podAnnotationValues } from '../pod/app-template';
+import {
+  NETWORKS_ANNOTATION, controllerHostNetwork, controllerNetworksAnnotation, controllerPodAnnotationsPath, controllerRolloutMultiPod,
+  isWorkload, misplacedAnnotationsPaths, podAnnotationsPath, podHostNetwork, podTemplatePath, rawResourceAutoscaling, workloadMultiPod,
+} from '../knowledge/workloads';
 import { Manifest } from './model';
 import { Release } from './releases';
 import { ParsedSelections, parseSelections } from './selections';
-import { GROUPS, dig, digMap, isKind, isMap, isTemplated } from './values';
+import { dig, digMap, isMap, isTemplated } from './values';
 
-// Where pods come from and which networks annotation they carry: raw workloads (their pod
-// template), Pods, and the controllers of bjw-s app-template releases (as common renders them:
-// `defaultPodOptions.annotations`, replaced or merged by `controllers.<c>.pod.annotations`). Also
-// every networks annotation written where Multus never looks (a workload's own metadata,
-// `controllers.<c>.annotations`), and those in the values of charts the rulebook does not know.
+// Where pods come from and which networks annotation they carry, read with the workload model
+// (knowledge/workloads): raw workloads (their pod template), Pods, and the controllers of bjw-s
+// app-template releases. Also every networks annotation written where Multus never looks (a
+// workload's own metadata, `controllers.<c>.annotations`), and those in the values of charts the
+// rulebook does not know.
 
 /** A container of a workload. @internal */
 export interface ContainerView {
@@ -38,6 +41,8 @@ export interface Workload {
   readonly multiPod?: string;
   /** True for a DaemonSet (one pod on every node). */
   readonly daemonSet: boolean;
+  /** Whether the pods use the node's network, and where that is written (a field of the manifest). */
+  readonly hostNetwork?: { readonly field: string; readonly why: string };
 }
 
 /** Where a networks annotation is written. @internal */
@@ -84,16 +89,8 @@ export function ownerOf(site: AnnotationSite): string {
 /** Why an autoscaler can run several pods of a target: `autoscaled(namespace, kind, name)`. @internal */
 export type AutoscalerLookup = (namespace: string | undefined, kind: string, name: string) => string | undefined;
 
-const WORKLOAD_KINDS: Record<string, string> = {
-  Deployment: GROUPS.apps, StatefulSet: GROUPS.apps, DaemonSet: GROUPS.apps, ReplicaSet: GROUPS.apps,
-  Job: GROUPS.batch, CronJob: GROUPS.batch, ReplicationController: '', Pod: '',
-};
-
 /** True iff the manifest is a workload kind the rulebook reads (Pod included). @internal */
-export function isWorkload(object: any): boolean {
-  const group = WORKLOAD_KINDS[object?.kind];
-  return group !== undefined && isKind(object, group, object.kind);
-}
+export { isWorkload };
 
 /**
  * The workload and networks annotations of a raw workload (a Deployment, ..., a Pod).
@@ -103,9 +100,9 @@ export function readWorkload(m: Manifest, autoscaled: AutoscalerLookup): { workl
   const o = m.object;
   const kind: string = o.kind;
   const owner = label(m);
-  const templatePath = kind === 'Pod' ? [] : kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template'] : ['spec', 'template'];
-  const template = templatePath.length === 0 ? o : dig(o, ...templatePath);
-  const podSpec = kind === 'Pod' ? o.spec : dig(template, 'spec');
+  const templatePath = [...(podTemplatePath(o) ?? [])];
+  const template = dig(o, ...templatePath);
+  const podSpec = dig(template, 'spec');
   const containers = (Array.isArray(podSpec?.containers) ? podSpec.containers : []).filter(isMap).map((c: any, i: number): ContainerView => ({
     name: typeof c.name === 'string' ? c.name : `${i}`,
     image: typeof c.image === 'string' && !isTemplated(c.image) ? c.image : undefined,
@@ -114,24 +111,21 @@ export function readWorkload(m: Manifest, autoscaled: AutoscalerLookup): { workl
     field: [...templatePath, 'spec', `containers[${i}]`].join('.'),
   }));
   const name = typeof o.metadata?.name === 'string' ? o.metadata.name : '';
-  const multiPod = rawMultiPod(kind, o.spec, podSpec) ?? autoscaled(m.namespace, kind, name);
-  const workload: Workload = { manifest: m, kind, owner, namespace: m.namespace, containers, multiPod, daemonSet: kind === 'DaemonSet' };
+  const multiPod = workloadMultiPod(o, 'rollout') ?? autoscaled(m.namespace, kind, name);
+  const host = podHostNetwork(o);
+  const workload: Workload = { manifest: m, kind, owner, namespace: m.namespace, containers, multiPod, daemonSet: kind === 'DaemonSet', hostNetwork: host && { field: host.path.join('.'), why: host.why } };
   const holder = `${kind}/${m.namespace ?? ''}/${name}`;
   const annotations: AnnotationSite[] = [];
-  const podValue = dig(template, 'metadata', 'annotations', NETWORKS_ANNOTATION);
-  const podPrefix = [...templatePath, 'metadata', 'annotations'].join('.');
+  const podPrefix = podAnnotationsPath(templatePath).join('.');
+  const podValue = dig(o, ...podAnnotationsPath(templatePath), NETWORKS_ANNOTATION);
   if (typeof podValue === 'string') {
     annotations.push(site(m, annotationField(podPrefix), podValue, 'pod', holder, { workload, podNamespace: m.namespace }));
   }
-  if (kind !== 'Pod') {
-    const belongs = annotationField(podPrefix);
-    const own = dig(o, 'metadata', 'annotations', NETWORKS_ANNOTATION);
+  const belongs = annotationField(podPrefix);
+  for (const path of misplacedAnnotationsPaths(o)) {
+    const own = dig(o, ...path, NETWORKS_ANNOTATION);
     if (typeof own === 'string') {
-      annotations.push(site(m, annotationField('metadata.annotations'), own, 'misplaced', holder, { belongs, podsAnnotated: typeof podValue === 'string', podNamespace: m.namespace }));
-    }
-    const jobOwn = kind === 'CronJob' ? dig(o, 'spec', 'jobTemplate', 'metadata', 'annotations', NETWORKS_ANNOTATION) : undefined;
-    if (typeof jobOwn === 'string') {
-      annotations.push(site(m, annotationField('spec.jobTemplate.metadata.annotations'), jobOwn, 'misplaced', holder, { belongs, podsAnnotated: typeof podValue === 'string', podNamespace: m.namespace }));
+      annotations.push(site(m, annotationField(path.join('.')), own, 'misplaced', holder, { belongs, podsAnnotated: typeof podValue === 'string', podNamespace: m.namespace }));
     }
   }
   return { workload, annotations };
@@ -141,90 +135,13 @@ function site(m: Manifest, field: string, value: string, placement: Placement, h
   return { manifest: m, field, value, placement, holder, parsed: parseSelections(value), ...extra };
 }
 
-/** How many pods a rolling update adds (`maxSurge`: a count, or a percentage of replicas rounded up). */
-function surge(maxSurge: unknown, replicas: number): number | undefined {
-  if (typeof maxSurge === 'number') return maxSurge;
-  if (typeof maxSurge !== 'string' || isTemplated(maxSurge)) return undefined;
-  const percent = /^(\d+)%$/.exec(maxSurge.trim());
-  if (percent) return Math.ceil((replicas * Number(percent[1])) / 100);
-  return /^\d+$/.test(maxSurge.trim()) ? Number(maxSurge) : undefined;
+/** The Helm release name Flux installs a HelmRelease as: `spec.releaseName`, else `[<targetNamespace>-]<name>`. */
+function helmReleaseName(o: any): string | undefined {
+  if (typeof o?.spec?.releaseName === 'string') return o.spec.releaseName;
+  const name = o?.metadata?.name;
+  if (typeof name !== 'string') return undefined;
+  return typeof o?.spec?.targetNamespace === 'string' ? `${o.spec.targetNamespace}-${name}` : name;
 }
-
-function count(value: unknown, fallback: number): number | undefined {
-  if (value === undefined || value === null) return fallback;
-  return typeof value === 'number' ? value : undefined;
-}
-
-/** Why a raw workload can run two pods at once (Kubernetes' defaults where the spec is silent). */
-function rawMultiPod(kind: string, spec: any, podSpec: any): string | undefined {
-  const replicas = count(spec?.replicas, 1);
-  switch (kind) {
-    case 'Deployment': {
-      if (replicas !== undefined && replicas > 1) return `the Deployment runs ${replicas} replicas`;
-      const type = spec?.strategy?.type ?? 'RollingUpdate';
-      if (type !== 'RollingUpdate') return undefined;
-      const given = spec?.strategy?.rollingUpdate?.maxSurge;
-      const extra = surge(given ?? '25%', Math.max(replicas ?? 1, 1));
-      if (extra !== undefined && extra >= 1) {
-        return `its RollingUpdate strategy (maxSurge ${given === undefined ? '25%, the default' : JSON.stringify(given)}) starts the new pod while the old one still runs`;
-      }
-      return undefined;
-    }
-    case 'StatefulSet':
-    case 'ReplicaSet':
-    case 'ReplicationController':
-      return replicas !== undefined && replicas > 1 ? `the ${kind} runs ${replicas} replicas` : undefined;
-    case 'DaemonSet': {
-      const pinned = typeof podSpec?.nodeName === 'string' || typeof dig(podSpec, 'nodeSelector', 'kubernetes.io/hostname') === 'string';
-      if (!pinned) return 'a DaemonSet runs one pod on every node';
-      const extra = surge(spec?.updateStrategy?.rollingUpdate?.maxSurge, 1);
-      return extra !== undefined && extra >= 1 ? 'its RollingUpdate strategy surges: the new pod starts while the old one still runs' : undefined;
-    }
-    case 'Job': {
-      const parallelism = count(spec?.parallelism, 1);
-      return parallelism !== undefined && parallelism > 1 ? `the Job runs ${parallelism} pods in parallel` : undefined;
-    }
-    case 'CronJob': {
-      const policy = spec?.concurrencyPolicy ?? 'Allow';
-      if (policy === 'Allow') return `its concurrencyPolicy ${spec?.concurrencyPolicy === undefined ? 'Allow (the default)' : 'Allow'} starts a new Job while the last one may still run`;
-      const parallelism = count(spec?.jobTemplate?.spec?.parallelism, 1);
-      return parallelism !== undefined && parallelism > 1 ? `each Job runs ${parallelism} pods in parallel` : undefined;
-    }
-    default:
-      return undefined;
-  }
-}
-
-/** Why an app-template controller can run two pods at once (common's defaults where values are silent). */
-function controllerMultiPods(id: string, c: Record<string, any>): string | undefined {
-  const known = controllerMultiPod(id, c);
-  if (known) return known;
-  const type = c.type ?? 'deployment';
-  if (type === 'deployment') {
-    if (Object.prototype.hasOwnProperty.call(c, 'replicas') && c.replicas === null) return `app-template controller ${id} has replicas: null, which leaves the count to an autoscaler`;
-    if ((c.strategy ?? 'Recreate') !== 'RollingUpdate') return undefined;
-    const extra = surge(c.rollingUpdate?.surge ?? '25%', Math.max(count(c.replicas, 1) ?? 1, 1));
-    return extra !== undefined && extra >= 1 ? `app-template controller ${id} uses strategy RollingUpdate, which starts the new pod while the old one still runs` : undefined;
-  }
-  if (type === 'job' && typeof c.job?.parallelism === 'number' && c.job.parallelism > 1) return `app-template controller ${id} runs ${c.job.parallelism} pods in parallel`;
-  if (type === 'cronjob') {
-    if (c.cronjob?.concurrencyPolicy === 'Allow') return `app-template controller ${id} has concurrencyPolicy Allow, which starts a new Job while the last one may still run`;
-    if (typeof c.cronjob?.parallelism === 'number' && c.cronjob.parallelism > 1) return `app-template controller ${id} runs ${c.cronjob.parallelism} pods in parallel`;
-  }
-  return undefined;
-}
-
-/** The values path of a controller's pod annotations, as the library writes them (`podAnnotationValues`). */
-const POD_ANNOTATIONS_PATH = (() => {
-  const path: string[] = [];
-  let at: any = podAnnotationValues('<c>', {});
-  while (isMap(at) && Object.keys(at).length === 1) {
-    const key = Object.keys(at)[0];
-    path.push(key);
-    at = at[key];
-  }
-  return path; // ['controllers', '<c>', 'pod', 'annotations']
-})();
 
 /**
  * The workloads and networks annotations of a bjw-s app-template release (values with
@@ -235,9 +152,7 @@ export function readAppTemplate(release: Release): { workloads: Workload[]; anno
   const m = release.manifest;
   const values = release.values;
   const controllers = digMap(values, 'controllers') ?? {};
-  const strategy = values.defaultPodOptionsStrategy === 'merge' ? 'merge' : 'overwrite';
-  const defaults = digMap(values, 'defaultPodOptions', 'annotations');
-  const globalAnnotations = dig(values, 'global', 'propagateGlobalMetadataToPods') === true ? digMap(values, 'global', 'annotations') : undefined;
+  const releaseName = helmReleaseName(m.object);
   const workloads: Workload[] = [];
   const annotations: AnnotationSite[] = [];
   for (const id of Object.keys(controllers).sort()) {
@@ -255,29 +170,20 @@ export function readAppTemplate(release: Release): { workloads: Workload[]; anno
       return { name: k, image, commandLine: command.join(' '), resources: isMap(spec.resources) ? spec.resources : undefined, field: release.originOf(['controllers', id, 'containers', k]) };
     });
     const type = typeof c.type === 'string' ? c.type : 'deployment';
-    const workload: Workload = { manifest: m, kind: type, controller: id, owner, namespace: release.namespace, containers, multiPod: controllerMultiPods(id, c), daemonSet: type === 'daemonset' };
+    const multiPod = controllerRolloutMultiPod(id, c) ?? (typeof releaseName === 'string' ? rawResourceAutoscaling(values, releaseName, id) : undefined);
+    const host = controllerHostNetwork(values, id);
+    const workload: Workload = {
+      manifest: m, kind: type, controller: id, owner, namespace: release.namespace, containers, multiPod, daemonSet: type === 'daemonset',
+      hostNetwork: host && { field: release.originOf([...host.path]), why: host.why },
+    };
     workloads.push(workload);
 
-    // What common renders on the pods: global annotations (when propagated), then the defaults,
-    // which the controller's own pod annotations replace (strategy overwrite) or merge into.
-    const podPath = POD_ANNOTATIONS_PATH.map((p) => (p === '<c>' ? id : p));
-    const own = digMap(values, ...podPath);
-    let effective: Record<string, any> | undefined;
-    let from: string[] | undefined;
-    if (own !== undefined && (strategy === 'overwrite' || own[NETWORKS_ANNOTATION] !== undefined)) {
-      effective = own;
-      from = podPath;
-    } else if (defaults !== undefined) {
-      effective = defaults;
-      from = ['defaultPodOptions', 'annotations'];
-    }
-    let value = effective?.[NETWORKS_ANNOTATION];
-    if (value === undefined && globalAnnotations?.[NETWORKS_ANNOTATION] !== undefined) {
-      value = globalAnnotations[NETWORKS_ANNOTATION];
-      from = ['global', 'annotations'];
-    }
-    if (typeof value === 'string' && from) {
-      annotations.push(site(m, annotationField(release.originOf(from)), value, 'pod', holder, { workload, podNamespace: release.namespace }));
+    // What common renders on the pods (the workload model's controllerNetworksAnnotation).
+    const podPath = controllerPodAnnotationsPath(id);
+    const rendered = controllerNetworksAnnotation(values, id);
+    const value = rendered?.value;
+    if (rendered) {
+      annotations.push(site(m, annotationField(release.originOf(rendered.from)), rendered.value, 'pod', holder, { workload, podNamespace: release.namespace }));
     }
     const misplaced = dig(c, 'annotations', NETWORKS_ANNOTATION);
     if (typeof misplaced === 'string') {

@@ -5,6 +5,7 @@ import { POD_RULES } from './checks/pods';
 import { Inventory } from './inventory';
 import { Finding, Level, Manifest } from './model';
 import { FindingInput, Rule } from './rule';
+import { compare } from '../util/strings';
 import { render } from './values';
 
 // The rulebook: every rule over one inventory of the input, findings in a fixed order. The synth
@@ -52,24 +53,25 @@ function toFinding(rule: Rule, input: FindingInput): Finding {
   };
 }
 
-function compare(a: string | number | undefined, b: string | number | undefined): number {
+/** A field of a finding's order: absent first, numbers by value, text in code-unit order. */
+function compareField(a: string | number | undefined, b: string | number | undefined): number {
   if (a === b) return 0;
   if (a === undefined) return -1;
   if (b === undefined) return 1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a) < String(b) ? -1 : 1;
+  return compare(String(a), String(b));
 }
 
 const RANK = new Map(RULES.map((r, i) => [r.id, i]));
 
 /** Findings in a fixed order: by file, document, construct path, then rule and field. */
 function order(a: Finding, b: Finding): number {
-  return compare(a.location.file, b.location.file)
-    || compare(a.location.doc, b.location.doc)
-    || compare(a.location.constructPath, b.location.constructPath)
+  return compareField(a.location.file, b.location.file)
+    || compareField(a.location.doc, b.location.doc)
+    || compareField(a.location.constructPath, b.location.constructPath)
     || (RANK.get(a.rule) ?? 0) - (RANK.get(b.rule) ?? 0)
-    || compare(a.field, b.field)
-    || compare(a.message, b.message);
+    || compareField(a.field, b.field)
+    || compareField(a.message, b.message);
 }
 
 /** How the rulebook runs. @internal */

@@ -52,17 +52,8 @@ export function render(value: unknown): string {
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 
-/** The API group of a manifest (`''` for the core group). @internal */
-export function groupOf(object: any): string {
-  const apiVersion = typeof object?.apiVersion === 'string' ? object.apiVersion : '';
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
-
-/** True iff the manifest is a `kind` of API group `group`. @internal */
-export function isKind(object: any, group: string, kind: string): boolean {
-  return object?.kind === kind && groupOf(object) === group;
-}
+/** True iff the manifest is a `kind` of API group `group` (the knowledge layer's, re-exported for the rules). @internal */
+export { isKind } from '../knowledge/kinds';
 
 /** Groups of the objects the rules read. @internal */
 export const GROUPS = {
@@ -95,9 +86,3 @@ export function memoryBytes(quantity: unknown): number | undefined {
   return n;
 }
 
-/** A semantic version's numbers, or undefined for anything else (ranges, templates). @internal */
-export function semver(version: unknown): [number, number, number] | undefined {
-  if (typeof version !== 'string') return undefined;
-  const m = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:[-+].*)?$/.exec(version.trim());
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
-}

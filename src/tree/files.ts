@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { invalid } from '../errors';
-import { unsafeCharacter } from '../util/strings';
+import { compare, unsafeCharacter } from '../util/strings';
 
 // Pure helpers of the Flux repository tree: file names, kustomize files, path rules. Everything
 // here works on plain manifests (what `ApiObject.toJson()` returns), so it is tested without
@@ -272,12 +272,4 @@ export function orderKustomizationSpec(doc: any): any {
 
 function objectKey(m: any): string {
   return `${m.metadata?.namespace ?? ''}/${m.metadata?.name ?? ''}`;
-}
-
-/**
- * Code-point order: the same on every machine, whatever its locale.
- * @internal
- */
-export function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

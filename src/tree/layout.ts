@@ -1,5 +1,6 @@
 import { Problems, refusal } from '../errors';
-import { TreeFile, compare, directoryFiles, kustomizationFile, mergeSources, orderKustomizationSpec, sourceFileName } from './files';
+import { compare } from '../util/strings';
+import { TreeFile, directoryFiles, kustomizationFile, mergeSources, orderKustomizationSpec, sourceFileName } from './files';
 
 // The layout of a Flux repository tree, from a plain model of it (what the tree's constructs hold,
 // as manifests) to its files. Pure: no constructs, so it is tested on plain objects.

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ValidationError, refusal } from '../errors';
-import { apiGroupOf, isClusterScoped } from './kinds';
+import { apiGroupOf, isClusterScoped } from '../knowledge/kinds';
 import { isDnsLabel } from './names';
 import { unsafeCharacter } from './strings';
 

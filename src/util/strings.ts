@@ -103,3 +103,12 @@ export function checkSafeString(field: string, value: string, what: string, scop
     });
   }
 }
+
+/**
+ * Code-unit order of two strings: the same on every machine and locale (`localeCompare` is not),
+ * so that sorted output is deterministic.
+ * @internal
+ */
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { buildCluster } from '../../examples/cluster';
 import { runCheck } from '../../src/cli/check';
 import { FluxTreeApp } from '../../src';
+import { stringify } from 'yaml';
+import { NETWORKS, appTemplate, deployment, macvlan, nad, selection } from '../rules/manifests';
 import { PLAN, writePlanTree } from '../rules/plan';
 
 // `cdk8s-multus check` over repositories of YAML: the user's hand-written plan, the example
@@ -250,5 +252,42 @@ describe('command line', () => {
     expect(help.out).toMatch(/nad-capability\s+warning/);
     const v = check('--version');
     expect(v.out.trim()).toBe(JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version);
+  });
+});
+
+describe('host-network-annotation from the command line', () => {
+  const lan = selection({ name: 'iot', namespace: 'kube-system' });
+  const yaml = (...objects: any[]): string => objects.map((o) => stringify(o)).join('---\n');
+
+  test('a hand-written Deployment and an app-template release on the node\'s network with networks: exit 1, one error each', () => {
+    // GIVEN a repository directory with both, as people write them by hand
+    const d = deployment('ha', 'home', lan);
+    d.spec.template.spec.hostNetwork = true;
+    const release = appTemplate('zwave', 'home', { defaultPodOptions: { hostNetwork: true }, controllers: { zwave: { pod: { annotations: { [NETWORKS]: lan } }, containers: {} } } });
+    const dir = tree({ 'nad.yaml': yaml(nad('iot', 'kube-system', macvlan('iot', { ips: true, mac: true }))), 'ha.yaml': yaml(d), 'zwave.yaml': yaml(...release) });
+    try {
+      // WHEN
+      const r = check('check', dir);
+      const found = json(dir).map((f) => `${f.rule} ${f.level} ${f.file} ${f.kind}/${f.name} ${f.field}`);
+      // THEN
+      expect(r.code).toBe(1);
+      expect(found.sort()).toEqual([
+        'host-network-annotation error ha.yaml Deployment/ha spec.template.spec.hostNetwork',
+        'host-network-annotation error zwave.yaml HelmRelease/zwave spec.values.defaultPodOptions.hostNetwork',
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the same pods on the pod network pass: exit 0', () => {
+    const release = appTemplate('zwave', 'home', { defaultPodOptions: { hostNetwork: false }, controllers: { zwave: { pod: { annotations: { [NETWORKS]: lan } }, containers: {} } } });
+    const dir = tree({ 'nad.yaml': yaml(nad('iot', 'kube-system', macvlan('iot', { ips: true, mac: true }))), 'ha.yaml': yaml(deployment('ha', 'home', lan)), 'zwave.yaml': yaml(...release) });
+    try {
+      expect(json(dir)).toEqual([]);
+      expect(check('check', dir).code).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

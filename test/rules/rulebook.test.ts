@@ -22,7 +22,7 @@ describe('the rulebook', () => {
     expect(ids).toEqual(expect.arrayContaining([
       'chart-version-refused', 'values-ignored', 'nad-capability', 'nad-same-kustomization', 'annotation-misplaced',
       'annotation-invalid-json', 'nad-missing', 'address-conflict', 'static-ip-rollout', 'memory-limit-low',
-      'cilium-exclusive', 'cni-paths-primary',
+      'cilium-exclusive', 'cni-paths-primary', 'host-network-annotation',
     ]));
   });
 
@@ -273,9 +273,63 @@ describe('static-ip-rollout', () => {
     const found = check([iotNad, deployment('ha', 'home', onIot(['192.0.2.10/24'])), hpa, ds, ...rolling, cron]).filter((f) => f.rule === 'static-ip-rollout');
     expect(found.map((f) => f.name).sort()).toEqual(['ha', 'mdns', 'scan', 'zwave']);
   });
+  test('an autoscaler among an app-template release\'s rawResources (5.x layout) scales its controller', () => {
+    const hpa = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'zwave' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: '{{ .Release.Name }}' }, maxReplicas: 3 } };
+    const values = { controllers: { zwave: { pod: { annotations: { [NETWORKS]: onIot(['192.0.2.12/24']) } } } }, rawResources: { hpa: { manifest: hpa } } };
+    const found = check([iotNad, ...appTemplate('zwave', 'home', values)]).filter((f) => f.rule === 'static-ip-rollout');
+    expect(found.map((f) => f.problem)).toEqual([expect.stringContaining('HorizontalPodAutoscaler zwave scales it up to 3 replicas (rawResources.hpa)')]);
+  });
   test('one pod at a time, or no static address, passes', () => {
     const noSurge = { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } } };
     expect(check([iotNad, deployment('a', 'home', onIot(['192.0.2.10/24'])), deployment('b', 'home', onIot(['192.0.2.11/24']), noSurge), deployment('c', 'home', selection({ name: 'iot', namespace: 'kube-system' }), { replicas: 3 })])).toEqual([]);
+  });
+});
+
+describe('host-network-annotation', () => {
+  const lan = selection({ name: 'iot', namespace: 'kube-system' });
+  test('a hand-written Deployment with hostNetwork: true and a networks annotation on its pods', () => {
+    // GIVEN a Deployment whose pod template joins the node's network and asks for a NAD
+    const d = deployment('ha', 'home', lan);
+    d.spec.template.spec.hostNetwork = true;
+    // WHEN
+    const found = check([iotNad, d]);
+    // THEN one error at the hostNetwork field, saying why nothing is attached and what to do
+    expect(rules(found)).toEqual(['host-network-annotation']);
+    expect(found[0]).toMatchObject({ level: 'error', kind: 'Deployment', name: 'ha', field: 'spec.template.spec.hostNetwork', value: 'true' });
+    expect(found[0].problem).toContain('the Deployment\'s pod template has hostNetwork: true');
+    expect(found[0].problem).toContain(`spec.template.metadata.annotations["${NETWORKS}"]`);
+    expect(found[0].fix).toMatch(/no CNI ADD.*run the pod on the pod network, or leave the annotation off/);
+  });
+  test('a Pod and a CronJob on the node\'s network with a networks annotation', () => {
+    const p = pod('scan', 'home', lan);
+    p.spec.hostNetwork = true;
+    const cron = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'job', namespace: 'home' }, spec: { schedule: '@hourly', concurrencyPolicy: 'Forbid', jobTemplate: { spec: { template: { metadata: { annotations: { [NETWORKS]: lan } }, spec: { hostNetwork: true, containers: [] } } } } } };
+    const found = check([iotNad, p, cron]);
+    expect(found.map((f) => `${f.rule} ${f.name} ${f.field}`).sort()).toEqual(['host-network-annotation job spec.jobTemplate.spec.template.spec.hostNetwork', 'host-network-annotation scan spec.hostNetwork']);
+  });
+  test('an app-template release with defaultPodOptions.hostNetwork: true beside controllers.<c>.pod.annotations', () => {
+    // GIVEN the form seen on a real repository
+    const release = appTemplate('ha', 'home', { defaultPodOptions: { hostNetwork: true }, controllers: { ha: { pod: { annotations: { [NETWORKS]: lan } }, containers: { app: { image: { repository: 'registry.example/ha', tag: '1.0.0' } } } } } });
+    // WHEN
+    const found = check([iotNad, ...release]);
+    // THEN
+    expect(rules(found)).toEqual(['host-network-annotation']);
+    expect(found[0]).toMatchObject({ kind: 'HelmRelease', name: 'ha', field: 'spec.values.defaultPodOptions.hostNetwork', value: 'true' });
+    expect(found[0].problem).toContain('defaultPodOptions.hostNetwork: true');
+    expect(found[0].problem).toContain(`spec.values.controllers.ha.pod.annotations["${NETWORKS}"]`);
+  });
+  test('an app-template controller\'s own pod.hostNetwork, and networks from defaultPodOptions.annotations', () => {
+    const release = appTemplate('ha', 'home', { defaultPodOptions: { annotations: { [NETWORKS]: lan } }, controllers: { ha: { pod: { hostNetwork: true }, containers: {} }, web: { containers: {} } } });
+    const found = check([iotNad, ...release]);
+    expect(found.map((f) => `${f.rule} ${f.field}`)).toEqual(['host-network-annotation spec.values.controllers.ha.pod.hostNetwork']);
+  });
+  test('passes: hostNetwork without networks, networks without hostNetwork, and a controller that turns the default off', () => {
+    const hostOnly = deployment('dhcp', 'kube-system', undefined);
+    hostOnly.spec.template.spec.hostNetwork = true;
+    const podNetwork = deployment('ha', 'home', lan);
+    const off = appTemplate('zwave', 'home', { defaultPodOptions: { hostNetwork: true }, controllers: { zwave: { pod: { hostNetwork: false, annotations: { [NETWORKS]: lan } }, containers: {} } } });
+    const noNetworks = appTemplate('mqtt', 'home', { defaultPodOptions: { hostNetwork: true }, controllers: { mqtt: { containers: {} } } });
+    expect(check([iotNad, hostOnly, podNetwork, ...off, ...noNetworks]).filter((f) => f.rule === 'host-network-annotation')).toEqual([]);
   });
 });
 

@@ -1,24 +1,33 @@
-import { DEFAULT_IMAGE } from '../../multus/install-model';
+import { COMMON_KEYS } from '../../knowledge/common';
+import { KeyTree } from '../../knowledge/keys';
+import { MULTUS_IMAGE, MultusChartProfile } from '../../knowledge/multus-charts';
 import { parseImageReference } from '../../util/image';
-import {
-  COMMON_KEYS, CHART_VALUES, KeyTree, acceptedAngelnuVersions, angelnuLayout, chartLabel, isKnownAngelnuVersion,
-  isKnownBjwsMultusVersion, refusedAngelnuVersion,
-} from '../charts';
+import { acceptedAngelnuVersions, chartLabel, isJudged, multusProfile } from '../charts';
 import { Release } from '../releases';
 import { Rule, RuleReport } from '../rule';
 import { dig, isMap, isTemplated } from '../values';
 
-// The Multus charts' own knowledge: versions that install a broken Multus, values a chart never
-// reads, the daemon image a chart's entrypoint needs.
+// The Multus charts' own knowledge, read from their profiles (src/knowledge/multus-charts.ts):
+// versions that install a broken Multus, values a chart never reads, the daemon image a chart's
+// entrypoint needs.
+
+const DEFAULT_IMAGE = MULTUS_IMAGE;
+
+/** A release of a known Multus chart, with its profile and the version it is judged by. */
+interface MultusRelease {
+  readonly release: Release;
+  readonly profile: MultusChartProfile;
+  readonly version: string;
+}
 
 /** The Multus chart releases the rulebook knows, with the version it judges them by. */
-function multusReleases(releases: Release[]): Array<{ release: Release; chart: 'angelnu-multus' | 'bjw-s-multus'; version: string }> {
-  const out: Array<{ release: Release; chart: 'angelnu-multus' | 'bjw-s-multus'; version: string }> = [];
+function multusReleases(releases: Release[]): MultusRelease[] {
+  const out: MultusRelease[] = [];
   for (const r of releases) {
     const version = r.chart.version;
-    if (version === undefined) continue;
-    if (r.chart.known === 'angelnu-multus' && isKnownAngelnuVersion(version)) out.push({ release: r, chart: 'angelnu-multus', version });
-    if (r.chart.known === 'bjw-s-multus' && isKnownBjwsMultusVersion(version)) out.push({ release: r, chart: 'bjw-s-multus', version });
+    const profile = multusProfile(r.chart.known);
+    if (version === undefined || profile === undefined) continue;
+    if (isJudged(profile.id, version)) out.push({ release: r, profile, version });
   }
   return out;
 }
@@ -30,9 +39,10 @@ export const chartVersionRefused: Rule = {
   check(inventory, report) {
     for (const r of inventory.releases()) {
       const version = r.chart.version;
-      if (r.chart.known !== 'angelnu-multus' || version === undefined) continue;
-      const why = refusedAngelnuVersion(version);
-      if (why === undefined) continue;
+      const profile = multusProfile(r.chart.known);
+      if (profile === undefined || version === undefined) continue;
+      if (!Object.prototype.hasOwnProperty.call(profile.refusedVersions, version)) continue;
+      const why = profile.refusedVersions[version];
       const [newest, older] = acceptedAngelnuVersions();
       report.add({
         manifest: r.manifest,
@@ -50,11 +60,11 @@ export const valuesIgnored: Rule = {
   level: 'warning',
   summary: 'values a known Multus chart never reads (top-level image, resources, tolerations, ...): they change nothing',
   check(inventory, report) {
-    for (const { release, chart, version } of multusReleases(inventory.releases())) {
-      const label = chartLabel(chart, release.chart.name, version);
-      const tree = CHART_VALUES[chart];
+    for (const { release, profile, version } of multusReleases(inventory.releases())) {
+      const label = chartLabel(profile.id, release.chart.name, version);
+      const tree = profile.keysRead;
       for (const key of Object.keys(release.values).sort()) {
-        if (COMMON_KEYS.has(key)) continue;
+        if (profile.readsCommonKeys && COMMON_KEYS.has(key)) continue;
         const own = tree[key];
         if (own === undefined) {
           report.add({
@@ -62,14 +72,14 @@ export const valuesIgnored: Rule = {
             field: release.originOf([key]),
             value: release.values[key],
             problem: `is not read by chart ${label}, which reads only the common library's keys and ${Object.keys(tree).join(', ')}`,
-            fix: `${whereItBelongs(chart, key, version)}`,
+            fix: `${whereItBelongs(profile, key, version)}`,
           });
-        } else if (own !== true && (chart === 'bjw-s-multus' || angelnuLayout(version) !== undefined)) {
+        } else if (own !== true && profile.layoutOf(version) !== undefined) {
           // Below the top level only the versions whose values.yaml the library knows are judged.
           checkTree(release, label, [key], release.values[key], own, report);
         }
       }
-      checkHardCoded(release, chart, label, version, report);
+      checkHardCoded(release, profile, label, version, report);
     }
   },
 };
@@ -94,25 +104,23 @@ function checkTree(release: Release, label: string, path: string[], value: unkno
 }
 
 /** Where a value the chart does not read at the top level belongs. */
-function whereItBelongs(chart: 'angelnu-multus' | 'bjw-s-multus', key: string, version: string): string {
-  if (key === 'tolerations') return 'the chart hard-codes its tolerations (CriticalAddonsOnly): patch the DaemonSet with spec.postRenderers (cdk8s-multus MultusInstall does)';
+function whereItBelongs(profile: MultusChartProfile, key: string, version: string): string {
+  if (key === 'tolerations' && profile.tolerationsHardCoded) return 'the chart hard-codes its tolerations (CriticalAddonsOnly): patch the DaemonSet with spec.postRenderers (cdk8s-multus MultusInstall does)';
   if (key !== 'image' && key !== 'resources') return 'remove it, or set it where the chart reads it';
-  if (chart === 'bjw-s-multus') return `move it to multus.${key}`;
-  const layout = angelnuLayout(version);
-  if (layout) return `move it to controllers.${layout.controller}.containers.${layout.container}.${key}`;
-  const accepted = acceptedAngelnuVersions().map((v) => {
-    const l = angelnuLayout(v)!;
-    return `${v} (controllers.${l.controller}.containers.${l.container}.${key})`;
-  });
+  const pathOf = (layout: NonNullable<ReturnType<MultusChartProfile['layoutOf']>>) => (key === 'image' ? profile.imagePath(layout) : profile.resourcesPath(layout)).join('.');
+  const layout = profile.layoutOf(version);
+  if (layout) return `move it to ${pathOf(layout)}`;
+  const accepted = profile.verifiedVersions.filter((v) => profile.accepts(v)).map((v) => `${v} (${pathOf(profile.layoutOf(v)!)})`);
   return `install ${accepted.join(' or ')} instead, and set it there`;
 }
 
 /** Values the charts overwrite with their own before rendering (`mergeOverwrite` of hard-coded values). */
-function checkHardCoded(release: Release, chart: 'angelnu-multus' | 'bjw-s-multus', label: string, version: string, report: RuleReport): void {
-  const controller = chart === 'bjw-s-multus' ? 'multus' : angelnuLayout(version)?.controller;
-  if (controller === undefined) return;
+function checkHardCoded(release: Release, profile: MultusChartProfile, label: string, version: string, report: RuleReport): void {
+  const layout = profile.layoutOf(version);
+  if (layout === undefined) return;
+  const controller = layout.controller;
   const tolerations = dig(release.values, 'controllers', controller, 'pod', 'tolerations');
-  if (tolerations !== undefined) {
+  if (profile.tolerationsHardCoded && tolerations !== undefined) {
     report.add({
       manifest: release.manifest,
       field: release.originOf(['controllers', controller, 'pod', 'tolerations']),
@@ -121,29 +129,25 @@ function checkHardCoded(release: Release, chart: 'angelnu-multus' | 'bjw-s-multu
       fix: 'patch the DaemonSet with spec.postRenderers (a kustomize patch on kind DaemonSet), as cdk8s-multus MultusInstall does',
     });
   }
-  if (chart === 'angelnu-multus') {
-    // The 6.x layout on 7.0.0 (and the reverse) names a controller the chart does not use for the daemon.
-    for (const other of acceptedAngelnuVersions().map(angelnuLayout)) {
-      if (!other || other.controller === controller || !isMap(dig(release.values, 'controllers', other.controller))) continue;
-      report.add({
-        manifest: release.manifest,
-        field: release.originOf(['controllers', other.controller]),
-        value: dig(release.values, 'controllers', other.controller),
-        problem: `is the daemon's controller of another chart version: chart ${label} runs the daemon as controllers.${controller}, so these values never reach it`,
-        fix: `move them to controllers.${controller} (the daemon's container is containers.${angelnuLayout(version)!.container})`,
-      });
-    }
+  // Another version's layout (the 6.x layout on 7.0.0, or the reverse) names a controller the chart does not use for the daemon.
+  const others = profile.verifiedVersions.filter((v) => profile.accepts(v)).map((v) => profile.layoutOf(v)!);
+  for (const other of others) {
+    if (other.controller === controller || !isMap(dig(release.values, 'controllers', other.controller))) continue;
+    report.add({
+      manifest: release.manifest,
+      field: release.originOf(['controllers', other.controller]),
+      value: dig(release.values, 'controllers', other.controller),
+      problem: `is the daemon's controller of another chart version: chart ${label} runs the daemon as controllers.${controller}, so these values never reach it`,
+      fix: `move them to controllers.${controller} (the daemon's container is containers.${layout.container})`,
+    });
   }
 }
 
 /** The daemon image a Multus chart release runs, from its values: repository and tag as written. */
-function daemonImage(release: Release, chart: 'angelnu-multus' | 'bjw-s-multus', version: string): { repository?: string; tag?: string; path: string[] } | undefined {
-  if (chart === 'bjw-s-multus') {
-    return { repository: dig(release.values, 'multus', 'image', 'repository'), tag: dig(release.values, 'multus', 'image', 'tag'), path: ['multus', 'image', 'tag'] };
-  }
-  const layout = angelnuLayout(version);
+function daemonImage(release: Release, profile: MultusChartProfile, version: string): { repository?: string; tag?: string; path: string[] } | undefined {
+  const layout = profile.layoutOf(version);
   if (!layout) return undefined;
-  const base = ['controllers', layout.controller, 'containers', layout.container, 'image'];
+  const base = [...profile.imagePath(layout)];
   return { repository: dig(release.values, ...base, 'repository'), tag: dig(release.values, ...base, 'tag'), path: [...base, 'tag'] };
 }
 
@@ -158,19 +162,19 @@ export const imageFlavor: Rule = {
   level: 'error',
   summary: 'a thin Multus image for a chart that runs the thick daemon (angelnu), or a thick one for a chart that runs the thin plugin (bjw-s-labs)',
   check(inventory, report) {
-    for (const { release, chart, version } of multusReleases(inventory.releases())) {
-      const image = daemonImage(release, chart, version);
+    for (const { release, profile, version } of multusReleases(inventory.releases())) {
+      const image = daemonImage(release, profile, version);
       if (!image || typeof image.tag !== 'string' || isTemplated(image.tag)) continue;
       const thick = bareTag(image.tag).endsWith('-thick');
-      const label = chartLabel(chart, release.chart.name, version);
-      if (chart === 'angelnu-multus' && !thick) {
+      const label = chartLabel(profile.id, release.chart.name, version);
+      if (profile.daemon === 'thick' && !thick) {
         report.add({
           manifest: release.manifest, field: release.originOf(image.path), value: image.tag,
           problem: `is not a thick tag: chart ${label} runs the thick daemon (/usr/src/multus-cni/bin/multus-daemon, and copies multus-shim to the nodes), which thin images do not contain`,
           fix: 'use a -thick tag such as "v4.3.0-thick"',
         });
       }
-      if (chart === 'bjw-s-multus' && thick) {
+      if (profile.daemon === 'thin' && thick) {
         report.add({
           manifest: release.manifest, field: release.originOf(image.path), value: image.tag,
           problem: `is a thick tag: chart ${label} runs the thin plugin (the image's entrypoint with --multus-cni-conf-dir=/tmp), not the thick daemon`,
@@ -186,8 +190,8 @@ export const imageTagUnpublished: Rule = {
   level: 'error',
   summary: 'a Multus image tag that upstream does not publish (upstream tags carry a "v"), including angelnu 7.0.0\'s own default',
   check(inventory, report) {
-    for (const { release, chart, version } of multusReleases(inventory.releases())) {
-      const image = daemonImage(release, chart, version);
+    for (const { release, profile, version } of multusReleases(inventory.releases())) {
+      const image = daemonImage(release, profile, version);
       if (!image) continue;
       const repository = typeof image.repository === 'string' ? image.repository : DEFAULT_IMAGE;
       if (repository !== DEFAULT_IMAGE) continue;
@@ -198,12 +202,12 @@ export const imageTagUnpublished: Rule = {
           problem: `is not published in ${DEFAULT_IMAGE} (upstream tags carry a "v"): the image pull fails and Multus never starts`,
           fix: `write "v${image.tag}"`,
         });
-      } else if (chart === 'angelnu-multus' && version === '7.0.0') {
+      } else if (profile.id === 'angelnu-multus' && version === '7.0.0') {
         // 7.0.0 builds its default tag from appVersion, which lost its "v" in February 2026
         // ("4.3.0-thick"); upstream publishes "v4.3.0-thick".
         report.add({
           manifest: release.manifest, field: release.originOf(image.path), value: image.tag,
-          problem: `is left to chart ${chartLabel(chart, release.chart.name, version)}, whose default renders "<appVersion>-thick" without the "v" (e.g. "4.3.0-thick"), which ${DEFAULT_IMAGE} does not publish`,
+          problem: `is left to chart ${chartLabel(profile.id, release.chart.name, version)}, whose default renders "<appVersion>-thick" without the "v" (e.g. "4.3.0-thick"), which ${DEFAULT_IMAGE} does not publish`,
           fix: 'set the tag, e.g. "v4.3.0-thick"',
         });
       }
@@ -236,10 +240,10 @@ export const common5ServiceAccounts: Rule = {
   level: 'error',
   summary: 'angelnu multus 7.0.0 values that do not render, or whose daemon gets no API token, on the build served since May 2026 (bjw-s common 5.0.1)',
   check(inventory, report) {
-    for (const { release, chart, version } of multusReleases(inventory.releases())) {
-      if (chart !== 'angelnu-multus' || version !== '7.0.0') continue;
+    for (const { release, profile, version } of multusReleases(inventory.releases())) {
+      if (profile.id !== 'angelnu-multus' || version !== '7.0.0') continue;
       const values = release.values;
-      const label = chartLabel(chart, release.chart.name, version);
+      const label = chartLabel(profile.id, release.chart.name, version);
       // One ServiceAccount left for the hook controllers (test, uninstall) to pick, or each given its own.
       const single = dig(values, 'global', 'createDefaultServiceAccount') === false || dig(values, 'serviceAccount', 'default', 'enabled') === true;
       const hooks = controllerPicksServiceAccount(values, 'test') && controllerPicksServiceAccount(values, 'uninstall');

@@ -1,8 +1,9 @@
-import { DEFAULT_IMAGE } from '../../multus/install-model';
+import { CILIUM_DEFAULTS } from '../../knowledge/cni';
+import { MULTUS_IMAGE } from '../../knowledge/multus-charts';
 import { MultusInstall } from '../../multus/install';
 import { renderResources } from '../../multus/resources';
 import { parseImageReference } from '../../util/image';
-import { CILIUM_DEFAULTS, angelnuLayout, chartLabel, defaultMultusPaths, isKnownAngelnuVersion, isKnownBjwsMultusVersion } from '../charts';
+import { chartLabel, isJudged, multusProfile } from '../charts';
 import { Inventory } from '../inventory';
 import { Manifest } from '../model';
 import { Release } from '../releases';
@@ -23,6 +24,8 @@ function sameCluster<A extends { manifest: Manifest }, B extends { manifest: Man
   for (const a of as) for (const b of bs) if (unambiguous || cluster(a.manifest) === cluster(b.manifest)) out.push([a, b]);
   return out;
 }
+
+const DEFAULT_IMAGE = MULTUS_IMAGE;
 
 function releaseLabel(r: Release): string {
   return `HelmRelease ${r.namespace ? `${r.namespace}/` : ''}${r.manifest.object.metadata?.name}`;
@@ -47,10 +50,11 @@ export const memoryLimitLow: Rule = {
     const fix = `set the memory limit to ${MEMORY_FLOOR} or more (public home-ops clusters run 512Mi; cdk8s-multus defaults to ${renderResources({}).limits.memory})`;
     for (const r of inventory.releases()) {
       const version = r.chart.version;
-      if (r.chart.known !== 'angelnu-multus' || version === undefined) continue;
-      const layout = angelnuLayout(version);
+      const profile = multusProfile(r.chart.known);
+      if (profile?.daemon !== 'thick' || version === undefined) continue;
+      const layout = profile.layoutOf(version);
       if (!layout) continue;
-      const path = ['controllers', layout.controller, 'containers', layout.container, 'resources', 'limits', 'memory'];
+      const path = [...profile.resourcesPath(layout), 'limits', 'memory'];
       const limit = dig(r.values, ...path);
       const bytes = memoryBytes(limit);
       if (bytes === undefined || bytes >= floor) continue;
@@ -74,7 +78,7 @@ export const memoryLimitLow: Rule = {
 function multusInstalls(inventory: Inventory): Array<{ manifest: Manifest }> {
   const out: Array<{ manifest: Manifest }> = [];
   for (const r of inventory.releases()) {
-    if (r.chart.known === 'angelnu-multus' || r.chart.known === 'bjw-s-multus' || r.chart.name === 'multus') out.push(r);
+    if (multusProfile(r.chart.known) !== undefined || r.chart.name === 'multus') out.push(r);
   }
   for (const w of inventory.workloads()) {
     if (w.containers.some((c) => (c.image !== undefined ? parseImageReference(c.image)?.name === DEFAULT_IMAGE : false))) out.push(w);
@@ -117,21 +121,15 @@ export const ciliumExclusive: Rule = {
 function multusPaths(r: Release): { config?: string; bin?: string; fields: [string, string] } | undefined {
   const version = r.chart.version;
   if (version === undefined) return undefined;
-  if (r.chart.known === 'angelnu-multus' && isKnownAngelnuVersion(version)) {
-    const defaults = defaultMultusPaths('angelnu-multus', version);
-    const config = dig(r.values, 'cni', 'paths', 'config') ?? defaults?.configDir;
-    const bin = dig(r.values, 'cni', 'paths', 'bin') ?? defaults?.binDir;
-    return { config, bin, fields: [r.originOf(['cni', 'paths', 'config']), r.originOf(['cni', 'paths', 'bin'])] };
-  }
-  if (r.chart.known === 'bjw-s-multus' && isKnownBjwsMultusVersion(version)) {
-    const defaults = defaultMultusPaths('bjw-s-multus', version)!;
-    return {
-      config: dig(r.values, 'cni', 'netPath') ?? defaults.configDir,
-      bin: dig(r.values, 'cni', 'binPath') ?? defaults.binDir,
-      fields: [r.originOf(['cni', 'netPath']), r.originOf(['cni', 'binPath'])],
-    };
-  }
-  return undefined;
+  const profile = multusProfile(r.chart.known);
+  if (profile === undefined || !isJudged(profile.id, version)) return undefined;
+  const defaults = profile.defaultDirs(version);
+  const { config, bin } = profile.dirsPaths;
+  return {
+    config: dig(r.values, ...config) ?? defaults?.configDir,
+    bin: dig(r.values, ...bin) ?? defaults?.binDir,
+    fields: [r.originOf([...config]), r.originOf([...bin])],
+  };
 }
 
 export const cniPathsPrimary: Rule = {

@@ -1,3 +1,4 @@
+import { HOST_NETWORK } from '../../knowledge/workloads';
 import { Inventory } from '../inventory';
 import { AnnotationSite, ownerOf } from '../pods';
 import { Rule } from '../rule';
@@ -127,5 +128,22 @@ export const staticIpRollout: Rule = {
   },
 };
 
+export const hostNetworkAnnotation: Rule = {
+  id: 'host-network-annotation',
+  level: 'error',
+  summary: 'a networks annotation on pods that use the node\'s network (hostNetwork: true), for which no CNI runs',
+  check(inventory, report) {
+    for (const site of inventory.annotations()) {
+      const host = site.workload?.hostNetwork;
+      if (site.placement !== 'pod' || host === undefined) continue;
+      report.add({
+        manifest: site.manifest, field: host.field, value: true,
+        problem: `${HOST_NETWORK.problem}: ${host.why}, and ${site.field} asks for networks`,
+        fix: HOST_NETWORK.fix,
+      });
+    }
+  },
+};
+
 /** @internal */
-export const POD_RULES: Rule[] = [annotationMisplaced, annotationInvalidJson, annotationUnknownKey, addressConflict, staticIpRollout];
+export const POD_RULES: Rule[] = [annotationMisplaced, annotationInvalidJson, annotationUnknownKey, addressConflict, staticIpRollout, hostNetworkAnnotation];

@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { CRD_MIRROR, describeWithCrds } from '../crd-schema';
-import { PINNED_CRD_SCOPES, apiGroupOf, isClusterScoped } from '../../src/util/kinds';
+import { PINNED_CRD_SCOPES, apiGroupOf, isClusterScoped, isClusterScopedObject } from '../../src/knowledge/kinds';
 
-// The identity check reads each kind's scope from util/kinds.ts: built-in kinds by their documented
+// The identity check reads each kind's scope from knowledge/kinds.ts: built-in kinds by their documented
 // scope, custom resources by their pinned CRDs. The table of the pinned CRDs must match the files.
 
 describeWithCrds('the scopes of the pinned CRDs', () => {
@@ -29,6 +29,19 @@ describe('isClusterScoped', () => {
     ['helm.toolkit.fluxcd.io', 'HelmRelease', false], ['example.com', 'Unknown', false],
   ])('%s %s: %s', (group, kind, cluster) => {
     expect(isClusterScoped(group, kind)).toBe(cluster);
+  });
+
+  test.each([
+    ['cert-manager.io', 'ClusterIssuer'], ['external-secrets.io', 'ClusterSecretStore'], ['gateway.networking.k8s.io', 'GatewayClass'], ['snapshot.storage.k8s.io', 'VolumeSnapshotClass'],
+  ])('the common CRD kind %s %s is cluster-scoped, and its namesake in another group is not', (group, kind) => {
+    expect(isClusterScoped(group, kind)).toBe(true);
+    expect(isClusterScoped('example.com', kind)).toBe(false);
+  });
+
+  test('a manifest by its apiVersion and kind', () => {
+    expect(isClusterScopedObject({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole' })).toBe(true);
+    expect(isClusterScopedObject({ apiVersion: 'v1', kind: 'ConfigMap' })).toBe(false);
+    expect(isClusterScopedObject({ apiVersion: 'v1' })).toBe(false);
   });
 
   test('the app\'s own CRDs decide for their kinds', () => {

@@ -1,0 +1,27 @@
+import { ANGELNU_MULTUS } from './charts/angelnu-multus';
+import { BJW_S_MULTUS } from './charts/bjw-s-multus';
+import { MultusChartId, MultusChartProfile } from './charts/profile';
+
+// What the library knows of each Multus chart, kept once: where it is served, which versions exist
+// and which are broken, where its values put the daemon, which keys it reads and which the library
+// owns, the daemon it runs, its default CNI directories, the Kubernetes versions it supports, and the
+// values the library writes for it. `MultusChart`/`MultusInstall` (src/multus) and the rulebook
+// (src/rules) both read these profiles; neither keeps a copy. Each chart is one profile in
+// src/knowledge/charts/, listed here.
+
+export * from './charts/profile';
+export { ANGELNU_LAYOUTS, ANGELNU_MULTUS } from './charts/angelnu-multus';
+export { BJW_S_MULTUS } from './charts/bjw-s-multus';
+
+/** Every Multus chart the library knows. */
+export const MULTUS_CHARTS: readonly MultusChartProfile[] = [ANGELNU_MULTUS, BJW_S_MULTUS];
+
+/** The profile of a chart id. */
+export function multusChart(id: MultusChartId): MultusChartProfile {
+  return MULTUS_CHARTS.find((p) => p.id === id)!;
+}
+
+/** True iff the rulebook judges `version` of a chart (its profile's `judges`). */
+export function isJudgedVersion(profile: MultusChartProfile, version: string): boolean {
+  return profile.judges(version);
+}
