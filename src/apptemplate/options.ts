@@ -1,5 +1,3 @@
-import { Size } from 'cdk8s';
-import { CpuQuantity } from '../util/quantity';
 import { propsShape } from '../util/props';
 
 /** The keys of `AppTemplateImage` (util/props). @internal */
@@ -19,11 +17,6 @@ export const SECURITY_CONTEXT = propsShape<AppTemplateSecurityContext>('AppTempl
 /** The keys of `AppTemplatePodSecurityContext` (util/props). @internal */
 export const POD_SECURITY_CONTEXT = propsShape<AppTemplatePodSecurityContext>('AppTemplatePodSecurityContext', {
   runAsUser: true, runAsGroup: true, runAsNonRoot: true, fsGroup: true, fsGroupChangePolicy: true, supplementalGroups: true,
-});
-
-/** The keys of `AppTemplateResources` (util/props). @internal */
-export const RESOURCES = propsShape<AppTemplateResources>('AppTemplateResources', {
-  cpuRequest: true, cpuLimit: true, memoryRequest: true, memoryLimit: true,
 });
 
 // The option types of an app-template release that are plain structs or simple choices: the
@@ -194,33 +187,6 @@ export interface AppTemplatePodSecurityContext {
    * @default - none
    */
   readonly supplementalGroups?: number[];
-}
-
-/** Requests and limits of the release's container. */
-export interface AppTemplateResources {
-  /**
-   * CPU request.
-   * @default - none
-   */
-  readonly cpuRequest?: CpuQuantity;
-
-  /**
-   * CPU limit.
-   * @default - none (a throttled Home Assistant answers devices late)
-   */
-  readonly cpuLimit?: CpuQuantity;
-
-  /**
-   * Memory request, in whole mebibytes or more.
-   * @default - none
-   */
-  readonly memoryRequest?: Size;
-
-  /**
-   * Memory limit, in whole mebibytes or more.
-   * @default - none
-   */
-  readonly memoryLimit?: Size;
 }
 
 /** How the Deployment replaces its pods on an update. */

@@ -7,7 +7,7 @@ import { deepMerge, isPlainObject } from '../util/merge';
 import { checkHelmReleaseName } from '../util/names';
 import { checkDnsLabel } from '../util/validate';
 import { AppTemplateChart } from './chart';
-import { AppTemplateEnvSource, AppTemplateImage, AppTemplatePodSecurityContext, AppTemplatePort, AppTemplateResources, AppTemplateSecurityContext, AppTemplateStrategy } from './options';
+import { AppTemplateEnvSource, AppTemplateImage, AppTemplatePodSecurityContext, AppTemplatePort, AppTemplateSecurityContext, AppTemplateStrategy } from './options';
 import { AppTemplatePersistence } from './persistence';
 import { AppTemplateProbes } from './probe';
 import { checkUserValues } from './user-values';
@@ -16,6 +16,7 @@ import {
   renderProbes, renderResources, renderSecurityContext, renderService,
 } from './values';
 import { checkKnownProps, propsShape } from '../util/props';
+import { ContainerResources } from '../util/resources';
 
 /** The keys of `AppTemplateReleaseProps` (util/props). @internal */
 export const RELEASE_PROPS = propsShape<AppTemplateReleaseProps>('AppTemplateReleaseProps', {
@@ -121,7 +122,7 @@ export interface AppTemplateReleaseProps {
    * Requests and limits of the container.
    * @default - none
    */
-  readonly resources?: AppTemplateResources;
+  readonly resources?: ContainerResources;
 
   /**
    * Liveness, readiness and startup probes of the container.

@@ -6,12 +6,13 @@ import { isImageName, isImageTag, parseImageReference } from '../util/image';
 import { isPlainObject } from '../util/merge';
 import { compare } from '../util/strings';
 import { checkKnownProps } from '../util/props';
-import { CpuQuantity, wholeMebibytes } from '../util/quantity';
+import { wholeMebibytes } from '../util/quantity';
+import { ContainerResources, checkResources } from '../util/resources';
 import { checkDnsLabel, checkDnsSubdomain, isLabelValue, isQualifiedName } from '../util/validate';
 import {
   AppTemplateCapabilities, AppTemplateEnvSource, AppTemplateFsGroupChangePolicy, AppTemplateImage, AppTemplatePodSecurityContext,
-  AppTemplatePort, AppTemplatePortProtocol, AppTemplateResources, AppTemplateSecurityContext, CAPABILITIES, IMAGE,
-  POD_SECURITY_CONTEXT, PORT, RESOURCES, SECURITY_CONTEXT,
+  AppTemplatePort, AppTemplatePortProtocol, AppTemplateSecurityContext, CAPABILITIES, IMAGE,
+  POD_SECURITY_CONTEXT, PORT, SECURITY_CONTEXT,
 } from './options';
 import {
   AppTemplateAccessMode, AppTemplateHostPathType, AppTemplatePersistence, AppTemplatePersistenceType, CLAIM_OPTIONS, EMPTY_DIR_OPTIONS,
@@ -425,44 +426,21 @@ export function renderPodSecurityContext(sc: AppTemplatePodSecurityContext | und
 }
 
 /**
- * The container's requests and limits; each limit at least its request.
+ * The container's requests and limits (util/resources: no defaults), CPU as given (`100m`, `1`),
+ * memory in Gi when whole.
  * @internal
  */
-export function renderResources(r: AppTemplateResources | undefined, scope?: IConstruct): Record<string, any> | undefined {
+export function renderResources(r: ContainerResources | undefined, scope?: IConstruct): Record<string, any> | undefined {
   if (r === undefined) return undefined;
   if (!isPlainObject(r)) invalid({ field: 'resources', value: r, hint: 'give an object, e.g. { memoryLimit: Size.gibibytes(2) }', scope });
-  const problems = new Problems();
-  problems.check(() => checkKnownProps('resources', r, RESOURCES, scope));
-  const cpu = (name: 'cpuRequest' | 'cpuLimit') => problems.check(() => {
-    const q: Given = r[name];
-    if (q === undefined) return undefined;
-    if (!(q instanceof CpuQuantity)) invalid({ field: `resources.${name}`, value: q, hint: 'give a CpuQuantity, e.g. CpuQuantity.millis(100)', scope });
-    return q.millicores;
-  });
-  const memory = (name: 'memoryRequest' | 'memoryLimit') => problems.check(() => {
-    const s: Given = r[name];
-    if (s === undefined) return undefined;
-    return wholeMebibytes(`resources.${name}`, s, 'Size.mebibytes(512)', scope);
-  });
-  const cpuRequest = cpu('cpuRequest');
-  const cpuLimit = cpu('cpuLimit');
-  const memoryRequest = memory('memoryRequest');
-  const memoryLimit = memory('memoryLimit');
-  problems.throwIfAny();
-  if (cpuRequest !== undefined && cpuLimit !== undefined && cpuLimit < cpuRequest) {
-    problems.add(refusal({ field: 'resources.cpuLimit', value: r.cpuLimit!.toString(), hint: `the limit must be at least the request (${r.cpuRequest!.toString()})`, scope, problem: 'is below the request' }));
-  }
-  if (memoryRequest !== undefined && memoryLimit !== undefined && memoryLimit < memoryRequest) {
-    problems.add(refusal({ field: 'resources.memoryLimit', value: mebibytes(memoryLimit), hint: `the limit must be at least the request (${mebibytes(memoryRequest)})`, scope, problem: 'is below the request' }));
-  }
-  problems.throwIfAny();
+  const c = checkResources(r, {}, scope);
   const requests = {
-    ...(cpuRequest !== undefined ? { cpu: r.cpuRequest!.toString() } : {}),
-    ...(memoryRequest !== undefined ? { memory: mebibytes(memoryRequest) } : {}),
+    ...(c.cpuRequest !== undefined ? { cpu: r.cpuRequest!.toString() } : {}),
+    ...(c.memoryRequest !== undefined ? { memory: mebibytes(c.memoryRequest) } : {}),
   };
   const limits = {
-    ...(cpuLimit !== undefined ? { cpu: r.cpuLimit!.toString() } : {}),
-    ...(memoryLimit !== undefined ? { memory: mebibytes(memoryLimit) } : {}),
+    ...(c.cpuLimit !== undefined ? { cpu: r.cpuLimit!.toString() } : {}),
+    ...(c.memoryLimit !== undefined ? { memory: mebibytes(c.memoryLimit) } : {}),
   };
   const out = {
     ...(Object.keys(requests).length > 0 ? { requests } : {}),

@@ -1,8 +1,9 @@
-import { Chart } from 'cdk8s';
+import { ApiObjectMetadata, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { invalid } from '../errors';
+import { ValidationError, invalid } from '../errors';
 import { checkPinnedImage } from '../util/image';
+import { OwnMetadata, mergeMetadata, metadataProblems } from '../util/metadata';
 import { checkDnsLabel } from '../util/validate';
 import { CLEANUP_BIN_DIR_ENV, CLEANUP_CONF_DIR_ENV, NODE_CLEANUP_SCRIPT } from './cleanup-script';
 import { CniPaths } from './cni-paths';
@@ -37,9 +38,18 @@ export interface MultusNodeCleanupProps {
    * @default 'busybox:1.37.0'
    */
   readonly image?: string;
+
+  /**
+   * Labels, annotations, finalizers and owner references of the DaemonSet (not of its pods), added
+   * to what the construct writes. Its name and namespace are `name` and `namespace`: a different `metadata.name` or
+   * `metadata.namespace` is refused; the labels its selector matches
+   * (`app.kubernetes.io/name`, `app.kubernetes.io/component`) keep their values.
+   * @default - the name, namespace and selector labels only
+   */
+  readonly metadata?: ApiObjectMetadata;
 }
 
-const NODE_CLEANUP_PROPS = propsShape<MultusNodeCleanupProps>('MultusNodeCleanupProps', { cniPaths: true, name: true, namespace: true, image: true });
+const NODE_CLEANUP_PROPS = propsShape<MultusNodeCleanupProps>('MultusNodeCleanupProps', { cniPaths: true, name: true, namespace: true, image: true, metadata: true });
 
 const DEFAULT_NAME = 'multus-node-cleanup';
 const DEFAULT_IMAGE = 'busybox:1.37.0';
@@ -121,14 +131,20 @@ export class MultusNodeCleanup extends Construct {
     checkDnsLabel('namespace', this.namespace, this);
     this.image = props.image ?? DEFAULT_IMAGE;
     checkPinnedImage('image', this.image, DEFAULT_IMAGE, this);
-
-    this.daemonSet = new k8s.KubeDaemonSet(this, 'Resource', nodeCleanupDaemonSet({
+    const daemonSet = nodeCleanupDaemonSet({
       name: this.name,
       namespace: this.namespace,
       image: this.image,
       configDir: this.cniPaths.configDir,
       binDir: this.cniPaths.binDir,
-    }));
+    });
+    const own: OwnMetadata = {
+      name: this.name, namespace: this.namespace, labels: daemonSet.metadata?.labels, nameFrom: 'the name prop', namespaceFrom: 'the namespace prop',
+    };
+    const metadataRefused = metadataProblems(props.metadata, own, this);
+    if (metadataRefused.length > 0) throw ValidationError.of(metadataRefused.flatMap((e) => e.problems));
+
+    this.daemonSet = new k8s.KubeDaemonSet(this, 'Resource', { ...daemonSet, metadata: mergeMetadata(props.metadata, own) });
   }
 }
 

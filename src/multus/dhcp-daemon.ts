@@ -1,9 +1,10 @@
-import { Chart } from 'cdk8s';
+import { ApiObjectMetadata, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Problems, invalid } from '../errors';
 import { useLibraryChecks } from '../util/app-checks';
 import { checkPinnedImage } from '../util/image';
+import { OwnMetadata, mergeMetadata, metadataProblems } from '../util/metadata';
 import { checkKnownProps, propsShape } from '../util/props';
 import { checkDnsLabel } from '../util/validate';
 import { CniPaths } from './cni-paths';
@@ -29,9 +30,18 @@ export interface CniDhcpDaemonProps {
    * @default 'busybox:1.37.0'
    */
   readonly image?: string;
+
+  /**
+   * Labels, annotations, finalizers and owner references of the DaemonSet (not of its pods), added
+   * to what the construct writes. Its name is fixed and its namespace is `namespace`: a different `metadata.name` or
+   * `metadata.namespace` is refused; the labels its selector matches
+   * (`app.kubernetes.io/name`, `app.kubernetes.io/component`) keep their values.
+   * @default - the name, namespace and selector labels only
+   */
+  readonly metadata?: ApiObjectMetadata;
 }
 
-const CNI_DHCP_DAEMON_PROPS = propsShape<CniDhcpDaemonProps>('CniDhcpDaemonProps', { cniPaths: true, namespace: true, image: true });
+const CNI_DHCP_DAEMON_PROPS = propsShape<CniDhcpDaemonProps>('CniDhcpDaemonProps', { cniPaths: true, namespace: true, image: true, metadata: true });
 
 const NAME = 'cni-dhcp-daemon';
 const DEFAULT_IMAGE = 'busybox:1.37.0';
@@ -127,17 +137,23 @@ export class CniDhcpDaemon extends Construct {
     const problems = new Problems();
     problems.check(() => checkDnsLabel('namespace', this.namespace, this));
     problems.check(() => checkPinnedImage('image', this.image, DEFAULT_IMAGE, this));
-    problems.throwIfAny();
-    this.socketPath = `${SOCKET_DIR}/${SOCKET_NAME}`;
-
-    this.daemonSet = new k8s.KubeDaemonSet(this, 'Resource', dhcpDaemonDaemonSet({
+    const daemonSet = dhcpDaemonDaemonSet({
       name: this.name,
       namespace: this.namespace,
       image: this.image,
       binDir: this.cniPaths.binDir,
       socketDir: SOCKET_DIR,
       netnsDir: NETNS_DIR,
-    }));
+    });
+    const own: OwnMetadata = {
+      name: this.name, namespace: this.namespace, labels: daemonSet.metadata?.labels,
+      nameFrom: 'the construct (one daemon per node serves every network; the name is fixed)', namespaceFrom: 'the namespace prop',
+    };
+    metadataProblems(props.metadata, own, this).forEach((p) => problems.add(p));
+    problems.throwIfAny();
+    this.socketPath = `${SOCKET_DIR}/${SOCKET_NAME}`;
+
+    this.daemonSet = new k8s.KubeDaemonSet(this, 'Resource', { ...daemonSet, metadata: mergeMetadata(props.metadata, own) });
   }
 }
 

@@ -89,7 +89,7 @@ export class IotNetwork extends Construct implements INetworkAttachment {
     this.master = model.master;
     this.cniConfig = deepFreeze(buildCniConfig(model.config));
     this.nad = new NetworkAttachmentDefinition(this, 'Resource', {
-      metadata: { name: this.networkName, namespace: this.networkNamespace },
+      metadata: model.metadata,
       spec: { config: JSON.stringify(this.cniConfig) },
     });
   }

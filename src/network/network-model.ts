@@ -1,7 +1,9 @@
+import { ApiObjectMetadata } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Problems, invalid } from '../errors';
 import { checkCniVersion } from '../util/cni';
 import { isPlainObject } from '../util/merge';
+import { OwnMetadata, mergeMetadata, metadataProblems } from '../util/metadata';
 import { checkDnsLabel, checkInterfaceName } from '../util/names';
 import { checkKnownProps, propsShape } from '../util/props';
 import { optionalBoolean } from '../util/validate';
@@ -159,13 +161,21 @@ export interface IotNetworkProps {
    * @default '0.3.1'
    */
   readonly cniVersion?: string;
+
+  /**
+   * Labels, annotations, finalizers and owner references of the NetworkAttachmentDefinition, added
+   * to what the construct writes. Its name and namespace are `name` and `namespace`: a different
+   * `metadata.name` or `metadata.namespace` is refused.
+   * @default - the name and namespace only
+   */
+  readonly metadata?: ApiObjectMetadata;
 }
 
 const DHCP_RANGE = propsShape<DhcpRange>('DhcpRange', { start: true, end: true });
 const ROUTE = propsShape<IotNetworkRoute>('IotNetworkRoute', { destination: true, gateway: true });
 const IOT_NETWORK_PROPS = propsShape<IotNetworkProps>('IotNetworkProps', {
   subnet: true, name: true, namespace: true, master: true, vlan: true, mode: true, mtu: true, gateway: true, routes: true,
-  dhcpRange: true, reservedAddresses: true, ipam: true, macCapability: true, sourceBasedRouting: true, cniVersion: true,
+  dhcpRange: true, reservedAddresses: true, ipam: true, macCapability: true, sourceBasedRouting: true, cniVersion: true, metadata: true,
 });
 
 /** Where the network's scope puts it, when the props leave it open. @internal */
@@ -185,6 +195,8 @@ export interface NetworkModel {
   readonly ipam: Ipam;
   readonly macCapability: boolean;
   readonly master?: string;
+  /** The NetworkAttachmentDefinition's metadata: name, namespace and the user's `metadata`. */
+  readonly metadata: ApiObjectMetadata;
   /** What `spec.config` is built from. */
   readonly config: MacvlanNetworkModel;
 }
@@ -245,8 +257,15 @@ export function resolveNetwork(props: IotNetworkProps, context: NetworkContext, 
     routes = problems.check(() => resolveRoutes(subnet, plan?.gateway?.text, props.routes, scope));
     if (plan && routes && ipam instanceof Ipam) ipamSection = problems.check(() => resolveIpam(ipam, subnet, plan!, routes!, scope));
   }
+  const own: OwnMetadata = {
+    name, namespace: namespace!,
+    nameFrom: props.name !== undefined ? 'the name prop' : 'the construct id (set the name prop for another)',
+    namespaceFrom: props.namespace !== undefined ? 'the namespace prop' : 'the chart\'s namespace (set the namespace prop for another)',
+  };
+  metadataProblems(props.metadata, own, scope).forEach((p) => problems.add(p));
   problems.throwIfAny();
   return {
+    metadata: mergeMetadata(props.metadata, own),
     name,
     namespace: namespace!,
     subnet: subnet!,

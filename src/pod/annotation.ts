@@ -6,7 +6,7 @@ import { IotNetwork } from '../network/iot-network';
 import { INetworkAttachment } from '../network/network-ref';
 import { AppCheckContext, addAppCheck, useLibraryChecks } from '../util/app-checks';
 import { checkConstructId } from '../util/construct-id';
-import { deepMerge, isPlainObject } from '../util/merge';
+import { isPlainObject } from '../util/merge';
 import { checkKnownProps, propsShape } from '../util/props';
 import { checkDnsLabel } from '../util/validate';
 import { HOST_NETWORK, NETWORKS_ANNOTATION, controllerHostNetwork, podAnnotationValues } from '../knowledge/workloads';
@@ -317,20 +317,6 @@ export class MultusPodAnnotation extends Construct {
   public toAppTemplateValues(controller: string): { [key: string]: any } {
     checkDnsLabel('controller', controller, this);
     return podAnnotationValues(controller, this.toAnnotations());
-  }
-
-  /**
-   * Deep-merges `toAppTemplateValues(controller)` into existing app-template values and returns the
-   * result (the input is not modified). Refuses values without that controller (a typo would render a
-   * controller without containers), a networks annotation on the controller's own metadata, and a
-   * different networks annotation already on the pod.
-   *
-   * @param values the release's app-template values
-   * @param controller the controller whose pods join the networks
-   */
-  public mergeIntoAppTemplateValues(values: { [key: string]: any }, controller: string): { [key: string]: any } {
-    checkAppTemplateValues(values, controller, this.rendered, 'values', this);
-    return deepMerge(values, this.toAppTemplateValues(controller));
   }
 
   /**

@@ -1,11 +1,12 @@
 import { isIPv6 } from 'node:net';
-import { Chart } from 'cdk8s';
+import { ApiObjectMetadata, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { invalid } from '../errors';
+import { ValidationError, invalid } from '../errors';
 import { IotNetwork } from '../network/iot-network';
 import { INetworkAttachment } from '../network/network-ref';
 import { checkPinnedImage } from '../util/image';
+import { OwnMetadata, mergeMetadata, metadataProblems } from '../util/metadata';
 import { checkDnsLabel, checkDnsSubdomain } from '../util/validate';
 import { MultusPodAnnotation } from './annotation';
 import { useLibraryChecks } from '../util/app-checks';
@@ -47,9 +48,17 @@ export interface MultusTestPodProps {
    * @default 'nicolaka/netshoot:v0.14'
    */
   readonly image?: string;
+
+  /**
+   * Labels, annotations, finalizers and owner references of the pod, added to what the construct
+   * writes. Its name and namespace are `name` and `namespace` (a different `metadata.name` or
+   * `metadata.namespace` is refused), and its networks annotation is the construct's own.
+   * @default - the name, namespace and networks annotation only
+   */
+  readonly metadata?: ApiObjectMetadata;
 }
 
-const TEST_POD_PROPS = propsShape<MultusTestPodProps>('MultusTestPodProps', { network: true, ips: true, name: true, namespace: true, image: true });
+const TEST_POD_PROPS = propsShape<MultusTestPodProps>('MultusTestPodProps', { network: true, ips: true, name: true, namespace: true, image: true, metadata: true });
 
 const DEFAULT_NAME = 'multus-test';
 const DEFAULT_IMAGE = 'nicolaka/netshoot:v0.14';
@@ -115,6 +124,12 @@ export class MultusTestPod extends Construct {
     checkDnsLabel('namespace', this.namespace, this);
     this.image = props.image ?? DEFAULT_IMAGE;
     checkPinnedImage('image', this.image, DEFAULT_IMAGE, this);
+    const own: OwnMetadata = {
+      name: this.name, namespace: this.namespace, nameFrom: 'the name prop', namespaceFrom: 'the namespace prop',
+      reservedAnnotations: [MultusPodAnnotation.ANNOTATION_KEY],
+    };
+    const metadataRefused = metadataProblems(props.metadata, own, this);
+    if (metadataRefused.length > 0) throw ValidationError.of(metadataRefused.flatMap((e) => e.problems));
     if (network instanceof IotNetwork && network.takesAddressesFromAnnotation && props.ips === undefined) {
       invalid({ field: 'ips', value: props.ips, hint: `network "${network.networkName}" uses static IPAM, which takes the address from the pod: give a free address in ${network.subnet} outside the DHCP pool, e.g. ips: ["<address>/${network.prefixLength}"]`, scope: this, problem: 'is required' });
     }
@@ -126,7 +141,7 @@ export class MultusTestPod extends Construct {
     });
 
     this.pod = new k8s.KubePod(this, 'Resource', {
-      metadata: { name: this.name, namespace: this.namespace },
+      metadata: mergeMetadata(props.metadata, own),
       spec: {
         containers: [{
           name: 'test',

@@ -5,6 +5,10 @@ import { invalid } from '../errors';
 /**
  * A CPU quantity for requests and limits, in whole millicores (what Kubernetes resolves CPU to).
  *
+ * The library's own type rather than cdk8s-plus's `Cpu`: each cdk8s-plus line has its own `Cpu`
+ * class (cdk8s-plus-28's and cdk8s-plus-33's are distinct jsii types), so naming one in the props
+ * would tie every user, in every jsii language, to that one line.
+ *
  * @example
  * CpuQuantity.millis(10);   // "10m"
  * CpuQuantity.cores(1);     // "1"

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { ApiObject, Size } from 'cdk8s';
 import { buildCluster } from '../../examples/cluster';
 import {
-  CniPaths, FluxApp, FluxKustomization, FluxTree, FluxTreeApp, Ipam, IotNetwork, MultusFluxApp, MultusPodAnnotation, TaintEffect,
+  CniPaths, CpuQuantity, FluxApp, FluxKustomization, FluxTree, FluxTreeApp, Ipam, IotNetwork, MultusFluxApp, MultusPodAnnotation, TaintEffect,
 } from '../../src';
 import { listFiles, testApp } from '../helpers';
 
@@ -105,7 +105,7 @@ describe('the order props are written in', () => {
     const multus = new MultusFluxApp(repo, 'multus', order({
       install: {
         cniPaths: CniPaths.K3S,
-        resources: { cpuRequestMillis: 20, cpuLimitMillis: 200, memoryRequest: Size.mebibytes(128), memoryLimit: Size.mebibytes(512) },
+        resources: { cpuRequest: CpuQuantity.millis(20), cpuLimit: CpuQuantity.millis(200), memoryRequest: Size.mebibytes(128), memoryLimit: Size.mebibytes(512) },
         tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: TaintEffect.NO_SCHEDULE }],
         values: { cni: { logToStderr: true, logFile: '/var/log/multus.log' } },
       },

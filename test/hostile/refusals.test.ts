@@ -1,6 +1,6 @@
 import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import {
-  CniPaths, FluxHealthCheck, FluxKustomization, FluxKustomizationRef, FluxApp, FluxTree, Ipam, IotNetwork, MacvlanMode, MultusChart,
+  CniPaths, CpuQuantity, FluxHealthCheck, FluxKustomization, FluxKustomizationRef, FluxApp, FluxTree, Ipam, IotNetwork, MacvlanMode, MultusChart,
   MultusFluxApp, MultusInstall, MultusLogLevel, MultusNodeCleanup, MultusPodAnnotation, MultusTestPod, NetworkRef, ValidationError,
 } from '../../src';
 import { expectRefusal, fluxApp, hostLocalIot, install, iot, kustomization, testChart, thrown, tree } from '../helpers';
@@ -105,7 +105,7 @@ const MALFORMED: Row[] = [
   ['verification pod image path in capitals', () => new MultusTestPod(testChart('kube-system'), 'test', { network: NetworkRef.of('iot', 'kube-system'), image: 'ghcr.io/Nicolaka/netshoot:v0.14' }), 'image', '"ghcr.io/Nicolaka/netshoot:v0.14"'],
   ['toleration effect in lower case', () => install({ tolerations: [{ operator: 'Exists', effect: 'noschedule' }] }), 'tolerations[0].effect', '"noschedule"'],
   ['toleration Equal without a key', () => install({ tolerations: [{ operator: 'Equal', value: 'true' }] }), 'tolerations[0].key', 'undefined'],
-  ['fractional millicores', () => install({ resources: { cpuRequestMillis: 1.5 } }), 'resources.cpuRequestMillis', '1.5'],
+  ['fractional millicores', () => install({ resources: { cpuRequest: CpuQuantity.millis(1.5) } }), 'CpuQuantity.millis', '1.5'],
   ['memory request of 0', () => install({ resources: { memoryRequest: Size.mebibytes(0) } }), 'resources.memoryRequest', '"0Mi"'],
   ['log level in capitals', () => install({ logLevel: 'DEBUG' as MultusLogLevel }), 'logLevel', '"DEBUG"'],
   ['clean-up image "latest"', () => new MultusNodeCleanup(testChart('kube-system'), 'cleanup', { cniPaths: CniPaths.K3S, image: 'busybox:latest' }), 'image', '"busybox:latest"'],
@@ -188,12 +188,12 @@ const JS_LEVEL: Row[] = [
   ['cni-args as a Map', () => pod([{ network: ref(), cniArgs: new Map([['a', 'b']]) }]), 'networks[0].cniArgs', '{}'],
   ['cni-args with a number value', () => pod([{ network: ref(), cniArgs: { vlan: 20 } }]), 'networks[0].cniArgs.vlan', '20'],
   ['applyTo a string', () => pod([{ network: ref() }]).applyTo('home-assistant' as any), 'target', '"home-assistant"'],
-  ['app-template controller "__proto__"', () => pod([{ network: ref() }]).mergeIntoAppTemplateValues({ controllers: { main: {} } }, '__proto__'), 'controller', '"__proto__"'],
-  ['app-template values null', () => pod([{ network: ref() }]).mergeIntoAppTemplateValues(null as any, 'main'), 'values', 'null'],
+  ['app-template controller "__proto__"', () => pod([{ network: ref() }]).toAppTemplateValues('__proto__'), 'controller', '"__proto__"'],
+  ['app-template controller null', () => pod([{ network: ref() }]).toAppTemplateValues(null as any), 'controller', 'null'],
   ['MultusInstall props null', () => new (MultusInstall as any)(testChart('kube-system'), 'multus', null), 'cniPaths', 'undefined'],
   ['CNI paths as a plain object', () => install({ cniPaths: { configDir: '/etc/cni/net.d', binDir: '/opt/cni/bin' } }), 'cniPaths', '{"configDir":"/etc/cni/net.d","binDir":"/opt/cni/bin"}'],
   ['image tag as a number', () => install({ image: { tag: 4.3 } }), 'image.tag', '4.3'],
-  ['millicores as a string', () => install({ resources: { cpuRequestMillis: '10' } }), 'resources.cpuRequestMillis', '"10"'],
+  ['millicores as a string', () => install({ resources: { cpuRequest: '10' } }), 'resources.cpuRequest', '"10"'],
   ['memory as a bare number', () => install({ resources: { memoryLimit: 256 } }), 'resources.memoryLimit', '256'],
   ['a toleration that is null', () => install({ tolerations: [null] }), 'tolerations[0]', 'null'],
   ['values with no prototype', () => install({ values: Object.create(null) }), 'values', '{}'],

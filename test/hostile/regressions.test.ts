@@ -1,6 +1,6 @@
 import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import {
-  CniPaths, FluxKustomization, FluxTree, IotNetwork, MultusChart, MultusFluxApp, MultusPodAnnotation, MultusValuesLayout,
+  CniPaths, CpuQuantity, FluxKustomization, FluxTree, IotNetwork, MultusChart, MultusFluxApp, MultusPodAnnotation, MultusValuesLayout,
   NetworkRef, ValidationError,
 } from '../../src';
 import { expectValidationError, fluxApp, install, iot, testApp, testChart, thrown, tree } from '../helpers';
@@ -143,7 +143,7 @@ describe('regressions: refused, not written as wrong YAML', () => {
     // Before the check: `requests.cpu: 1e+21m`.
     // GIVEN / WHEN a CPU request of 1e21 millicores
     // THEN a ValidationError naming it, not a quantity in exponent form
-    expectValidationError(() => install({ resources: { cpuRequestMillis: 1e21 } }), '1e+21');
+    expectValidationError(() => install({ resources: { cpuRequest: CpuQuantity.millis(1e21) } }), '1e+21');
   });
   test('refuses Size.mebibytes(1e300)', () => {
     // GIVEN / WHEN a memory limit of 1e300 MiB

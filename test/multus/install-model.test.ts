@@ -192,7 +192,7 @@ describe('resolveInstall', () => {
       releaseName: 'Multus',
       namespace: 'kube_system',
       image: { tag: 'v4.3.0' },
-      resources: { cpuRequestMillis: 0 },
+      resources: { cpuRequest: 0 as any },
       tolerations: [{ operator: 'Always' }],
       logLevel: 'loud' as MultusLogLevel,
       cniVersion: '0.2.0',
@@ -201,7 +201,7 @@ describe('resolveInstall', () => {
     // THEN each is named, in the order of the props
     expect(e.problems.map((p) => p.field)).toEqual([
       // (no image.tag: without a chart, whether the tag must be thick or thin is unknown)
-      'chart', 'releaseName', 'namespace', 'resources.cpuRequestMillis', 'tolerations[0].operator', 'logLevel', 'cniVersion', 'interval',
+      'chart', 'releaseName', 'namespace', 'resources.cpuRequest', 'tolerations[0].operator', 'logLevel', 'cniVersion', 'interval',
     ]);
     expect(e.message).toMatch(/^8 problems:\n/);
     expect(e.problems.every((p) => p.constructPath === undefined)).toBe(true);

@@ -1,6 +1,6 @@
 import { Duration, Size, Yaml } from 'cdk8s';
 import { parse as parseYaml } from 'yaml';
-import { CniPaths, MultusChart, MultusChartFamily, MultusInstall, MultusLogLevel, MultusValuesLayout, TaintEffect, ValidationError } from '../../src';
+import { CniPaths, CpuQuantity, MultusChart, MultusChartFamily, MultusInstall, MultusLogLevel, MultusValuesLayout, TaintEffect, ValidationError } from '../../src';
 import { findKind, synth, testChart, toYaml, validationError } from '../helpers';
 
 function install(props: Partial<ConstructorParameters<typeof MultusInstall>[2]> = {}, namespace?: string) {
@@ -271,7 +271,7 @@ describe('the plan\'s settings and the escape hatch', () => {
     // GIVEN / WHEN an install with every setting of the plan
     const { release } = install({
       image: { tag: 'v4.1.2-thick' },
-      resources: { cpuRequestMillis: 10, memoryRequest: Size.mebibytes(64), memoryLimit: Size.mebibytes(512), cpuLimitMillis: 200 },
+      resources: { cpuRequest: CpuQuantity.millis(10), memoryRequest: Size.mebibytes(64), memoryLimit: Size.mebibytes(512), cpuLimit: CpuQuantity.millis(200) },
       logLevel: MultusLogLevel.DEBUG,
       cniVersion: '1.0.0',
       interval: Duration.hours(1),
@@ -439,8 +439,8 @@ describe('refusals', () => {
     ['missing cniPaths', () => new MultusInstall(testChart(), 'm', {} as any), 'undefined'],
     ['memory limit below request', () => install({ resources: { memoryRequest: Size.mebibytes(1024) } }), '512Mi'],
     ['fractional memory', () => install({ resources: { memoryLimit: Size.kibibytes(1000) } }), 'Mi'],
-    ['zero cpu', () => install({ resources: { cpuRequestMillis: 0 } }), '0'],
-    ['cpu limit below request', () => install({ resources: { cpuRequestMillis: 100, cpuLimitMillis: 50 } }), '50'],
+    ['zero cpu', () => install({ resources: { cpuRequest: 0 as any } }), '0'],
+    ['cpu limit below request', () => install({ resources: { cpuRequest: CpuQuantity.millis(100), cpuLimit: CpuQuantity.millis(50) } }), '50m'],
     ['bad toleration operator', () => install({ tolerations: [{ operator: 'Always' }] }), 'Always'],
     ['Exists with a value', () => install({ tolerations: [{ key: 'k', operator: 'Exists', value: 'v' }] }), '"v"'],
     ['bad toleration effect', () => install({ tolerations: [{ effect: 'NoRun' as any }] }), 'NoRun'],

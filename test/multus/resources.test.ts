@@ -22,29 +22,30 @@ describe('renderResources', () => {
     expect(r).toEqual({ requests: { cpu: '500m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } });
   });
 
-  test('the deprecated millicore numbers give the same bytes as CpuQuantity.millis (property)', () => {
+  test('CpuQuantity.millis gives the same bytes as the millicore numbers written so far (property)', () => {
     // GIVEN any request and a limit at least as large
     fc.assert(fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 0, max: 1_000_000 }), (request, extra) => {
-      // WHEN given as CpuQuantity and as the deprecated numbers
-      const modern = renderResources({ cpuRequest: CpuQuantity.millis(request), cpuLimit: CpuQuantity.millis(request + extra) });
-      const deprecated = renderResources({ cpuRequestMillis: request, cpuLimitMillis: request + extra });
-      // THEN the values are the same
-      expect(JSON.stringify(modern)).toBe(JSON.stringify(deprecated));
-      expect(modern.requests.cpu).toBe(`${request}m`);
+      // WHEN given as CpuQuantity
+      const r = renderResources({ cpuRequest: CpuQuantity.millis(request), cpuLimit: CpuQuantity.millis(request + extra) });
+      // THEN the values are millicores, as `<n>m`
+      expect(r.requests.cpu).toBe(`${request}m`);
+      expect(r.limits.cpu).toBe(`${request + extra}m`);
     }), { numRuns: 500 });
   });
 
+  test.each(['cpuRequestMillis', 'cpuLimitMillis'])('the removed %s is refused, naming the prop that replaces it', (removed) => {
+    // GIVEN / WHEN a millicore number under the name removed at 0.2.0 (from a JavaScript caller)
+    const e = validationError(() => renderResources({ [removed]: 10 } as any));
+    // THEN it is an unknown prop of ContainerResources, and the hint names cpuRequest or cpuLimit
+    expect(e.field).toBe(`resources.${removed}`);
+    expect(e.message).toContain('is not a prop of ContainerResources');
+    expect(e.hint).toContain(removed.replace('Millis', ''));
+  });
+
   test.each<[string, () => unknown, string, string]>([
-    ['cpuRequest and cpuRequestMillis both given', () => renderResources({ cpuRequest: CpuQuantity.millis(10), cpuRequestMillis: 10 }), 'resources.cpuRequestMillis', '10'],
-    ['cpuLimit and cpuLimitMillis both given', () => renderResources({ cpuLimit: CpuQuantity.millis(200), cpuLimitMillis: 200 }), 'resources.cpuLimitMillis', '200'],
     ['a cpuRequest that is a number, not a CpuQuantity', () => renderResources({ cpuRequest: 10 as any }), 'resources.cpuRequest', '10'],
     ['a cpuLimit given as text', () => renderResources({ cpuLimit: '200m' as any }), 'resources.cpuLimit', '"200m"'],
-    ['zero cpuRequestMillis', () => renderResources({ cpuRequestMillis: 0 }), 'resources.cpuRequestMillis', '0'],
-    ['fractional cpuLimitMillis', () => renderResources({ cpuLimitMillis: 1.5 }), 'resources.cpuLimitMillis', '1.5'],
-    ['negative cpuRequestMillis', () => renderResources({ cpuRequestMillis: -10 }), 'resources.cpuRequestMillis', '-10'],
-    ['NaN cpuRequestMillis', () => renderResources({ cpuRequestMillis: NaN }), 'resources.cpuRequestMillis', 'NaN'],
     ['a CpuQuantity limit below the request', () => renderResources({ cpuRequest: CpuQuantity.millis(100), cpuLimit: CpuQuantity.millis(50) }), 'resources.cpuLimit', '"50m"'],
-    ['a deprecated limit below the request', () => renderResources({ cpuRequestMillis: 100, cpuLimitMillis: 50 }), 'resources.cpuLimitMillis', '50'],
     ['a memory limit below the request', () => renderResources({ memoryRequest: Size.mebibytes(1024) }), 'resources.memoryLimit', '"512Mi"'],
     ['a fractional number of mebibytes', () => renderResources({ memoryLimit: Size.kibibytes(1000) }), 'resources.memoryLimit', '"0.9765625Mi"'],
     ['zero memory', () => renderResources({ memoryRequest: Size.mebibytes(0) }), 'resources.memoryRequest', '"0Mi"'],
@@ -57,9 +58,9 @@ describe('renderResources', () => {
 
   test('every refused request and limit is reported in one error', () => {
     // GIVEN / WHEN three bad values at once
-    const e = validationError(() => renderResources({ cpuRequestMillis: 0, cpuLimit: 5 as any, memoryRequest: Size.mebibytes(0) }));
+    const e = validationError(() => renderResources({ cpuRequest: '10m' as any, cpuLimit: 5 as any, memoryRequest: Size.mebibytes(0) }));
     // THEN each is named
-    expect(e.problems.map((p) => p.field)).toEqual(['resources.cpuRequestMillis', 'resources.cpuLimit', 'resources.memoryRequest']);
+    expect(e.problems.map((p) => p.field)).toEqual(['resources.cpuRequest', 'resources.cpuLimit', 'resources.memoryRequest']);
   });
 });
 

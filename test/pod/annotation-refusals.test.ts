@@ -235,9 +235,6 @@ describe('MultusPodAnnotation refuses bad app-template targets', () => {
     ['static addresses on a daemonset controller', (w, a) => a.applyToHelmRelease(release(w.pods, 'hr', { main: { type: 'daemonset' } }), 'main'), 'target', 'pods/hr'],
     ['static addresses on a controller with 2 replicas', (w, a) => a.applyToHelmRelease(release(w.pods, 'hr', { main: { replicas: 2 } }), 'main'), 'target', 'pods/hr'],
     ['static addresses on a controller with an autoscaler (app-template 5.x)', (w, a) => a.applyToHelmRelease(release(w.pods, 'hr', { main: { horizontalPodAutoscaler: { maxReplicas: 3 } } }), 'main'), 'target', 'pods/hr'],
-    ['merging into values that are no object', (_w, a) => a.mergeIntoAppTemplateValues('controllers' as any, 'main'), 'values', 'controllers'],
-    ['merging into values without the controller', (_w, a) => a.mergeIntoAppTemplateValues({ controllers: { app: {} } }, 'main'), 'controller', 'main'],
-    ['merging over the controller-level trap', (_w, a) => a.mergeIntoAppTemplateValues({ controllers: { main: { annotations: { 'k8s.v1.cni.cncf.io/networks': 'iot' } } } }, 'main'), 'values.controllers.main.annotations', 'iot'],
   ];
 
   test.each(cases)('%s', (_name, when, field, value) => {

@@ -292,17 +292,4 @@ describe('MultusPodAnnotation and bjw-s app-template', () => {
     expect(controller.containers.app.image.tag).toBe('2025.1.0');
     expect(manifests[0].spec.values.service.app.ports.http.port).toBe(8123);
   });
-
-  test('mergeIntoAppTemplateValues: returns merged values and leaves the input alone', () => {
-    // GIVEN
-    const { pods, iot } = givenApp();
-    const ann = new MultusPodAnnotation(pods, 'ha-iot', { networks: [{ network: iot, ips: ['192.0.2.10'] }] });
-    const values = { controllers: { main: { pod: { annotations: { keep: 'me' } }, containers: { app: { image: { repository: 'x', tag: '1' } } } } } };
-    // WHEN
-    const merged = ann.mergeIntoAppTemplateValues(values, 'main');
-    // THEN
-    expect(merged.controllers.main.pod.annotations).toEqual({ keep: 'me', [KEY]: ann.value });
-    expect(merged.controllers.main.containers).toEqual(values.controllers.main.containers);
-    expect(values.controllers.main.pod.annotations).toEqual({ keep: 'me' });
-  });
 });
