@@ -10,7 +10,8 @@ import { checkDnsLabel } from '../util/validate';
 import { MULTUS_IMAGE, MultusChartProfile, OwnedKeyOwner } from '../knowledge/multus-charts';
 import { MultusChart, profileOf } from './chart';
 import { CniPaths } from './cni-paths';
-import { MultusResources, renderResources } from './resources';
+import { ContainerResources } from '../util/resources';
+import { renderResources } from './resources';
 import { MultusToleration, checkToleration } from './toleration';
 
 // A Multus install as a pure, validated model (props in, plain values out), and the chart values
@@ -71,7 +72,7 @@ export interface MultusInstallProps {
    * Requests and limits of the daemon container.
    * @default - requests cpu 10m and memory 64Mi, limit memory 512Mi
    */
-  readonly resources?: MultusResources;
+  readonly resources?: ContainerResources;
 
   /**
    * Tolerations of the DaemonSet. Both charts ignore tolerations in values and force

@@ -2,12 +2,6 @@ import { IConstruct } from 'constructs';
 import { ContainerResources, checkResources } from '../util/resources';
 
 /**
- * The type of `MultusInstallProps.resources`, under the name the install model imports.
- * @internal
- */
-export type MultusResources = ContainerResources;
-
-/**
  * The daemon's requests and limits when none is given: 10m CPU and 64Mi requested, a 512Mi memory
  * limit and no CPU limit (a throttled daemon delays every pod start on the node). The thick
  * daemon's memory grows with the CNI requests it serves at once, and it is OOM-killed on node
