@@ -1,6 +1,9 @@
-// The public API of cdk8s-multus. Nothing but exports here (and the import that registers the
-// rulebook's synth check): modules that also hold internal helpers are exported by name, so that
-// the helpers stay out of the package's surface.
+import { SYNTH_RULEBOOK } from './rules/app-check';
+import { MultusRulebook } from './util/app-checks';
+
+// The public API of cdk8s-multus. Nothing but exports here (and the one line below that wires the
+// rulebook at synth): modules that also hold internal helpers are exported by name, so that the
+// helpers stay out of the package's surface.
 export { ValidationError, ValidationErrorProps, ValidationProblem } from './errors';
 export { CpuQuantity } from './util/quantity';
 
@@ -53,9 +56,13 @@ export { FluxTreeApp } from './tree/tree-app';
 // Apps that know both Multus and the tree
 export * from './apps/multus-flux-app';
 
-// The rulebook: checks every manifest of an app at synth (registered when the library is loaded),
-// and as a cdk8s validation plugin (cdk8s.yaml `validations:`)
-import './rules/app-check';
+// The rulebook. At synth: every app that uses a construct of the library gets one MultusRulebook
+// (a child of the app's root, `MultusRulebook.of(app)`), which runs the rules over every manifest
+// of the app and takes suppressions. The rules read the constructs of every layer, so no construct
+// imports them: the library's entry point hands them to MultusRulebook here, once (docs/rules.md,
+// "Where it runs"). As a cdk8s validation plugin: cdk8s.yaml `validations:`.
+MultusRulebook._wire(SYNTH_RULEBOOK);
+export { MultusRulebook };
 export { MultusValidation, MultusValidationProps } from './cli/plugin';
 
 // The generated Flux and NetworkAttachmentDefinition classes, so that the objects the constructs
