@@ -192,6 +192,22 @@ export function invalid(r: Refusal): never {
 }
 
 /**
+ * The problems a ValidationError or a single problem stands for.
+ * @internal
+ */
+export function problemsOf(p: ValidationProblem | ValidationError): ReadonlyArray<ValidationProblem> {
+  return p instanceof ValidationError ? p.problems : [p];
+}
+
+/**
+ * The problem of a refusal, for a check that returns its problems.
+ * @internal
+ */
+export function problem(r: Refusal): ValidationProblem {
+  return refusal(r).problems[0];
+}
+
+/**
  * Collects the problems of checks that do not depend on each other, so that one error reports them
  * all: `check()` runs a check and records the ValidationError it throws (any other error passes
  * through); `throwIfAny()` throws one ValidationError listing every problem recorded.
@@ -220,6 +236,11 @@ export class Problems {
   /** Records a problem found without throwing. */
   public add(error: ValidationError): void {
     this.found.push(...error.problems);
+  }
+
+  /** Records the problems a check returned (an empty list when it found none). */
+  public addAll(problems: ReadonlyArray<ValidationProblem | ValidationError>): void {
+    for (const p of problems) this.found.push(...problemsOf(p));
   }
 
   /** True iff no problem was recorded. */
