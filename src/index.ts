@@ -66,7 +66,7 @@ export { MultusFluxApp, MultusFluxAppProps } from './apps/multus-flux-app';
 // imports them: the library's entry point hands them to MultusRulebook here, once (docs/rules.md,
 // "Where it runs"). As a cdk8s validation plugin: cdk8s.yaml `validations:`.
 MultusRulebook._wire(SYNTH_RULEBOOK);
-export { MultusRulebook };
+export { MultusRulebook } from './util/app-checks';
 export { MultusValidation, MultusValidationProps } from './cli/plugin';
 
 // The generated Flux and NetworkAttachmentDefinition classes, so that the objects the constructs
