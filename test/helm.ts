@@ -195,12 +195,12 @@ export function describeRendered(title: string, fn: () => void): void {
   const helm = builds.length > 0 ? findTool('helm') : {};
   const why = builds.length === 0 ? (reason ?? `no chart directory under CDK8S_MULTUS_CHARTS=${process.env.CDK8S_MULTUS_CHARTS}`)
     : !helm.path ? `helm not available (${helm.reason})` : undefined;
-  describeNeeding(title, why === undefined ? undefined : `${why}. ${PULL_HINT}`, fn);
+  describeNeeding(title, why, fn, PULL_HINT);
 }
 
 /** How to get the chart directories, for skip messages. */
 export const PULL_HINT = [
-  'To run it, put the charts in one directory and set CDK8S_MULTUS_CHARTS to it, e.g.:',
+  'To run it, put the charts in one directory and set CDK8S_MULTUS_CHARTS to it: unpack each ../shared/chart-packages/*.tgz into a directory of its own in it (as .ci/run does), or pull them, e.g.:',
   'helm pull multus --repo https://angelnu.github.io/helm-charts --version 7.0.0 --untar --untardir "$CDK8S_MULTUS_CHARTS/angelnu-multus-7.0.0";',
   'helm pull multus --repo https://angelnu.github.io/helm-charts --version 6.0.4 --untar --untardir "$CDK8S_MULTUS_CHARTS/angelnu-multus-6.0.4";',
   'helm pull oci://ghcr.io/bjw-s-labs/helm/multus --version 1.3.1 --untar --untardir "$CDK8S_MULTUS_CHARTS/bjw-s-multus-1.3.1";',

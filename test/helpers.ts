@@ -199,16 +199,17 @@ export function inCi(): boolean {
 /**
  * `describe(title, fn)` when `missing` is undefined. Otherwise, in CI, a suite of one failing test
  * that says what is missing; locally `describe.skip` with the reason in the title and on stderr.
+ * `hint` (how to get what is missing) goes to stderr and the failure, not to the title.
  */
-export function describeNeeding(title: string, missing: string | undefined, fn: () => void): void {
+export function describeNeeding(title: string, missing: string | undefined, fn: () => void, hint?: string): void {
   if (missing === undefined) {
     describe(title, fn);
   } else if (inCi()) {
     describe(title, () => test(`needs what CI must provide: ${missing}`, () => {
-      throw new Error(`CI must run this, but ${missing}`);
+      throw new Error(`CI must run this, but ${missing}${hint ? `. ${hint}` : ''}`);
     }));
   } else {
-    process.stderr.write(`SKIPPED ${title}: ${missing}\n`);
+    process.stderr.write(`SKIPPED ${title}: ${missing}${hint ? `. ${hint}` : ''}\n`);
     describe.skip(`${title} (skipped: ${missing})`, fn);
   }
 }
