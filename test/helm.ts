@@ -18,14 +18,14 @@ import { describeNeeding, findTool, testNeeding } from './helpers';
  * CI (.ci/run) unpacks the packaged charts of ../shared/chart-packages into a temporary directory
  * and points `$CDK8S_MULTUS_CHARTS` at it.
  *
- * Values schemas, offline: the bjw-s charts (app-template, and every chart built on common 5) `$ref`
- * their schemas by raw.githubusercontent.com URLs, which helm downloads at render time (the
- * packages leave common's `schemas/` out). There is no network in the tests, so a build whose
+ * Values schemas, offline: the bjw-s charts (app-template, bjw-s multus) `$ref` their schemas by
+ * raw.githubusercontent.com URLs, which helm downloads at render time (the packages leave common's
+ * `schemas/` out). There is no network in the tests, so a build whose
  * schemas refer to anything remote is rendered with `--skip-schema-validation`, and nothing else is:
  * the values the library writes are checked against those very schemas, from ../shared/charts, by
  * the schema tests (test/chart-schema.ts: test/multus/chart-values-schema.test.ts,
  * test/apptemplate/release*.test.ts, test/examples/cluster.test.ts). A chart whose schema is
- * self-contained (angelnu multus on common 4.x, home-operations multus) is validated by helm itself.
+ * self-contained (every angelnu multus build, home-operations multus) is validated by helm itself.
  */
 
 /** One chart directory: its name, version and the bjw-s common version it bundles. */
