@@ -120,7 +120,7 @@ function target(what: string, text: string, met: boolean): string {
 }
 
 function row(cells: Array<string | number>): string {
-  return cells.map((c, i) => (i === cells.length - 1 ? String(c) : String(c).padEnd(i === 0 ? 36 : 30))).join('').trimEnd();
+  return cells.map((c, i) => (i === cells.length - 1 ? String(c) : String(c).padEnd(i === 0 ? 34 : 28))).join('  ').trimEnd();
 }
 
 function ratio(x: number): string {
