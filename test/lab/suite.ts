@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { describeNeeding } from '../helpers';
 import { CniRuntime } from './cni-runtime';
 import { ifIndex, Lab, labUnavailableReason, linkNames, linkState } from './lab';
 import { runnerBinary } from './build-runner';
@@ -33,18 +34,13 @@ export const UPLINKS = [
 ];
 
 /**
- * `describe` when the lab can run here, otherwise `describe.skip` with the reason in the title and
- * on stderr, which jest shows even for a skipped file (console output of a skipped file is dropped).
- * CI runs as root with the plugins installed, so there the lab runs.
+ * `describe` when the lab can run here. Otherwise skipped locally, with the reason in the title and
+ * on stderr (which jest shows even for a skipped file); in CI, which runs as root with every package
+ * installed, a suite of one failing test that says what is missing (`describeNeeding`).
  */
 export function describeLab(title: string, body: () => void, requires: readonly Requirement[] = []): void {
   const reason = labUnavailableReason() ?? missingRequirement(requires);
-  if (reason) {
-    process.stderr.write(`CNI lab skipped (${title}): ${reason}\n`);
-    describe.skip(`${title} [skipped: ${reason}]`, body);
-  } else {
-    describe(title, body);
-  }
+  describeNeeding(title, reason === undefined ? undefined : `the CNI lab cannot run here: ${reason}`, body);
 }
 
 /** Bound on a suite's set-up: the first one on a machine builds the libcni runner. */

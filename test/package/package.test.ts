@@ -27,6 +27,15 @@ export function quickStart(readme: string): string {
   return markedBlock(readme, 'quick-start');
 }
 
+/** The networks annotation the README says the quick start writes: the JSON after `k8s.v1.cni.cncf.io/networks: ` in the text after the block. */
+export function printedAnnotation(readme: string): unknown {
+  const after = readme.slice(readme.indexOf('<!-- quick-start -->'));
+  const text = after.slice(after.indexOf('```', after.indexOf('```ts') + 5));
+  const match = /`k8s\.v1\.cni\.cncf\.io\/networks: (\[[^`]*\])`/.exec(text);
+  if (!match) throw new Error('README.md prints no k8s.v1.cni.cncf.io/networks annotation after the quick start');
+  return JSON.parse(match[1]);
+}
+
 function run(cmd: string, args: string[], cwd: string): string {
   return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' } });
 }
@@ -102,9 +111,11 @@ describe('the published package', () => {
     expect(kinds).toEqual(expect.arrayContaining(['HelmRepository', 'HelmRelease', 'NetworkAttachmentDefinition', 'Deployment']));
     const deployment = docs.find((d) => d.kind === 'Deployment');
     expect(deployment.metadata.annotations?.['k8s.v1.cni.cncf.io/networks']).toBeUndefined();
-    expect(JSON.parse(deployment.spec.template.metadata.annotations['k8s.v1.cni.cncf.io/networks'])).toEqual([
-      expect.objectContaining({ name: 'iot', namespace: 'kube-system' }),
-    ]);
+    // AND the pod template's annotation is the one the README prints after the block, element for
+    // element (name, namespace and the address with the subnet's prefix), and nothing besides
+    const printed = printedAnnotation(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'));
+    expect(printed).toEqual([expect.objectContaining({ name: 'iot', namespace: 'kube-system', ips: [expect.any(String)] })]);
+    expect(JSON.parse(deployment.spec.template.metadata.annotations['k8s.v1.cni.cncf.io/networks'])).toEqual(printed);
   }, 300_000);
 
   test('the README\'s Home Assistant and ESPHome compile against the installed package and synthesize', () => {
