@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labBuild } from './build-runner';
@@ -156,6 +156,16 @@ export class MultusRuntime {
   /** The invocations of a sandbox for one interface (e.g. `net1`) and command. */
   public invocationsOf(containerId: string, ifName: string, command: 'ADD' | 'DEL'): Invocation[] {
     return this.invocations(containerId).filter((i) => i.ifName === ifName && i.command === command);
+  }
+
+  /**
+   * The result libcni cached for a sandbox's network and interface (what DEL is handed), as Multus
+   * left it: Multus edits it when it applies `default-route`.
+   */
+  public cachedResult(containerId: string, network: string, ifName: string): Record<string, any> | undefined {
+    const file = join(this.cacheDir, 'results', `${network}-${containerId}-${ifName}`);
+    if (!existsSync(file)) return undefined;
+    return JSON.parse(readFileSync(file, 'utf8')).result;
   }
 
   /** Removes Multus's cache and the cluster network's address store. */
