@@ -100,7 +100,7 @@ describeLab('CNI lab: what the real Multus hands each plugin', () => {
     expect(defaults).toEqual([expect.objectContaining({ gateway: CLUSTER_GATEWAY, dev: 'eth0' })]);
     // though Multus took the request: the annotation carries it, and Multus recorded the route as
     // moved in the results it cached for DEL (eth0's default route out, net1's in)
-    expect(JSON.parse(pod.annotations['k8s.v1.cni.cncf.io/networks'])[0]['default-route']).toEqual(['192.0.2.1']);
+    expect(JSON.parse(library.annotations['k8s.v1.cni.cncf.io/networks'])[0]['default-route']).toEqual(['192.0.2.1']);
     expect(multus().cachedResult(pod.containerId, 'iot', 'net1')?.routes).toEqual([{ dst: '0.0.0.0/0', gw: '192.0.2.1' }]);
     expect(multus().cachedResult(pod.containerId, 'lab-cluster', 'eth0')?.routes).toBeUndefined();
     // AND the network-status still names eth0 the default, with no gateway on net1
