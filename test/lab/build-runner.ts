@@ -13,8 +13,8 @@ import { execOk } from './exec';
  * - the CNI reference plugins the lab runs (containernetworking/plugins v1.10), each a `tool` of
  *   the module, into a plugin directory of their own.
  * Debian's containernetworking-plugins (1.1.1, /usr/lib/cni) stay beside them for what older
- * nodes do. Everything built is cached under the temp directory by a hash of the module's files
- * and the Go version, so jest workers and later runs reuse it; nothing built is committed.
+ * nodes do. Everything built is cached under the temp directory by a hash of the module's files,
+ * the plugin list and the Go version, so jest workers and later runs reuse it; nothing built is committed.
  */
 
 const MODULE = join(__dirname, 'runner');
@@ -78,6 +78,7 @@ async function build(): Promise<LabBuild> {
   const goVersion = await execOk('go', ['version'], { env, timeoutMs: 10_000 });
   const hash = createHash('sha256');
   for (const file of ['main.go', 'go.mod', 'go.sum']) hash.update(file).update(readFileSync(join(MODULE, file)));
+  hash.update(JSON.stringify(PLUGINS));
   const dir = join(tmpdir(), `cdk8s-multus-lab-build-${hash.update(goVersion).digest('hex').slice(0, 16)}`);
   const result = { runner: join(dir, 'runner'), pluginDir: join(dir, 'plugins') };
   if (existsSync(join(dir, 'complete'))) return result;
@@ -87,8 +88,9 @@ async function build(): Promise<LabBuild> {
   mkdirSync(join(partial, 'plugins'), { recursive: true });
   try {
     const go = (args: string[]) => execOk('go', args, { env, cwd: MODULE, timeoutMs: BUILD_TIMEOUT_MS });
-    await go(['build', '-trimpath', '-o', join(partial, 'runner'), '.']);
-    await go(['build', '-trimpath', '-o', join(partial, 'plugins') + '/', ...Object.values(PLUGINS)]);
+    // One build of the runner (the module's own package, `runner`) and the plugins, compiled in parallel.
+    await go(['build', '-trimpath', '-o', join(partial, 'plugins') + '/', '.', ...Object.values(PLUGINS)]);
+    renameSync(join(partial, 'plugins', 'runner'), join(partial, 'runner'));
     mkdirSync(join(partial, 'complete'));
     try {
       renameSync(partial, dir);
