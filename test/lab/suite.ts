@@ -11,7 +11,7 @@ import { LabNad, LabPod, MultusRuntime } from './multus-runtime';
 export const LAB_TEST_TIMEOUT_MS = 30_000;
 
 /** Bound on a suite's set-up: the first one on a machine builds Multus and the plugins. */
-export const LAB_SETUP_TIMEOUT_MS = 900_000;
+export const LAB_SETUP_TIMEOUT_MS = 1_500_000;
 
 /** The node's uplinks in every lab: `eth0` (with the default route) and the VLAN 20 stand-in. */
 export const UPLINKS = [
