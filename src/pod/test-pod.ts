@@ -1,7 +1,7 @@
 import { isIPv6 } from 'node:net';
-import { ApiObjectMetadata, Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { ApiObject, ApiObjectMetadata, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { Pod } from 'kubernetes-types/core/v1';
 import { ValidationError, invalid } from '../errors';
 import { IotNetwork } from '../network/iot-network';
 import { INetworkAttachment } from '../network/network-ref';
@@ -94,7 +94,7 @@ const INTERFACE = 'net1';
  */
 export class MultusTestPod extends Construct {
   /** The pod. */
-  public readonly pod: k8s.KubePod;
+  public readonly pod: ApiObject;
   /** The pod's networks annotation. */
   public readonly annotation: MultusPodAnnotation;
   /** Name of the pod. */
@@ -140,7 +140,9 @@ export class MultusTestPod extends Construct {
       networks: [{ network, ...(props.ips !== undefined ? { ips: props.ips } : {}) }],
     });
 
-    this.pod = new k8s.KubePod(this, 'Resource', {
+    this.pod = new ApiObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'Pod',
       metadata: mergeMetadata(props.metadata, own),
       spec: {
         containers: [{
@@ -153,7 +155,7 @@ export class MultusTestPod extends Construct {
         // while the pod keeps its static address.
         terminationGracePeriodSeconds: 1,
       },
-    });
+    } satisfies Pod);
     this.annotation.applyTo(this.pod);
 
     const address = firstAddress(this.annotation.value);

@@ -2,30 +2,11 @@
 // compile the README's marked code blocks (the quick start, Home Assistant and ESPHome) exactly as
 // printed there, run `cdk8s synth` on each, check the output.
 // Slow (an npm install), so it runs with `npm run test:package` (in .ci/run), not in `npm test`.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Yaml } from 'cdk8s';
-
-const ROOT = path.resolve(__dirname, '..', '..');
-const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-const CLI = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
-
-/** The first ```ts block after the `<!-- <name> -->` marker of the README. */
-export function markedBlock(readme: string, name: string): string {
-  const marker = readme.indexOf(`<!-- ${name} -->`);
-  if (marker < 0) throw new Error(`README.md has no <!-- ${name} --> marker`);
-  const match = /```ts\n([\s\S]*?)```/.exec(readme.slice(marker));
-  if (!match) throw new Error(`no \`\`\`ts block after the ${name} marker`);
-  return match[1];
-}
-
-/** The first ```ts block after the `<!-- quick-start -->` marker of the README. */
-export function quickStart(readme: string): string {
-  return markedBlock(readme, 'quick-start');
-}
+import { CLI, markedBlock, Packed, packedTarball, pkg, ROOT, run, TSC } from './tarball';
 
 /** The networks annotation the README says the quick start writes: the JSON after `k8s.v1.cni.cncf.io/networks: ` in the text after the block. */
 export function printedAnnotation(readme: string): unknown {
@@ -36,25 +17,14 @@ export function printedAnnotation(readme: string): unknown {
   return JSON.parse(match[1]);
 }
 
-function run(cmd: string, args: string[], cwd: string): string {
-  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' } });
-}
-
 describe('the published package', () => {
+  // The tarball the global setup packed (`npm pack` runs `prepack`, which compiles the library with jsii).
   let work: string;
   let tarball: string;
-  let packed: { files: Array<{ path: string }>; size: number; unpackedSize: number };
+  let packed: Packed;
 
   beforeAll(() => {
-    work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-multus-package-'));
-    // `npm pack` runs `prepack`, which compiles the library with jsii.
-    const out = run('npm', ['pack', '--json', '--pack-destination', work], ROOT);
-    packed = JSON.parse(out.slice(out.indexOf('[')))[0];
-    tarball = path.join(work, (packed as any).filename);
-  }, 240_000);
-
-  afterAll(() => {
-    if (work) fs.rmSync(work, { recursive: true, force: true });
+    ({ dir: work, tarball, packed } = packedTarball());
   });
 
   test('contents are deliberate: compiled library, types, jsii assembly, README; no tests or sources of examples', () => {
