@@ -9,7 +9,8 @@ export { FluxHealthCheck } from './flux/health-check';
 export { FluxKustomizationRef, IFluxKustomizationRef } from './flux/kustomization-ref';
 
 // Installing Multus
-export * from './multus/cni-paths';
+export { CniPaths } from './cluster/cni-paths';
+export { ClusterProfile, ClusterProfileOptions, PrimaryCni, TalosClusterProfileOptions } from './cluster/cluster-profile';
 export * from './multus/chart';
 export { MultusImage, MultusInstallProps, MultusLogLevel } from './multus/install-model';
 export { MultusResources } from './multus/resources';

@@ -66,6 +66,8 @@ export interface TemplateOptions {
   readonly release: string;
   readonly namespace: string;
   readonly values: Record<string, unknown>;
+  /** `--kube-version`: the Kubernetes version helm renders for, and checks the chart's own `kubeVersion` against. */
+  readonly kubeVersion?: string;
 }
 
 /**
@@ -79,7 +81,7 @@ export function helmTemplate(build: ChartBuild, options: TemplateOptions): Manif
   try {
     const valuesFile = path.join(dir, 'values.yaml');
     fs.writeFileSync(valuesFile, stringifyYaml(options.values));
-    const r = spawnSync(helm.path, ['template', options.release, build.dir, '-n', options.namespace, '--include-crds', '-f', valuesFile], {
+    const r = spawnSync(helm.path, ['template', options.release, build.dir, '-n', options.namespace, '--include-crds', '-f', valuesFile, ...(options.kubeVersion ? ['--kube-version', options.kubeVersion] : [])], {
       encoding: 'utf8', timeout: 60_000, env: { ...process.env, HELM_CACHE_HOME: path.join(dir, 'cache'), HELM_CONFIG_HOME: path.join(dir, 'config'), HELM_DATA_HOME: path.join(dir, 'data') },
     });
     if (r.status !== 0) throw new Error(`helm template ${build.name} ${build.version} (common ${build.common}) failed: ${(r.stderr || r.error?.message || '').trim()}`);

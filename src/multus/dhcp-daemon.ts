@@ -6,7 +6,7 @@ import { useLibraryChecks } from '../util/app-checks';
 import { checkPinnedImage } from '../util/image';
 import { checkKnownProps, propsShape } from '../util/props';
 import { checkDnsLabel } from '../util/validate';
-import { CniPaths } from './cni-paths';
+import { CniPaths } from '../cluster/cni-paths';
 
 /** Props of `CniDhcpDaemon`. */
 export interface CniDhcpDaemonProps {

@@ -9,7 +9,8 @@ import { ensureChartSource } from '../flux/source-objects';
 import { helmRepositorySpec, ociRepositorySpec } from '../flux/sources';
 import { isPlainObject } from '../util/merge';
 import { MultusChart, profileOf } from './chart';
-import { CniPaths } from './cni-paths';
+import { CniPaths } from '../cluster/cni-paths';
+import { clusterOf } from '../cluster/cluster-profile';
 import { InstallModel, MultusInstallProps, checkNoModelledValues, installValues, resolveInstall } from './install-model';
 import { MultusToleration, checkToleration, tolerationPostRenderers } from './toleration';
 import { useLibraryChecks } from '../util/app-checks';
@@ -70,7 +71,7 @@ export class MultusInstall extends Construct {
     useLibraryChecks(this);
     checkKnownProps('', props, MULTUS_INSTALL_PROPS, this);
     if (isPlainObject(props?.image)) checkKnownProps('image', props.image, MULTUS_IMAGE, this);
-    this.model = resolveInstall(props, { chartNamespace: chartNamespaceOf(this), fluxNamespace: fluxNamespaceOf(this) }, this);
+    this.model = resolveInstall(props, { chartNamespace: chartNamespaceOf(this), fluxNamespace: fluxNamespaceOf(this), cluster: clusterOf(this) }, this);
     const model = this.model;
     if (model.values) checkValuesKeepRendered('values', model.values, installValues(model, []), this);
     this.chart = model.chart;
@@ -139,7 +140,7 @@ export class MultusInstall extends Construct {
     if (!isPlainObject(values)) {
       invalid({ field: 'values', value: values, hint: 'give a plain object of chart values', scope: this });
     }
-    checkNoModelledValues(values, this.chart, this);
+    checkNoModelledValues(values, this.chart, this, this.model.netnsDir !== undefined);
     checkValuesKeepRendered('values', values, installValues(this.model, []), this);
     this.extraValues.push(values);
   }

@@ -1,7 +1,9 @@
 import { CHART_RULES } from './checks/charts';
 import { CLUSTER_RULES } from './checks/cluster';
+import { CLUSTER_PROFILE_RULES } from './checks/cluster-profile';
 import { NAD_RULES } from './checks/nads';
 import { POD_RULES } from './checks/pods';
+import { ClusterFacts } from '../knowledge/clusters';
 import { Inventory } from './inventory';
 import { Finding, Level, Manifest } from './model';
 import { FindingInput, Rule } from './rule';
@@ -11,7 +13,7 @@ import { render } from './values';
 // check (app-check.ts), the cdk8s validation plugin and the command line (src/cli) all run this.
 
 /** Every rule, in the order docs/rules.md lists them. @internal */
-export const RULES: readonly Rule[] = [...CHART_RULES, ...NAD_RULES, ...POD_RULES, ...CLUSTER_RULES];
+export const RULES: readonly Rule[] = [...CHART_RULES, ...NAD_RULES, ...POD_RULES, ...CLUSTER_RULES, ...CLUSTER_PROFILE_RULES];
 
 /** A rule's id and level, for listings. @internal */
 export interface RuleInfo {
@@ -82,6 +84,18 @@ export interface RunOptions {
   readonly input?: 'app' | 'repository';
   /** @default RULES */
   readonly rules?: readonly Rule[];
+  /**
+   * The cluster the manifests are for, when the user named it: the rules that need it (CNI
+   * directories, the Talos netns mount, Kubernetes ranges, an unseen Cilium) run only with it.
+   * @default - unknown: only what the input itself shows is judged
+   */
+  readonly cluster?: ClusterFacts;
+  /**
+   * The cluster's Kubernetes version, `[major, minor, patch]`: the charts' Kubernetes ranges are
+   * judged only with it.
+   * @default - the cluster's, when it has one
+   */
+  readonly kubernetesVersion?: readonly [number, number, number];
 }
 
 /**
@@ -90,7 +104,7 @@ export interface RunOptions {
  * @internal
  */
 export function runRules(manifests: readonly Manifest[], options: RunOptions = {}): Finding[] {
-  const inventory = new Inventory(manifests);
+  const inventory = new Inventory(manifests, options.cluster, options.kubernetesVersion ?? options.cluster?.version);
   const seen = new Set<string>();
   const findings: Finding[] = [];
   const input = options.input ?? 'app';
