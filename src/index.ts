@@ -14,7 +14,8 @@ export { FluxHealthCheck } from './flux/health-check';
 export { FluxKustomizationRef, IFluxKustomizationRef } from './flux/kustomization-ref';
 
 // Installing Multus
-export { CniPaths } from './multus/cni-paths';
+export { CniPaths } from './cluster/cni-paths';
+export { ClusterProfile, ClusterProfileOptions, PrimaryCni, TalosClusterProfileOptions } from './cluster/cluster-profile';
 export { AngelnuChartOptions, BjwSChartOptions, MultusChart, MultusChartFamily, MultusValuesLayout } from './multus/chart';
 export { MultusImage, MultusInstallProps, MultusLogLevel } from './multus/install-model';
 export { MultusToleration, TaintEffect } from './multus/toleration';

@@ -113,6 +113,8 @@ export interface TemplateOptions {
   readonly release: string;
   readonly namespace: string;
   readonly values: Record<string, unknown>;
+  /** `--kube-version`: the Kubernetes version helm renders for, and checks the chart's own `kubeVersion` against. */
+  readonly kubeVersion?: string;
 }
 
 /**
@@ -128,6 +130,7 @@ export function helmTemplate(build: ChartBuild, options: TemplateOptions): Manif
     const valuesFile = path.join(dir, 'values.yaml');
     fs.writeFileSync(valuesFile, stringifyYaml(options.values));
     const args = ['template', options.release, build.dir, '-n', options.namespace, '--include-crds', '-f', valuesFile];
+    if (options.kubeVersion) args.push('--kube-version', options.kubeVersion);
     if (build.remoteSchemaRefs.length > 0) args.push('--skip-schema-validation');
     const r = spawnSync(helm.path, args, {
       encoding: 'utf8', timeout: 60_000, env: { ...process.env, HELM_CACHE_HOME: path.join(dir, 'cache'), HELM_CONFIG_HOME: path.join(dir, 'config'), HELM_DATA_HOME: path.join(dir, 'data') },

@@ -6,7 +6,7 @@ import { checkPinnedImage } from '../util/image';
 import { OwnMetadata, mergeMetadata, metadataProblems } from '../util/metadata';
 import { checkDnsLabel } from '../util/validate';
 import { CLEANUP_BIN_DIR_ENV, CLEANUP_CONF_DIR_ENV, NODE_CLEANUP_SCRIPT } from './cleanup-script';
-import { CniPaths } from './cni-paths';
+import { CniPaths } from '../cluster/cni-paths';
 import { useLibraryChecks } from '../util/app-checks';
 import { checkConstructId } from '../util/construct-id';
 import { checkKnownProps, propsShape } from '../util/props';

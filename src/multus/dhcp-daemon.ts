@@ -7,7 +7,7 @@ import { checkPinnedImage } from '../util/image';
 import { OwnMetadata, mergeMetadata, metadataProblems } from '../util/metadata';
 import { checkKnownProps, propsShape } from '../util/props';
 import { checkDnsLabel } from '../util/validate';
-import { CniPaths } from './cni-paths';
+import { CniPaths } from '../cluster/cni-paths';
 
 /** Props of `CniDhcpDaemon`. */
 export interface CniDhcpDaemonProps {

@@ -4,6 +4,8 @@ import { ValidationProblem, problemsOf } from '../errors';
 import { dependsOnCycles } from '../flux/depends-on';
 import { AppCheckContext, AppManifest, SynthFindings, SynthRulebook } from '../util/app-checks';
 import { Finding, FluxContext, Manifest } from './model';
+import { ClusterFacts } from '../knowledge/clusters';
+import { MultusInstall } from '../multus/install';
 import { runRules, suppressibleRuleIds } from './rulebook';
 import { GROUPS, isKind } from './values';
 
@@ -87,6 +89,19 @@ function warningLine(f: Finding): string {
 }
 
 /**
+ * The cluster an app is for: the one ClusterProfile its MultusInstalls name (their `cluster` prop or
+ * their FluxTree's). Installs for two clusters (two FluxTrees) leave it unknown.
+ */
+function appCluster(context: AppCheckContext): ClusterFacts | undefined {
+  const facts = new Set<ClusterFacts>();
+  for (const object of context.objects) {
+    const install = object.node.scope;
+    if (install instanceof MultusInstall && install.cluster !== undefined) facts.add(install.cluster._facts);
+  }
+  return facts.size === 1 ? [...facts][0] : undefined;
+}
+
+/**
  * The rulebook over an app: its errors as problems (with any cycle of Flux `dependsOn`), its
  * warnings as lines, leaving out the rules suppressed for the whole app (and, through the
  * annotation, for single objects).
@@ -95,7 +110,7 @@ function warningLine(f: Finding): string {
 export function rulebookFindings(context: AppCheckContext, suppressed: ReadonlyMap<string, string>): SynthFindings {
   const all = context.manifests;
   if (all.length === 0) return { errors: [], warnings: [] };
-  const findings = runRules(appManifests(all), { suppressed });
+  const findings = runRules(appManifests(all), { suppressed, cluster: appCluster(context) });
   // Over every manifest too: no cycle of dependsOn among the Flux Kustomizations of a cluster.
   const cycles = dependsOnCycles(context.objects, (o) => context.manifestOf(o)).flatMap(problemsOf);
   return {

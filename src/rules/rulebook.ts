@@ -1,8 +1,10 @@
 import { CHART_RULES } from './checks/charts';
 import { CLUSTER_RULES } from './checks/cluster';
+import { CLUSTER_PROFILE_RULES } from './checks/cluster-profile';
 import { NAD_RULES } from './checks/nads';
 import { POD_RULES } from './checks/pods';
 import { SUPPRESSION_RULE, SUPPRESS_ANNOTATION_PREFIX } from '../knowledge/suppressions';
+import { ClusterFacts } from '../knowledge/clusters';
 import { Inventory } from './inventory';
 import { Finding, Level, Manifest } from './model';
 import { FindingInput, Rule } from './rule';
@@ -49,7 +51,7 @@ const suppressionInvalid: Rule = {
 };
 
 /** Every rule, in the order docs/rules.md lists them. @internal */
-export const RULES: readonly Rule[] = [...CHART_RULES, ...NAD_RULES, ...POD_RULES, ...CLUSTER_RULES, suppressionInvalid];
+export const RULES: readonly Rule[] = [...CHART_RULES, ...NAD_RULES, ...POD_RULES, ...CLUSTER_RULES, ...CLUSTER_PROFILE_RULES, suppressionInvalid];
 
 /** The ids a suppression may name. @internal */
 export function suppressibleRuleIds(): string[] {
@@ -132,6 +134,18 @@ export interface RunOptions {
    * @default - none
    */
   readonly suppressed?: ReadonlyMap<string, string>;
+  /**
+   * The cluster the manifests are for, when the user named it: the rules that need it (CNI
+   * directories, the Talos netns mount, Kubernetes ranges, an unseen Cilium) run only with it.
+   * @default - unknown: only what the input itself shows is judged
+   */
+  readonly cluster?: ClusterFacts;
+  /**
+   * The cluster's Kubernetes version, `[major, minor, patch]`: the charts' Kubernetes ranges are
+   * judged only with it.
+   * @default - the cluster's, when it has one
+   */
+  readonly kubernetesVersion?: readonly [number, number, number];
 }
 
 /**
@@ -141,7 +155,7 @@ export interface RunOptions {
  * @internal
  */
 export function runRules(manifests: readonly Manifest[], options: RunOptions = {}): Finding[] {
-  const inventory = new Inventory(manifests);
+  const inventory = new Inventory(manifests, options.cluster, options.kubernetesVersion ?? options.cluster?.version);
   const seen = new Set<string>();
   const findings: Finding[] = [];
   const input = options.input ?? 'app';

@@ -70,6 +70,7 @@ export const ANGELNU_MULTUS: MultusChartProfile = {
       ...(i.logLevel !== undefined ? { logLevel: i.logLevel } : {}),
       ...(i.cniVersion !== undefined ? { version: i.cniVersion } : {}),
     },
+    ...(i.netnsDir !== undefined ? { hostPaths: { netns: i.netnsDir } } : {}),
   }),
   ownedKeys: (l) => [
     { path: ['cni', 'paths'], owner: 'cniPaths' },

@@ -26,10 +26,12 @@ export interface InstallValuesInput {
   readonly dirs: CniDirs;
   readonly logLevel?: string;
   readonly cniVersion?: string;
+  /** The host directory of pod network namespaces, when the cluster's differs from the chart's default. */
+  readonly netnsDir?: string;
 }
 
 /** Who owns a key of the values the library writes: the prop that sets it, or the install itself. */
-export type OwnedKeyOwner = 'cniPaths' | 'image' | 'token' | 'serviceAccount';
+export type OwnedKeyOwner = 'cniPaths' | 'image' | 'token' | 'serviceAccount' | 'netns';
 
 /** A values key the install writes and refuses in hand-given values. */
 export interface OwnedKey {
