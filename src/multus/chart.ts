@@ -9,8 +9,8 @@ import { SEMVER } from '../knowledge/versions';
 
 /**
  * A family of Multus charts: whose chart it is, which Multus it runs, and the kind of Flux source it
- * is installed from. The two differ in everything the library writes (values keys, image, source),
- * so every `MultusChart` belongs to exactly one.
+ * is installed from. The families differ in everything the library writes (values keys, image,
+ * source), so every `MultusChart` belongs to exactly one.
  */
 export class MultusChartFamily {
   /**
@@ -52,11 +52,12 @@ export class MultusChartFamily {
 /**
  * Where a chart's values put the Multus daemon's container.
  *
- * Both charts are built on the bjw-s common library, whose values nest a container under a
- * controller name and a container name. angelnu's chart takes the daemon's image and resources
- * there, under names that changed between its chart lines; bjw-s-labs' chart takes them under its
- * own top-level key `multus` and fills its controller from them. Values under the wrong names are
- * silently ignored, so every chart version maps to exactly one layout.
+ * angelnu's and bjw-s-labs' charts are built on the bjw-s common library, whose values nest a
+ * container under a controller name and a container name. angelnu's chart takes the daemon's image
+ * and resources there, under names that changed between its chart lines; bjw-s-labs' chart takes
+ * them under its own top-level key `multus` and fills its controller from them. home-operations'
+ * chart has no library: it takes them at the top level (`image`, `resources`). Values under the
+ * wrong names are silently ignored, so every chart version maps to exactly one layout.
  */
 export class MultusValuesLayout {
   /** angelnu chart 6.0.x: `controllers.main.containers.main`. */
