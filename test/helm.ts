@@ -207,6 +207,7 @@ export const PULL_HINT = [
   'helm pull multus --repo https://angelnu.github.io/helm-charts --version 7.0.0 --untar --untardir "$CDK8S_MULTUS_CHARTS/angelnu-multus-7.0.0";',
   'helm pull multus --repo https://angelnu.github.io/helm-charts --version 6.0.4 --untar --untardir "$CDK8S_MULTUS_CHARTS/angelnu-multus-6.0.4";',
   'helm pull oci://ghcr.io/bjw-s-labs/helm/multus --version 1.3.1 --untar --untardir "$CDK8S_MULTUS_CHARTS/bjw-s-multus-1.3.1";',
+  'helm pull oci://ghcr.io/home-operations/charts/multus --version 0.1.0 --untar --untardir "$CDK8S_MULTUS_CHARTS/home-operations-multus-0.1.0";',
   'helm pull app-template --repo https://bjw-s-labs.github.io/helm-charts --version 5.0.0 --untar --untardir "$CDK8S_MULTUS_CHARTS/app-template-5.0.0"',
   '(the directory helm creates inside --untardir is the chart; a build no longer served, such as 7.0.0 on common 4.6.2, comes from the chart\'s git history).',
 ].join(' ');

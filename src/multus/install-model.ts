@@ -33,7 +33,7 @@ export interface MultusImage {
    * the node), so its tag must be a `-thick` tag; the bjw-s chart runs the thin plugin
    * (`/thin_entrypoint`), so its tag must not be one. Upstream tags carry a `v` (`v4.3.0-thick`,
    * `v4.3.0`); the angelnu chart's own default renders without it and does not exist upstream.
-   * @default - 'v4.3.0-thick' for MultusChart.angelnu(), 'v4.3.0' for MultusChart.bjwS()
+   * @default - 'v4.3.0-thick' for MultusChart.angelnu(), 'v4.3.0' for MultusChart.bjwS() and MultusChart.homeOperations()
    */
   readonly tag?: string;
 }
@@ -89,9 +89,10 @@ export interface MultusInstallProps {
   readonly resources?: ContainerResources;
 
   /**
-   * Tolerations of the DaemonSet. Both charts ignore tolerations in values and force
-   * `CriticalAddonsOnly`, so these are applied with a Flux post-renderer patch on the DaemonSet.
-   * Pass an empty list to keep the chart's own.
+   * Tolerations of the DaemonSet. The angelnu and bjw-s charts ignore tolerations in values and force
+   * `CriticalAddonsOnly`, so for them these are applied with a Flux post-renderer patch on the
+   * DaemonSet; the home-operations chart reads them from its values (`tolerations`), where they are
+   * written. Pass an empty list to keep the chart's own.
    * @default [{ operator: 'Exists' }] - run on every node, control plane included
    */
   readonly tolerations?: MultusToleration[];
@@ -147,7 +148,8 @@ export interface MultusInstallProps {
    * `null` removes a key. What the install sets from its props or needs to run is refused here (and
    * in `addValues`): the CNI directories (`cniPaths`), the daemon's image (`image`) and its API token
    * (`defaultPodOptions.automountServiceAccountToken`; for angelnu also
-   * `global.createDefaultServiceAccount`).
+   * `global.createDefaultServiceAccount`; for home-operations `serviceAccount.automount`, and
+   * `tolerations`, which the `tolerations` prop sets).
    * Strings must be YAML-safe (no control characters or line separators), and everything JSON data.
    * @default - none
    */
@@ -182,6 +184,8 @@ export interface InstallModel {
   /** The daemon container's resources, as the values take them. */
   readonly resources: Record<string, any>;
   readonly tolerations: MultusToleration[];
+  /** Whether the chart's plugin installer runs: false only where the cluster's nodes carry the reference plugins. */
+  readonly pluginInstaller: boolean;
   readonly logLevel?: MultusLogLevel;
   readonly cniVersion?: string;
   /** The release's reconcile interval, as Flux reads it (`30m`). */
@@ -285,6 +289,7 @@ export function resolveInstall(props: MultusInstallProps, context: InstallContex
     image: image!,
     resources: resources!,
     tolerations: tolerations!,
+    pluginInstaller: cluster?.needsPluginInstaller ?? true,
     logLevel: props.logLevel,
     cniVersion: props.cniVersion,
     interval: interval!,
@@ -315,7 +320,7 @@ function checkChartLimits(props: MultusInstallProps, cniPaths: CniPaths, release
     problems.add(refusal({ field: 'releaseName', value: releaseName, hint: `the ${profile.family} chart renders only as release "${profile.fixedReleaseName}": on common 5 its ClusterRoleBinding names the ServiceAccount "${profile.fixedReleaseName}", which exists only for a release of that name; leave releaseName out`, scope, problem: `does not render with ${factory}` }));
   }
   if (profile.fixedConfigDir !== undefined && cniPaths.configDir !== profile.fixedConfigDir) {
-    problems.add(refusal({ field: 'cniPaths.configDir', value: cniPaths.configDir, hint: `the ${profile.family} chart fixes the thin plugin's arguments, so the node's 00-multus.conf reads its kubeconfig from ${profile.fixedConfigDir}/multus.d/ whatever cni.netPath is; use CniPaths.STANDARD (k3s without flannel, Talos, kubeadm, RKE2), or MultusChart.angelnu(), whose thick daemon takes any directory (CniPaths.K3S)`, scope, problem: `does not work with ${factory}` }));
+    problems.add(refusal({ field: 'cniPaths.configDir', value: cniPaths.configDir, hint: `the ${profile.family} chart runs the thin plugin with its default --multus-kubeconfig-file-host, so the node's 00-multus.conf reads its kubeconfig from ${profile.fixedConfigDir}/multus.d/ whatever config directory the chart mounts; use CniPaths.STANDARD (k3s without flannel, Talos, kubeadm, RKE2), or MultusChart.angelnu(), whose thick daemon takes any directory (CniPaths.K3S)`, scope, problem: `does not work with ${factory}` }));
   }
   if (!profile.settings.logLevel && props.logLevel !== undefined) {
     problems.add(refusal({ field: 'logLevel', value: props.logLevel, hint: `the ${profile.family} chart fixes the thin plugin's arguments and has no log level value; leave logLevel out, or use MultusChart.angelnu()`, scope, problem: `is not a setting of ${factory}` }));
@@ -330,8 +335,9 @@ function checkChartLimits(props: MultusInstallProps, cniPaths: CniPaths, release
  * deep-merged over it in order (the `values` prop first, then each `addValues`).
  * @internal
  */
-export function installValues(model: InstallModel, extra: ReadonlyArray<Record<string, any>>): Record<string, any> {
-  const base = profileOf(model.chart.family).writeValues({
+export function installValues(model: InstallModel, extra: ReadonlyArray<Record<string, any>>, tolerations: ReadonlyArray<MultusToleration> = model.tolerations): Record<string, any> {
+  const profile = profileOf(model.chart.family);
+  const written = profile.writeValues({
     layout: model.chart.layout,
     image: model.image,
     resources: model.resources,
@@ -339,8 +345,18 @@ export function installValues(model: InstallModel, extra: ReadonlyArray<Record<s
     netnsDir: model.netnsDir,
     logLevel: model.logLevel,
     cniVersion: model.cniVersion,
+    pluginInstaller: model.pluginInstaller,
   });
+  // A chart that reads the tolerations from its values gets them there (an empty list keeps its own).
+  const base = profile.tolerationsPath !== undefined && tolerations.length > 0
+    ? deepMerge(written, valuesAt(profile.tolerationsPath, tolerations.map((t) => ({ ...t }))))
+    : written;
   return extra.reduce((acc, v) => deepMerge(acc, v), base);
+}
+
+/** `{ a: { b: value } }` for the path `['a', 'b']`. */
+function valuesAt(path: readonly string[], value: unknown): Record<string, any> {
+  return path.reduceRight<any>((inner, key) => ({ [key]: inner }), value);
 }
 
 /** A key the install sets, refused in `values`, and why. */
@@ -353,6 +369,7 @@ const CNI_PATHS_FIX = 'choose the CNI directories with the cniPaths prop (CniPat
 const IMAGE_FIX = "set the daemon image with the image prop, e.g. image: { tag: 'v4.3.0-thick' }: it is checked against the chart's daemon (thick or thin), and install.image then describes the install";
 const TOKEN_FIX = 'the install turns the daemon\'s ServiceAccount token on: without an API token Multus exits (common 5 turns it off by default); leave it out';
 const NETNS_FIX = 'the install mounts the directory where the cluster keeps pod network namespaces (its cluster prop, e.g. Talos: /var/run/netns); leave it out, or give another ClusterProfile';
+const TOLERATIONS_FIX = 'the chart reads the daemon\'s tolerations from its values, and the install writes them there from the tolerations prop (default: every node); set them with the tolerations prop or addToleration()';
 const SERVICE_ACCOUNT_FIX = 'the install turns common 5\'s automatic ServiceAccount off, so that the chart\'s own is the only one and its hook Jobs render; leave it out';
 
 /** Why each kind of key the install owns cannot be given in values. */
@@ -362,6 +379,7 @@ const OWNED_KEY_FIX: Record<OwnedKeyOwner, string> = {
   token: TOKEN_FIX,
   serviceAccount: SERVICE_ACCOUNT_FIX,
   netns: NETNS_FIX,
+  tolerations: TOLERATIONS_FIX,
 };
 
 /**
@@ -376,6 +394,7 @@ const OWNED_KEY_FIX: Record<OwnedKeyOwner, string> = {
 function modelledKeys(chart: MultusChart, netns: boolean): ModelledKey[] {
   const profile = profileOf(chart.family);
   const owned = profile.ownedKeys(chart.layout).map((k) => ({ path: k.path, hint: OWNED_KEY_FIX[k.owner] }));
+  if (profile.tolerationsPath !== undefined) owned.push({ path: profile.tolerationsPath, hint: TOLERATIONS_FIX });
   return netns && profile.netnsMount ? [...owned, { path: profile.netnsMount.valuesPath, hint: NETNS_FIX }] : owned;
 }
 

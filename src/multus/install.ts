@@ -26,7 +26,7 @@ import { checkValuesKeepRendered } from './values-guard';
  * (source.toolkit.fluxcd.io/v1), in the Flux namespace of its scope (a `FluxTree`'s
  * `fluxNamespace`, else `flux-system`): a `HelmRepository` and `spec.chart` for angelnu's chart
  * (`MultusChart.angelnu()`, the default), an `OCIRepository` and `spec.chartRef` for bjw-s-labs'
- * chart (`MultusChart.bjwS()`).
+ * chart (`MultusChart.bjwS()`) and home-operations' (`MultusChart.homeOperations()`).
  *
  * @example
  * new MultusInstall(chart, 'multus', { cniPaths: CniPaths.STANDARD });
@@ -135,7 +135,8 @@ export class MultusInstall extends Construct {
         install: { crds: HelmReleaseSpecInstallCrds.CREATE_REPLACE, remediation: { retries: 3 } },
         upgrade: { crds: HelmReleaseSpecUpgradeCrds.CREATE_REPLACE, cleanupOnFail: true, remediation: { retries: 3 } },
         values: Lazy.any({ produce: () => this.values }),
-        postRenderers: Lazy.any({ produce: () => tolerationPostRenderers(this.tolerations) }),
+        // A chart that reads the tolerations from its values gets them there (see `values`).
+        postRenderers: Lazy.any({ produce: () => (profileOf(chart.family).tolerationsPath !== undefined ? undefined : tolerationPostRenderers(this.tolerations)) }),
       },
     });
   }
@@ -155,14 +156,14 @@ export class MultusInstall extends Construct {
     this.extraValues.push(values);
   }
 
-  /** Adds a toleration to the DaemonSet (applied through the post-renderer patch). */
+  /** Adds a toleration to the DaemonSet (in the chart's values when it reads them, else through the post-renderer patch). */
   public addToleration(toleration: MultusToleration): void {
     this.tolerations.push(checkToleration(toleration, this.tolerations.length, this));
   }
 
   /** The chart values as they will be rendered. */
   public get values(): { [key: string]: any } {
-    return installValues(this.model, this.extraValues);
+    return installValues(this.model, this.extraValues, this.tolerations);
   }
 }
 

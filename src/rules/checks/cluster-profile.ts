@@ -1,10 +1,10 @@
 import { APP_TEMPLATE_VERSIONS, appTemplateKubernetes } from '../../knowledge/app-template';
 import { PRIMARY_CNIS } from '../../knowledge/clusters';
-import { MULTUS_IMAGE, MultusChartProfile } from '../../knowledge/multus-charts';
+import { MultusChartProfile } from '../../knowledge/multus-charts';
 import { ChartKubernetes } from '../../knowledge/charts/profile';
 import { inRange } from '../../knowledge/versions';
-import { parseImageReference } from '../../util/image';
 import { chartLabel, isJudged, multusProfile } from '../charts';
+import { multusDaemons } from '../daemons';
 import { Inventory } from '../inventory';
 import { Release } from '../releases';
 import { Rule } from '../rule';
@@ -60,15 +60,25 @@ export const cniPathsCluster: Rule = {
         });
       }
     }
+    // Multus without a chart: the hostPath volumes mounted where the daemon reads and writes.
+    for (const d of multusDaemons(inventory)) {
+      const pairs = [
+        { mount: d.configDir, want: cluster.dirs.configDir, what: 'config' },
+        { mount: d.binDir, want: cluster.dirs.binDir, what: 'plugin' },
+      ];
+      for (const p of pairs) {
+        if (!p.mount || trimSlash(p.mount.hostPath) === trimSlash(p.want)) continue;
+        report.add({
+          manifest: d.manifest,
+          field: p.mount.field,
+          value: p.mount.hostPath,
+          problem: `is not the CNI ${p.what} directory of ${cluster.label} (${cluster.dirsWhy}): ${d.workload.owner} mounts it at ${p.mount.mountPath}, so Multus writes its config where containerd never reads it, or looks for plugins where there are none, and every new pod on the node fails`,
+          fix: `make the hostPath ${render(p.want)}`,
+        });
+      }
+    }
   },
 };
-
-/** The hostPath volumes of a raw workload's pod template. */
-function hostPaths(object: any): string[] {
-  const spec = object?.kind === 'Pod' ? object?.spec : object?.kind === 'CronJob' ? object?.spec?.jobTemplate?.spec?.template?.spec : object?.spec?.template?.spec;
-  const volumes = Array.isArray(spec?.volumes) ? spec.volumes : [];
-  return volumes.map((v: any) => v?.hostPath?.path).filter((p: unknown): p is string => typeof p === 'string');
-}
 
 export const netnsMount: Rule = {
   id: 'netns-mount',
@@ -92,22 +102,19 @@ export const netnsMount: Rule = {
         fix,
       });
     }
-    // Multus as plain manifests or another chart's workload: a thick image without the mount.
-    for (const w of inventory.workloads()) {
-      if (w.controller !== undefined) continue;
-      const thick = w.containers.some((c) => {
-        const ref = c.image !== undefined ? parseImageReference(c.image) : undefined;
-        return (ref?.name === MULTUS_IMAGE && (ref.tag ?? '').includes('-thick')) || /multus-daemon/.test(c.commandLine);
-      });
-      if (!thick) continue;
-      const mounted = hostPaths(w.manifest.object).map(trimSlash);
+    // Multus as plain manifests or an app-template controller: the thick daemon without the mount.
+    for (const d of multusDaemons(inventory)) {
+      if (d.flavor !== 'thick') continue;
+      const mounted = [...new Set(d.hostMounts.map((m) => trimSlash(m.hostPath)))];
       if (mounted.includes(trimSlash(cluster.netnsDir))) continue;
       report.add({
-        manifest: w.manifest,
-        field: 'spec.template.spec.volumes',
+        manifest: d.manifest,
+        field: d.volumesField,
         value: mounted,
         problem: `mount no hostPath ${cluster.netnsDir}: ${why}`,
-        fix: `add a hostPath volume ${cluster.netnsDir} mounted at ${cluster.netnsDir} with mountPropagation HostToContainer (the Talos guide's patch, https://docs.siderolabs.com/kubernetes-guides/cni/multus)`,
+        fix: d.release
+          ? `add a persistence entry of type hostPath, hostPath ${cluster.netnsDir}, mounted at ${cluster.netnsDir} (globalMounts) with mountPropagation HostToContainer`
+          : `add a hostPath volume ${cluster.netnsDir} mounted at ${cluster.netnsDir} with mountPropagation HostToContainer (the Talos guide's patch, https://docs.siderolabs.com/kubernetes-guides/cni/multus)`,
       });
     }
   },

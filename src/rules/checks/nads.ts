@@ -1,3 +1,4 @@
+import { installsNadCrd } from '../charts';
 import { declares } from '../cni';
 import { Inventory, Nad } from '../inventory';
 import { AnnotationSite, ownerOf } from '../pods';
@@ -101,12 +102,13 @@ export const nadConfigInvalid: Rule = {
 export const nadSameKustomization: Rule = {
   id: 'nad-same-kustomization',
   level: 'error',
-  summary: 'a NAD applied by the same Flux Kustomization as the HelmRelease that installs its CRD: the first install deadlocks',
+  summary: 'a NAD applied by the same Flux Kustomization as the HelmRelease that installs its CRD (a Multus chart, or bjw-s multus-crd beside bjw-s multus 1.3.5 and later): the first install deadlocks',
   check(inventory, report) {
     const installers = new Map<string, string>();
     for (const r of inventory.releases()) {
       const flux = r.manifest.flux;
-      if (!flux || (r.chart.known !== 'angelnu-multus' && r.chart.known !== 'bjw-s-multus')) continue;
+      // The release that carries the CRD: bjw-s multus from 1.3.5 leaves it to a multus-crd release.
+      if (!flux || !installsNadCrd(r.chart.known, r.chart.version)) continue;
       installers.set(`${flux.cluster}|${flux.namespace ?? ''}/${flux.name}`, `HelmRelease ${r.namespace ? `${r.namespace}/` : ''}${r.manifest.object.metadata?.name}`);
     }
     for (const nad of inventory.nads()) {
