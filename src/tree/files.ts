@@ -243,12 +243,20 @@ export function fluxPath(prefix: string, dir: string): string {
 
 /**
  * Renders the documents of one file as YAML, with cdk8s's own serializer (YAML 1.1 quoting, so
- * values such as `on` or `yes` stay strings for the Kubernetes parser).
+ * values such as `on` or `yes` stay strings for the Kubernetes parser), after the mark of the
+ * library's files.
  * @internal
  */
 export function renderFile(file: TreeFile): string {
-  return Yaml.stringify(...file.docs);
+  return `${TREE_FILE_MARK}\n${Yaml.stringify(...file.docs)}`;
 }
+
+/**
+ * The first line of every file the tree writes. `cdk8s-multus merge` replaces a file that starts
+ * with it and never one that does not: deleting the line makes the file the user's own.
+ * @internal
+ */
+export const TREE_FILE_MARK = '# Written by cdk8s-multus: `cdk8s-multus merge` replaces this file. Delete this line to keep it as your own.';
 
 /** The order of a Flux Kustomization's spec keys in the seed plan (and the Flux docs); the rest follow alphabetically. */
 const KUSTOMIZATION_SPEC_ORDER = ['targetNamespace', 'commonMetadata', 'dependsOn', 'path', 'prune', 'sourceRef', 'wait', 'healthChecks', 'interval', 'retryInterval', 'timeout'];
