@@ -116,6 +116,10 @@ export function planMerge(treeDir: string, repoDir: string): MergePlan {
     }
   }
 
+  /** The objects of the tree's file `p`, or of every file below the directory `p`. */
+  const objectsBelow = (p: string): any[] => treeFiles.filter((t) => t === p || t.startsWith(`${p}/`))
+    .flatMap((t) => parseAllDocuments(texts.get(t)!).map((d) => d.toJS()).filter((d) => d && typeof d === 'object'));
+
   const kustomizations: string[] = [];
   for (const f of treeFiles) {
     if ([...ownApps.keys()].some((a) => f.startsWith(`${a}/`))) continue;
@@ -169,8 +173,20 @@ export function planMerge(treeDir: string, repoDir: string): MergePlan {
     const dir = path.posix.dirname(f);
     const wanted = (parseDocument(texts.get(f)!).toJS()?.resources ?? [])
       .map(String).filter((r: string) => !standIns.has(path.posix.join(dir, r)));
-    entries.push(mergeKustomization(repo, f, texts.get(f)!, wanted, repoFiles, writes));
+    entries.push(mergeKustomization(repo, f, texts.get(f)!, wanted, repoFiles, writes, objectsBelow));
   }
+
+  // A directory the tree adds (a new namespace) is reached through its parent's kustomization
+  // when the repository has one there (without one, Flux builds every directory below).
+  const treeKustomized = new Set(kustomizations.map((k) => path.posix.dirname(k)));
+  const parents = new Map<string, string[]>();
+  for (const d of treeKustomized) {
+    const parent = path.posix.dirname(d);
+    if (parent === '.' || treeKustomized.has(parent) || repoFiles.some((r) => r.startsWith(`${d}/`))) continue;
+    const existing = KUSTOMIZATION_FILES.map((n) => path.posix.join(parent, n)).find((p) => repoFiles.includes(p));
+    if (existing) parents.set(existing, [...(parents.get(existing) ?? []), `./${path.posix.basename(d)}`]);
+  }
+  for (const [existing, added] of parents) entries.push(mergeInto(repo, existing, added, writes, objectsBelow));
 
   for (const [target] of writes) {
     const why = leavesRepository(repo, target);
@@ -181,7 +197,8 @@ export function planMerge(treeDir: string, repoDir: string): MergePlan {
 }
 
 /** The kustomization of a directory: written when new, else the user's file gains the entries it lacks. */
-function mergeKustomization(repo: string, f: string, text: string, wanted: string[], repoFiles: string[], writes: Map<string, string>): MergeEntry {
+function mergeKustomization(repo: string, f: string, text: string, wanted: string[], repoFiles: string[], writes: Map<string, string>,
+  treeObjects: (treePath: string) => any[]): MergeEntry {
   const dir = path.posix.dirname(f);
   const existingName = KUSTOMIZATION_FILES.map((n) => path.posix.join(dir, n)).find((p) => repoFiles.includes(p));
   if (existingName === undefined) {
@@ -195,6 +212,12 @@ function mergeKustomization(repo: string, f: string, text: string, wanted: strin
     writes.set(path.join(repo, f), same ? text : doc.toString());
     return { path: f, action: 'wrote', why: 'new' };
   }
+  return mergeInto(repo, existingName, wanted, writes, treeObjects);
+}
+
+/** The repository's kustomization file `existingName` gains the entries of `wanted` it lacks. */
+function mergeInto(repo: string, existingName: string, wanted: string[], writes: Map<string, string>, treeObjects: (treePath: string) => any[]): MergeEntry {
+  const dir = path.posix.dirname(existingName);
   const target = path.join(repo, existingName);
   const current = fs.readFileSync(target, 'utf8');
   const doc = parseDocument(current);
@@ -207,8 +230,19 @@ function mergeKustomization(repo: string, f: string, text: string, wanted: strin
   const have = new Set((js.resources ?? []).map((r: unknown) => entryKey(String(r))));
   const added = wanted.filter((r) => !have.has(entryKey(r)));
   if (added.length === 0) return { path: existingName, action: 'kept', why: 'lists every entry of the tree already' };
+  if (typeof js.namespace === 'string') {
+    // kustomize's `namespace:` sets the namespace of every object the kustomization builds.
+    const moved = added.flatMap((r) => treeObjects(path.posix.join(dir, r))).find((o) => typeof o.metadata?.namespace === 'string' && o.metadata.namespace !== js.namespace);
+    if (moved) {
+      return { path: existingName, action: 'refused', why: `it sets namespace: ${js.namespace}, which would move the tree's ${describe(moved)} into ${js.namespace}; the tree keeps its Flux objects in ${moved.metadata.namespace} (a FluxTree's fluxNamespace): merge it where the repository keeps them there too` };
+    }
+  }
   if (seq === undefined) doc.set('resources', added);
-  else for (const r of added) seq.add(doc.createNode(r));
+  else {
+    // `resources: []` becomes a block list: one entry a line, as the rest of such a file.
+    if (seq.items.length === 0) seq.flow = false;
+    for (const r of added) seq.add(doc.createNode(r));
+  }
   writes.set(target, (doc as Document).toString());
   return { path: existingName, action: 'merged', why: `+ ${added.join(', ')}` };
 }

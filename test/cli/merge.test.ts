@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { CniPaths, FluxTreeApp, FluxTree, IotNetwork, MultusFluxApp } from '../../src';
+import { CniPaths, FluxApp, FluxKustomization, FluxTreeApp, FluxTree, IotNetwork, MultusFluxApp, MultusTestPod } from '../../src';
 import { planMerge, runMerge } from '../../src/cli/merge';
 import { TREE_FILE_MARK } from '../../src/tree/files';
 import { listFiles, testWithTool } from '../helpers';
@@ -53,13 +53,18 @@ const USER_FILES: Record<string, string> = {
 };
 
 /** Multus and the iot network, synthesized by the library into `<work>/tree`. */
-function synthTree(work: string): string {
-  const app = new FluxTreeApp({ outdir: path.join(work, 'tree') });
+function synthTree(work: string, testPod = false): string {
+  const outdir = path.join(work, testPod ? 'tree-with-test-pod' : 'tree');
+  const app = new FluxTreeApp({ outdir });
   const tree = new FluxTree(app, 'cluster', { clusterPath: ROOT });
   const multus = new MultusFluxApp(tree, 'multus', { install: { cniPaths: CniPaths.STANDARD } });
-  new IotNetwork(multus.networks, 'iot', { subnet: '192.168.20.0/24', gateway: '192.168.20.1' });
+  const iot = new IotNetwork(multus.networks, 'iot', { subnet: '192.168.20.0/24', gateway: '192.168.20.1' });
+  if (testPod) {
+    const ks = new FluxKustomization(new FluxApp(tree, 'multus-test', { namespace: 'default' }), 'app', { dependsOn: [multus.networks] });
+    new MultusTestPod(ks, 'multus-test', { network: iot, ips: ['192.168.20.250'] });
+  }
   app.synth();
-  return path.join(work, 'tree', ROOT);
+  return path.join(outdir, ROOT);
 }
 
 function writeRepo(dir: string, files: Record<string, string>): void {
@@ -209,6 +214,27 @@ describe('cdk8s-multus merge', () => {
     const r = merge([treeDir, repo]);
     expect(r.status).toBe(1);
     expect(r.out).toMatch(/^refused +apps\/kube-system\/multus\/ks\.yaml: Kustomization flux-system\/multus is already declared by apps\/network\/multus\/ks\.yaml/m);
+  });
+
+  test('a kustomization that sets a namespace of its own is refused: it would move the tree\'s Flux objects', () => {
+    // GIVEN a layout where each namespace's kustomization moves its Flux Kustomizations into it
+    writeRepo(repo, { 'apps/kube-system/kustomization.yaml': `${USER_FILES['apps/kube-system/kustomization.yaml']}namespace: kube-system\n` });
+    const before = contents(repo);
+    const r = merge([treeDir, repo]);
+    expect(r.status).toBe(1);
+    expect(r.out).toMatch(/^refused +apps\/kube-system\/kustomization\.yaml: it sets namespace: kube-system, which would move the tree's Kustomization flux-system\/multus into kube-system/m);
+    expect(contents(repo)).toEqual(before);
+  });
+
+  test('a new namespace directory joins the repository\'s apps/kustomization.yaml when it has one', () => {
+    // GIVEN a repository whose apps/ lists its namespaces, and a tree with an app in a namespace it lacks
+    writeRepo(repo, { 'apps/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ./kube-system # system\n' });
+    const r = merge([synthTree(work, true), repo]);
+    // THEN apps/default is written and listed, beside what was there
+    expect(r.status).toBe(0);
+    expect(r.out).toMatch(/^merged +apps\/kustomization\.yaml: \+ \.\/default$/m);
+    expect(r.out).toMatch(/^wrote +apps\/default\/kustomization\.yaml: new$/m);
+    expect(fs.readFileSync(path.join(repo, 'apps/kustomization.yaml'), 'utf8')).toBe('apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ./kube-system # system\n  - ./default\n');
   });
 
   test('usage errors and a tree not written by the library exit 2', () => {
