@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Document, isSeq, parseAllDocuments, parseDocument } from 'yaml';
-import { TREE_FILE_MARK } from '../tree/files';
+import { TREE_FILE_MARK } from '../util/file-mark';
 import { Output } from './check';
 import { KUSTOMIZATION_FILES, isYamlFile } from './files';
 

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { invalid } from '../errors';
+import { TREE_FILE_MARK } from '../util/file-mark';
 import { unsafeCharacter } from '../util/strings';
 
 // Pure helpers of the Flux repository tree: file names, kustomize files, path rules. Everything
@@ -251,12 +252,6 @@ export function renderFile(file: TreeFile): string {
   return `${TREE_FILE_MARK}\n${Yaml.stringify(...file.docs)}`;
 }
 
-/**
- * The first line of every file the tree writes. `cdk8s-multus merge` replaces a file that starts
- * with it and never one that does not: deleting the line makes the file the user's own.
- * @internal
- */
-export const TREE_FILE_MARK = '# Written by cdk8s-multus: `cdk8s-multus merge` replaces this file. Delete this line to keep it as your own.';
 
 /** The order of a Flux Kustomization's spec keys in the seed plan (and the Flux docs); the rest follow alphabetically. */
 const KUSTOMIZATION_SPEC_ORDER = ['targetNamespace', 'commonMetadata', 'dependsOn', 'path', 'prune', 'sourceRef', 'wait', 'healthChecks', 'interval', 'retryInterval', 'timeout'];

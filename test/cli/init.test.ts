@@ -5,9 +5,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { transformSync } from '@swc/core';
+import * as cdk8s from 'cdk8s';
 import { parseDocument } from 'yaml';
+import * as library from '../../src';
 import { INIT_MAIN_TS, initFiles, runInit } from '../../src/cli/init';
-import { TREE_FILE_MARK } from '../../src/tree/files';
+import { TREE_FILE_MARK } from '../../src/util/file-mark';
 import { listFiles } from '../helpers';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
@@ -81,7 +83,7 @@ describe('cdk8s-multus init', () => {
   test('main.ts synthesizes the plan: Multus, the iot network, Home Assistant, ESPHome and the test pod as a Flux tree', () => {
     // GIVEN main.ts, compiled, with `cdk8s-multus` resolved to the library's sources
     const { code } = transformSync(INIT_MAIN_TS, { jsc: { parser: { syntax: 'typescript' }, target: 'es2020' }, module: { type: 'commonjs' }, swcrc: false });
-    const modules: Record<string, unknown> = { 'cdk8s-multus': require('../../src'), 'cdk8s': require('cdk8s') };
+    const modules: Record<string, unknown> = { 'cdk8s-multus': library, 'cdk8s': cdk8s };
     const outdir = path.join(work, 'dist');
     // WHEN it runs as cdk8s synth runs it (CDK8S_OUTDIR)
     const saved = process.env.CDK8S_OUTDIR;

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { CniPaths, FluxApp, FluxKustomization, FluxTreeApp, FluxTree, IotNetwork, MultusFluxApp, MultusTestPod } from '../../src';
 import { planMerge, runMerge } from '../../src/cli/merge';
-import { TREE_FILE_MARK } from '../../src/tree/files';
+import { TREE_FILE_MARK } from '../../src/util/file-mark';
 import { listFiles, testWithTool } from '../helpers';
 
 const ROOT = 'kubernetes/main';
