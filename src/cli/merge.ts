@@ -82,6 +82,8 @@ export function planMerge(treeDir: string, repoDir: string): MergePlan {
   for (const [what, dir] of [['tree', tree], ['repository', repo]]) {
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new MergeInputError(`${what} ${dir} is not a directory`);
   }
+  const inside = (a: string, b: string) => a === b || a.startsWith(`${b}${path.sep}`);
+  if (inside(tree, repo) || inside(repo, tree)) throw new MergeInputError(`the tree ${tree} and the repository ${repo} overlap; synthesize into a directory outside the repository`);
   const treeFiles = walk(tree, false);
   if (treeFiles.length === 0) throw new MergeInputError(`tree ${tree} holds no file`);
   const texts = new Map(treeFiles.map((f) => [f, fs.readFileSync(path.join(tree, f), 'utf8')]));

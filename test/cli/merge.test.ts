@@ -244,6 +244,9 @@ describe('cdk8s-multus merge', () => {
     const notATree = merge([repo, treeDir]);
     expect(notATree.status).toBe(2);
     expect(notATree.err).toContain('is not a tree written by cdk8s-multus');
+    const overlap = merge([treeDir, path.dirname(treeDir)]);
+    expect(overlap.status).toBe(2);
+    expect(overlap.err).toContain('overlap');
   });
 
   testWithTool('kubectl', 'kubectl kustomize of every touched directory holds every object it held before plus the new ones', (kubectl) => {
