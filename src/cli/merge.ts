@@ -28,8 +28,12 @@ directory for the same path (e.g. ~/home-ops/kubernetes/main).
 
 Exit status: 0 merged, 1 refused (nothing written), 2 a usage error or input that cannot be read.`;
 
-/** What merge does with one path of the repository. @internal */
-export type MergeAction = 'wrote' | 'merged' | 'kept' | 'refused';
+/**
+ * What merge does with one path of the repository; `note` is a warning that writes nothing (a new
+ * directory no Flux Kustomization of the repository reaches).
+ * @internal
+ */
+export type MergeAction = 'wrote' | 'merged' | 'kept' | 'refused' | 'note';
 
 /** One line of the merge's report. @internal */
 export interface MergeEntry {
@@ -118,8 +122,8 @@ export function planMerge(treeDir: string, repoDir: string): MergePlan {
     }
   }
 
-  /** The objects of the tree's file `p`, or of every file below the directory `p`. */
-  const objectsBelow = (p: string): any[] => treeFiles.filter((t) => t === p || t.startsWith(`${p}/`))
+  /** The objects of the tree's file `p`, or of every file below the directory `p` ('' for the whole tree). */
+  const objectsBelow = (p: string): any[] => treeFiles.filter((t) => p === '' || t === p || t.startsWith(`${p}/`))
     .flatMap((t) => parseAllDocuments(texts.get(t)!).map((d) => d.toJS()).filter((d) => d && typeof d === 'object'));
 
   const kustomizations: string[] = [];
@@ -189,6 +193,7 @@ export function planMerge(treeDir: string, repoDir: string): MergePlan {
     if (existing) parents.set(existing, [...(parents.get(existing) ?? []), `./${path.posix.basename(d)}`]);
   }
   for (const [existing, added] of parents) entries.push(mergeInto(repo, existing, added, writes, objectsBelow));
+  entries.push(...unreached(treeKustomized, repoFiles, declared, objectsBelow));
 
   for (const [target] of writes) {
     const why = leavesRepository(repo, target);
@@ -247,6 +252,41 @@ function mergeInto(repo: string, existingName: string, wanted: string[], writes:
   }
   writes.set(target, (doc as Document).toString());
   return { path: existingName, action: 'merged', why: `+ ${added.join(', ')}` };
+}
+
+/**
+ * New directories that no kustomization of the repository lists and no Flux Kustomization's path
+ * holds: written, they would not be applied. The repository's paths are relative to the git root;
+ * the tree's own Flux Kustomizations tell where the tree sits in it.
+ */
+function unreached(treeKustomized: Set<string>, repoFiles: string[], declared: Declared[], objectsBelow: (p: string) => any[]): MergeEntry[] {
+  const isFluxKs = (o: any) => o?.kind === 'Kustomization' && String(o?.apiVersion ?? '').startsWith('kustomize.toolkit.fluxcd.io/') && typeof o?.spec?.path === 'string';
+  const clean = (p: string) => path.posix.normalize(p.replace(/^\.\//, '')).replace(/\/$/, '');
+  // Where the tree sits in the git repository: a tree Kustomization's path ends with its directory.
+  let prefix: string | undefined;
+  for (const o of objectsBelow('').filter(isFluxKs)) {
+    const p = clean(o.spec.path);
+    const dir = [...treeKustomized].find((d) => p === d || p.endsWith(`/${d}`));
+    if (dir !== undefined) {
+      prefix = p.slice(0, p.length - dir.length).replace(/\/$/, '');
+      break;
+    }
+  }
+  if (prefix === undefined) return [];
+  // Paths the repository's Flux Kustomizations apply, and the tree's own (an app's directories).
+  const reached = [...declared.filter((d) => isFluxKs(d.doc)).map((d) => d.doc), ...objectsBelow('').filter(isFluxKs)].map((o) => clean(o.spec.path));
+  const notes: MergeEntry[] = [];
+  for (const d of [...treeKustomized].sort()) {
+    const parent = path.posix.dirname(d);
+    const isNew = !repoFiles.some((r) => r.startsWith(`${d}/`));
+    const listedByParent = treeKustomized.has(parent) || KUSTOMIZATION_FILES.some((n) => repoFiles.includes(path.posix.join(parent, n)));
+    if (!isNew || listedByParent) continue;
+    const git = prefix === '' ? d : `${prefix}/${d}`;
+    if (!reached.some((p) => p === '.' || git === p || git.startsWith(`${p}/`))) {
+      notes.push({ path: d, action: 'note', why: `no Flux Kustomization of the repository has a path that holds ./${git}, and no kustomization lists it: Flux will not apply it until one does` });
+    }
+  }
+  return notes;
 }
 
 /** A kustomization entry as kustomize resolves it: `./a/` and `a` are one entry. */
@@ -415,7 +455,8 @@ export function runMerge(args: string[], output: Output): number {
   }
   output.out(mergeReport(plan));
   const count = (a: MergeAction) => plan.entries.filter((e) => e.action === a).length;
-  const counts = `${count('wrote')} written, ${count('merged')} merged, ${count('kept')} kept, ${count('refused')} refused`;
+  const notes = count('note');
+  const counts = `${count('wrote')} written, ${count('merged')} merged, ${count('kept')} kept, ${count('refused')} refused${notes > 0 ? `, ${notes} note${notes === 1 ? '' : 's'}` : ''}`;
   if (plan.refused) {
     output.err(`${counts}: nothing written, every refusal is listed above\n`);
     return 1;

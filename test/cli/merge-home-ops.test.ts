@@ -124,7 +124,7 @@ maybe('cdk8s-multus merge into copies of real home-ops repositories', () => {
     }
     console.log(`${name} (${clusterPath}): ${plan.entries.filter((e) => e.action === 'wrote').length} written, `
       + `${plan.entries.filter((e) => e.action === 'merged').length} merged, ${plan.entries.filter((e) => e.action === 'kept').length} kept\n`
-      + `${report.split('\n').filter((l) => /^(merged|kept)/.test(l)).join('\n')}\n${counts.join('\n')}`);
+      + `${report.split('\n').filter((l) => /^(merged|kept|note)/.test(l)).join('\n')}\n${counts.join('\n')}`);
 
     function applyMergeIfAllowed(): void {
       expect(() => applyMerge(plan)).toThrow('a refused merge is never written');

@@ -237,6 +237,21 @@ describe('cdk8s-multus merge', () => {
     expect(fs.readFileSync(path.join(repo, 'apps/kustomization.yaml'), 'utf8')).toBe('apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ./kube-system # system\n  - ./default\n');
   });
 
+  test('a new directory no Flux Kustomization reaches is written with a note', () => {
+    // GIVEN a repository without flux/repositories, and a Flux Kustomization that applies only apps/
+    fs.rmSync(path.join(repo, 'flux'), { recursive: true });
+    writeRepo(repo, { 'flux/apps.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: cluster-apps\n  namespace: flux-system\nspec:\n  path: ./kubernetes/main/apps\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n' });
+    const r = merge([treeDir, repo, '--dry-run']);
+    // THEN the sources are written, with a note that nothing applies them yet; apps/ is reached
+    expect(r.status).toBe(0);
+    expect(r.out).toMatch(/^note +flux\/repositories: no Flux Kustomization of the repository has a path that holds \.\/kubernetes\/main\/flux\/repositories/m);
+    expect(r.out.match(/^note /gm)).toHaveLength(1);
+    expect(r.err).toMatch(/, 1 note: dry run/);
+    // AND a Flux Kustomization of the whole flux/ directory reaches them
+    writeRepo(repo, { 'flux/config.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: cluster\n  namespace: flux-system\nspec:\n  path: ./kubernetes/main/flux\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n' });
+    expect(merge([treeDir, repo, '--dry-run']).out).not.toMatch(/^note /m);
+  });
+
   test('usage errors and a tree not written by the library exit 2', () => {
     expect(merge([treeDir]).status).toBe(2);
     expect(merge([treeDir, repo, '--force']).status).toBe(2);
