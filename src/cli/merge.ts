@@ -22,7 +22,8 @@ directory for the same path (e.g. ~/home-ops/kubernetes/main).
     never overwritten (when it holds the same objects, it is kept as yours);
   - every kustomization.yaml keeps its entries, comments and keys and gains the tree's entries;
   - a Flux source or Namespace your repository already declares is shared, not written again;
-  - a conflict writes nothing: every conflicting path is printed with the reason.
+  - a conflict writes nothing: every conflicting path is printed with the reason;
+  - a new directory no Flux Kustomization of the repository reaches is written with a note.
 
   --dry-run   print what would be written, merged, kept and refused; write nothing
 
