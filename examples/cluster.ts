@@ -31,8 +31,8 @@ export interface Cluster {
  * A home cluster's Multus setup as code: Multus through Flux, the IoT VLAN as a macvlan network,
  * Home Assistant on it, and a verification pod; where it departs from a typical hand-written
  * setup, docs/decisions.md says why.
- * `cdk8s synth` writes it to `dist/kubernetes/main/`; copy that directory into the repository Flux
- * reads (GitRepository `home-kubernetes`).
+ * `cdk8s synth` writes it to `dist/kubernetes/main/`; `cdk8s-multus merge dist/kubernetes/main
+ * <repository>/kubernetes/main` puts it into the repository Flux reads (GitRepository `home-kubernetes`).
  */
 export function buildCluster(scope: Construct, options: ClusterOptions = {}): Cluster {
   const repository = new FluxTree(scope, 'home-kubernetes', {
