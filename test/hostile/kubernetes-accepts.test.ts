@@ -88,6 +88,9 @@ describe('values a YAML reader would read as another type', () => {
     ['a chart values key <<', 'written plain, go-yaml reads a YAML merge key and refuses the file for a scalar value', () => release(() => ({ values: { global: { '<<': 'x' } } })), 'values.global.<<', '"<<"'],
     ['a nodeSelector value 0o17', 'a valid label value, read back as a number: the pod would select no node', () => release(() => ({ nodeSelector: { 'kubernetes.io/hostname': '0o17' } })), 'nodeSelector.kubernetes.io/hostname', '"0o17"'],
     ['an image tag 0o17', 'a valid tag, read back as 15: the chart would pull the image :15', () => release(() => ({ image: { ...IMAGE, tag: '0o17' } })), 'image.tag', '"0o17"'],
+    ['a namespace 0o17', 'a valid DNS label (util/names), read back as a number: kubectl refuses the object', () => release(() => ({ namespace: '0o17' })), 'namespace', '"0o17"'],
+    ['a label value 0o17 in metadata', 'labels are strings to the API server, which refuses the number', () => new CniDhcpDaemon(new Chart(testApp(), 'c', { namespace: 'kube-system' }), 'dhcp', { cniPaths: CniPaths.K3S, metadata: { labels: { tier: '0o17' } } }), 'metadata.labels.tier', '"0o17"'],
+    ['an annotation value 0o17 in metadata', 'the same for annotations', () => new CniDhcpDaemon(new Chart(testApp(), 'c', { namespace: 'kube-system' }), 'dhcp', { cniPaths: CniPaths.K3S, metadata: { annotations: { 'example.com/mode': '0o17' } } }), 'metadata.annotations.example.com/mode', '"0o17"'],
   ]);
 
   test('every other confusable string is quoted and read back as written, by a YAML 1.1 and a YAML 1.2 parse', () => {
