@@ -376,9 +376,7 @@ export function renderSecurityContext(sc: AppTemplateSecurityContext | undefined
 }
 
 function checkId(field: string, value: Given, scope?: IConstruct): number | undefined {
-  if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > 2147483647)) {
-    invalid({ field, value, hint: 'give a user or group id from 0 to 2147483647', scope });
-  }
+  if (value !== undefined) checkKubernetesField('userOrGroupId', field, value, scope);
   return value;
 }
 

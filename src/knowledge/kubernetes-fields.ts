@@ -41,6 +41,7 @@ export const KUBERNETES_FIELDS = {
     source: 'apimachinery IsEnvVarName (the API server refuses the pod)',
   },
   replicas: int32(0, 'pods'),
+  userOrGroupId: { ...int32(0, 'ids'), expected: 'a user or group id from 0 to 2147483647' },
   probeThreshold: int32(1, 'checks'),
   probePeriod: int32(1, 'seconds'),
   probeDelay: int32(0, 'seconds'),
