@@ -101,7 +101,8 @@ export interface AppTemplateSourceOptions {
 
   /**
    * Set when the cluster already defines this source (for example in a shared `flux/repositories`
-   * tree): the release refers to it and no source object is written.
+   * tree): the release refers to it and no source object is written, so `url`, `digest` and
+   * `interval`, which only shape that object, are refused with it.
    * @default false - the source is written with the release
    */
   readonly existing?: boolean;

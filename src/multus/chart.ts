@@ -137,7 +137,8 @@ export interface AngelnuChartOptions {
 
   /**
    * Set when the cluster already defines this HelmRepository (for example in a shared
-   * `flux/repositories` tree): the release then refers to it and no HelmRepository is emitted.
+   * `flux/repositories` tree): the release then refers to it and no HelmRepository is emitted, so
+   * `url` and `repositoryInterval`, which only shape that object, are refused with it.
    * @default false - the HelmRepository is emitted with the release
    */
   readonly existingRepository?: boolean;

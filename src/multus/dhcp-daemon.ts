@@ -95,6 +95,9 @@ export interface DhcpDaemonModel {
  * it out again once it expires: restart those pods after the daemon restarts, or give them a router
  * reservation (a pinned MAC and a fixed IP in the router), which is never handed to another client.
  *
+ * One per cluster: the socket is node-wide, so a second `CniDhcpDaemon` in the same app (or the
+ * same `FluxTree`), in any namespace, is refused; it would remove the first one's socket at start.
+ *
  * Removal: remove the pods' annotations for the DHCP network (or the pods), then remove this
  * construct (Flux prunes the DaemonSet). The leases the daemon held are not released; the router
  * lets them expire.
