@@ -49,6 +49,13 @@ export interface SafeStringOptions {
    * normalizes line breaks, so CR LF would come back as LF.
    */
   readonly multiline?: boolean;
+
+  /**
+   * The string is part of a JSON document that is itself one YAML string (a cni-args value in the
+   * networks annotation), not a YAML scalar of its own: only its characters are checked, since no
+   * reader resolves its type.
+   */
+  readonly embedded?: boolean;
 }
 
 /**
@@ -104,7 +111,7 @@ export function checkSafeString(field: string, value: string, what: string, scop
       scope,
     });
   }
-  const type = yamlTypeConfusion(value);
+  const type = options.embedded ? undefined : yamlTypeConfusion(value);
   if (type !== undefined) {
     invalid({
       field,

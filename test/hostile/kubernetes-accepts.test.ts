@@ -2,7 +2,7 @@ import { App, Chart, Duration } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import {
   AppTemplateChart, AppTemplatePersistence, AppTemplateProbe, AppTemplateRelease, AppTemplateReleaseProps, AppTemplateSource, CniDhcpDaemon,
-  CniPaths, FluxApp, FluxKustomization, FluxTree, IotNetwork, MultusChart,
+  CniPaths, FluxApp, FluxKustomization, FluxTree, IotNetwork, MultusChart, MultusPodAnnotation,
 } from '../../src';
 import { IOT, expectRefusal, testApp, thrown, tree, validationError } from '../helpers';
 
@@ -111,6 +111,13 @@ describe('values a YAML reader would read as another type', () => {
     // ... and each one a YAML 1.1 reader would misread is quoted, the others plain
     for (const v of QUOTED) expect(yaml).toMatch(new RegExp(`: ["']${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']\\n`));
     for (const v of PLAIN) expect(yaml).toContain(`: ${v}\n`);
+  });
+
+  test('a cni-args value 0o17 is kept: it is inside the JSON of the networks annotation, whose type no YAML reader resolves', () => {
+    const app = testApp();
+    const iot = new IotNetwork(new Chart(app, 'net', { namespace: 'kube-system' }), 'iot', IOT);
+    const annotation = new MultusPodAnnotation(new Chart(app, 'pods', { namespace: 'home-automation' }), 'pod', { networks: [{ network: iot, ips: ['192.0.2.10'], cniArgs: { mode: '0o17' } }] });
+    expect(JSON.parse(annotation.value)[0]['cni-args']).toEqual({ mode: '0o17' });
   });
 
   test('an env variable named __proto__ is refused, not dropped', () => {
