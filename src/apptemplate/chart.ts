@@ -101,7 +101,8 @@ export interface AppTemplateSourceOptions {
 
   /**
    * Set when the cluster already defines this source (for example in a shared `flux/repositories`
-   * tree): the release refers to it and no source object is written.
+   * tree): the release refers to it and no source object is written, so `url`, `digest` and
+   * `interval`, which only shape that object, are refused with it.
    * @default false - the source is written with the release
    */
   readonly existing?: boolean;
@@ -155,6 +156,7 @@ export class AppTemplateSource {
     const url = options.url ?? OCI_URL;
     problems.check(() => checkOciChartUrl('chart.source.url', url, OCI_URL));
     if (options.digest !== undefined) problems.check(() => checkOciDigest('chart.source.digest', options.digest!));
+    problems.check(() => checkOptionsApply(options));
     const common = problems.check(() => commonOptions(options, 'app-template'));
     problems.throwIfAny();
     return new AppTemplateSource(AppTemplateSourceKind.OCI_REPOSITORY, url, common!, options.digest);
@@ -176,6 +178,7 @@ export class AppTemplateSource {
     if ((options as AppTemplateOciSourceOptions).digest !== undefined) {
       problems.check(() => invalid({ field: 'chart.source.digest', value: (options as AppTemplateOciSourceOptions).digest, hint: 'a HelmRepository cannot pin a chart by digest; use AppTemplateSource.oci({ digest }) to pin the content', problem: 'cannot be honoured' }));
     }
+    problems.check(() => checkOptionsApply(known));
     const common = problems.check(() => commonOptions(options, 'bjw-s'));
     problems.throwIfAny();
     return new AppTemplateSource(AppTemplateSourceKind.HELM_REPOSITORY, url, common!);
@@ -279,6 +282,28 @@ interface CommonOptions {
   readonly namespace?: string;
   readonly interval: Duration;
   readonly existing: boolean;
+}
+
+/**
+ * The source options that only shape the source object the release writes: with `existing`, no
+ * object is written, and each of them would be silently ignored (a digest that pins nothing).
+ */
+const WRITTEN_SOURCE_ONLY: Readonly<Record<string, string>> = {
+  digest: 'the digest is written to the OCIRepository\'s ref.digest, and with existing no OCIRepository is written: nothing would be pinned; pin the digest where the source is declared',
+  url: 'the URL is written to the source object, and with existing none is written: the release uses the existing source\'s URL',
+  interval: 'the interval is written to the source object, and with existing none is written',
+};
+
+/** Refuses, all at once, the options that cannot apply to an existing source (`WRITTEN_SOURCE_ONLY`). */
+function checkOptionsApply(options: AppTemplateOciSourceOptions): void {
+  if (options.existing !== true) return;
+  const problems = new Problems();
+  for (const [key, why] of Object.entries(WRITTEN_SOURCE_ONLY)) {
+    const value = (options as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    problems.check(() => invalid({ field: `chart.source.${key}`, value: value instanceof Duration ? value.toHumanString() : value, hint: `${why}; leave ${key} out, or leave existing out so that the release writes the source`, problem: 'cannot apply to an existing source' }));
+  }
+  problems.throwIfAny();
 }
 
 function checkOptions<T>(options: T, example: string): T {

@@ -15,6 +15,7 @@ import {
   CONTAINER, checkPersistence, checkPorts, renderEnv, renderEnvFrom, renderImage, renderNodeSelector, renderPodSecurityContext,
   renderProbes, renderResources, renderSecurityContext, renderService,
 } from './values';
+import { checkKubernetesField } from '../util/kubernetes-fields';
 import { checkKnownProps, propsShape } from '../util/props';
 import { ContainerResources } from '../util/resources';
 
@@ -150,8 +151,10 @@ export interface AppTemplateReleaseProps {
    * model (a route, a second container). Objects merge key by key; arrays and scalars replace;
    * `null` removes a key. Refused here: a networks annotation anywhere, the container's `image`,
    * the controller's `type`, `replicas` and `strategy`, removing the release's controller or
-   * container, an autoscaler with a static address, `hostNetwork` with networks, and
-   * `rawResources` in the other major version's layout.
+   * container, an autoscaler with a static address (the controller's own, or a
+   * HorizontalPodAutoscaler or KEDA ScaledObject in `rawResources` that scales the release's
+   * workload), `hostNetwork` with networks, `rawResources` in the other major version's layout, and
+   * strings or keys YAML cannot carry unchanged (control characters, `0o17`, `__proto__`).
    * @default - none
    */
   readonly values?: { [key: string]: any };
@@ -225,7 +228,7 @@ export function resolveRelease(props: AppTemplateReleaseProps, context: ReleaseC
 
   const replicas = problems.check(() => {
     const r: any = props.replicas ?? 1;
-    if (!Number.isSafeInteger(r) || r < 0) invalid({ field: 'replicas', value: r, hint: 'give a whole number of pods, e.g. 1', scope });
+    checkKubernetesField('replicas', 'replicas', r, scope);
     if (singlePod && r > 1) {
       invalid({ field: 'replicas', value: r, hint: 'the pod pins a static address or MAC in networks, and every replica would take the same one; run 1 replica, or leave ips and mac out of networks', scope, problem: 'runs more than one pod' });
     }
@@ -263,7 +266,7 @@ export function resolveRelease(props: AppTemplateReleaseProps, context: ReleaseC
     }
   }
   if (chart) {
-    problems.check(() => checkUserValues(props.values, { controller, layout: chart.layout, singlePod, networks: (networks ?? []).length > 0 }, scope));
+    problems.check(() => checkUserValues(props.values, { releaseName, controller, layout: chart.layout, singlePod, networks: (networks ?? []).length > 0 }, scope));
   }
   problems.throwIfAny();
 

@@ -1,7 +1,8 @@
 import { IConstruct } from 'constructs';
 import { Problems, invalid, refusal } from '../errors';
-import { isPlainObject } from '../util/merge';
-import { HOST_NETWORK, NETWORKS_ANNOTATION, controllerHostNetwork } from '../knowledge/workloads';
+import { deepMerge, isPlainObject } from '../util/merge';
+import { checkYamlData } from '../util/strings';
+import { HOST_NETWORK, NETWORKS_ANNOTATION, controllerHostNetwork, rawResourceAutoscaling } from '../knowledge/workloads';
 import { AppTemplateValuesLayout } from './chart';
 import { CONTAINER } from './values';
 
@@ -10,6 +11,8 @@ import { CONTAINER } from './values';
 
 /** What the checks of `values` need to know of the release. @internal */
 export interface UserValuesContext {
+  /** The release's name (what app-template names the controller's workload after). */
+  readonly releaseName: string;
   /** The release's controller. */
   readonly controller: string;
   /** The chart version's values layout. */
@@ -27,10 +30,13 @@ export interface UserValuesContext {
  *   it would bypass the checks of `networks`);
  * - the controller, its containers or the release's container removed or disabled;
  * - the container's `image`, the controller's `type`, `replicas` and `strategy` (props of their own);
- * - with static addresses or a MAC: an autoscaler;
+ * - with static addresses or a MAC: an autoscaler, the controller's own or one in `rawResources`
+ *   that scales the controller's workload (found by the workload model, knowledge/workloads);
  * - with networks: `hostNetwork` (the kubelet calls no CNI plugin for a host-network pod, so
  *   Multus never attaches it);
- * - `rawResources` in the other major version's layout.
+ * - `rawResources` in the other major version's layout;
+ * - keys and strings YAML cannot carry or a reader would read back as another type, the key
+ *   `__proto__`, non-finite numbers (util/strings `checkYamlData`).
  * @internal
  */
 export function checkUserValues(values: unknown, context: UserValuesContext, scope?: IConstruct): void {
@@ -44,6 +50,7 @@ export function checkUserValues(values: unknown, context: UserValuesContext, sco
     invalid({ field: 'values', value: '[unserializable]', hint: `give plain data (objects, arrays, strings, numbers, booleans, null): ${(e as Error).message}`, scope });
   }
   const problems = new Problems();
+  problems.check(() => checkYamlData('values', values, 'a chart value', scope));
   const c = context.controller;
   findNetworksAnnotations(values, 'values', (field, value) => {
     const onController = /^values\.controllers\.[^.]+\.annotations$/.test(field);
@@ -93,6 +100,15 @@ export function checkUserValues(values: unknown, context: UserValuesContext, sco
     const host = controllerHostNetwork(values, c);
     if (host) {
       problems.add(refusal({ field: `values.${host.path.join('.')}`, value: true, hint: `${HOST_NETWORK.reason}: leave hostNetwork out, or leave networks out`, scope, problem: 'cannot carry networks' }));
+    }
+  }
+
+  if (context.singlePod) {
+    // The controller as the chart renders it (a Deployment unless values say otherwise), so that
+    // the model can tell what an autoscaler's scaleTargetRef names.
+    const why = rawResourceAutoscaling(deepMerge({ controllers: { [c]: {} } }, values as Record<string, any>), context.releaseName, c);
+    if (why !== undefined) {
+      problems.add(refusal({ field: 'values.rawResources', value: why, hint: 'an autoscaler would start more pods with the same static addresses/MAC; leave it out, or leave ips and mac out of networks', scope, problem: 'runs more than one pod' }));
     }
   }
 

@@ -4,7 +4,8 @@ import { IConstruct } from 'constructs';
 import { Problems, invalid, refusal } from '../errors';
 import { isImageName, isImageTag, parseImageReference } from '../util/image';
 import { isPlainObject } from '../util/merge';
-import { compare } from '../util/strings';
+import { checkKubernetesField } from '../util/kubernetes-fields';
+import { checkSafeString, checkYamlDatum, checkYamlKey, compare } from '../util/strings';
 import { checkKnownProps } from '../util/props';
 import { wholeMebibytes } from '../util/quantity';
 import { ContainerResources, checkResources } from '../util/resources';
@@ -53,6 +54,7 @@ export function renderImage(image: AppTemplateImage, scope?: IConstruct): Record
     }
     if (!isImageTag(tag)) invalid({ field: 'image.tag', value: tag, hint: 'pin a version tag such as "2025.11.3" (letters, digits, "_", "." and "-", at most 128)', scope, problem: tag === undefined ? 'is required' : 'is not valid' });
     if (tag === 'latest') invalid({ field: 'image.tag', value: tag, hint: 'pin a version tag such as "2025.11.3": "latest" changes under the release, and Flux does not notice', scope, problem: 'is not pinned' });
+    checkSafeString('image.tag', tag, 'an image tag', scope);
   });
   problems.check(() => {
     if (image.digest !== undefined && !parseImageReference(`example.com/image@${image.digest as Given}`)) {
@@ -142,8 +144,9 @@ export function renderService(controller: string, ports: ReadonlyArray<PortModel
   return { app: { controller, ports: rendered } };
 }
 
-/** A path as the kubelet and the container see it: absolute, normalized, no trailing "/". */
+/** A path as the kubelet and the container see it: absolute, normalized, no trailing "/", YAML-safe. */
 function checkAbsolutePath(field: string, p: Given, example: string, scope?: IConstruct): string {
+  if (typeof p === 'string') checkSafeString(field, p, 'a path', scope);
   if (typeof p !== 'string' || !path.posix.isAbsolute(p) || /[\s\0]/.test(p) || p.includes(':')) {
     invalid({ field, value: p, hint: `give an absolute path without white space or ":", e.g. "${example}"`, scope });
   }
@@ -170,9 +173,6 @@ export interface PersistenceModel {
   readonly mountPath: string;
   readonly device: boolean;
 }
-
-// Host names and addresses of an NFS server, as a mount takes them.
-const NFS_SERVER = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^\[?[0-9A-Fa-f:.]+\]?$/;
 
 /**
  * The release's persistence items, checked and rendered, sorted by name; refuses two items
@@ -268,25 +268,23 @@ function persistenceItem(name: string, item: AppTemplatePersistence, scope?: ICo
     }
     case AppTemplatePersistenceType.NFS: {
       problems.check(() => {
-        if (typeof given.server !== 'string' || given.server.length > 253 || !NFS_SERVER.test(given.server)) {
-          invalid({ field: `${base}.server`, value: given.server, hint: 'give the NFS server\'s host name or address, e.g. "nas.home.arpa" or "192.168.1.10"', scope });
-        }
+        checkKubernetesField('nfsServer', `${base}.server`, given.server, scope);
       });
       problems.check(() => checkAbsolutePath(`${base}.path`, given.path, '/mnt/tank/recordings', scope));
       values = { type: 'nfs', server: given.server, path: given.path };
       break;
     }
   }
-  const mountPath = o.mountPath === undefined ? defaultMount : problems.check(() => checkAbsolutePath(`${base}.mountPath`, o.mountPath, defaultMount, scope));
+  const mountPath = problems.check(() => {
+    const p = o.mountPath === undefined ? defaultMount : checkAbsolutePath(`${base}.mountPath`, o.mountPath, defaultMount, scope);
+    checkKubernetesField('mountPath', `${base}.mountPath`, p, scope);
+    return p;
+  });
   const readOnly = problems.check(() => checkBoolean(`${base}.readOnly`, o.readOnly, scope));
   problems.throwIfAny();
   values.globalMounts = [{ path: mountPath, ...(readOnly ? { readOnly: true } : {}) }];
   return { name, values, mountPath: mountPath!, device: given.device === true };
 }
-
-// Environment variable names as Kubernetes accepted them before 1.30 (any later one accepts them
-// too): letters, digits, "_", "-" and ".", not starting with a digit.
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 /**
  * The container's environment as app-template's map form, sorted by name.
@@ -297,11 +295,13 @@ export function renderEnv(env: { [name: string]: string } | undefined, scope?: I
   if (!isMap(env)) invalid({ field: 'env', value: env, hint: "give a map of names to strings, e.g. { TZ: 'Europe/Berlin' }", scope });
   const problems = new Problems();
   const entries = Object.keys(env).sort(compare).map((name) => problems.check((): [string, string] => {
-    if (!ENV_NAME.test(name)) invalid({ field: 'env', value: name, hint: 'give a variable name of letters, digits, "_", "-" and ".", not starting with a digit, e.g. "TZ"', scope });
+    checkYamlKey('env', name, 'an environment variable', scope);
+    checkKubernetesField('envVarName', 'env', name, scope);
     const value: Given = (env as Record<string, unknown>)[name];
     if (typeof value !== 'string') {
       invalid({ field: `env.${name}`, value, hint: `give a string${typeof value === 'number' || typeof value === 'boolean' ? `, e.g. "${String(value)}"` : ''}: every environment variable is one`, scope });
     }
+    checkYamlDatum(`env.${name}`, value, 'an environment variable\'s value', scope);
     return [name, value];
   }));
   problems.throwIfAny();
@@ -376,9 +376,7 @@ export function renderSecurityContext(sc: AppTemplateSecurityContext | undefined
 }
 
 function checkId(field: string, value: Given, scope?: IConstruct): number | undefined {
-  if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > 2147483647)) {
-    invalid({ field, value, hint: 'give a user or group id from 0 to 2147483647', scope });
-  }
+  if (value !== undefined) checkKubernetesField('userOrGroupId', field, value, scope);
   return value;
 }
 
@@ -453,12 +451,11 @@ function mebibytes(mi: number): string {
   return mi % 1024 === 0 ? `${mi / 1024}Gi` : `${mi}Mi`;
 }
 
-function wholeSeconds(field: string, d: Given, min: number, scope?: IConstruct): number | undefined {
+function wholeSeconds(field: string, d: Given, rule: 'probePeriod' | 'probeDelay', scope?: IConstruct): number | undefined {
   if (d === undefined) return undefined;
-  const s = d instanceof Duration ? d.toSeconds({ integral: false }) : NaN;
-  if (!Number.isSafeInteger(s) || s < min) {
-    invalid({ field, value: d instanceof Duration ? `${s}s` : d, hint: `give a cdk8s Duration of whole seconds, at least ${min}, e.g. Duration.seconds(10)`, scope });
-  }
+  if (!(d instanceof Duration)) invalid({ field, value: d, hint: 'give a cdk8s Duration of whole seconds, e.g. Duration.seconds(10)', scope });
+  const s = d.toSeconds({ integral: false });
+  checkKubernetesField(rule, field, s, scope, `${s}s`);
   return s;
 }
 
@@ -504,16 +501,15 @@ function renderProbe(field: string, probe: Given, ports: ReadonlyArray<PortModel
     if (probe.type === AppTemplateProbeType.HTTP && (typeof probe.path !== 'string' || !probe.path.startsWith('/') || /[\s\0]/.test(probe.path))) {
       invalid({ field: `${field}.path`, value: probe.path, hint: 'give an absolute path without white space, e.g. "/" or "/manifest.json"', scope });
     }
+    if (probe.type === AppTemplateProbeType.HTTP) checkSafeString(`${field}.path`, probe.path as string, 'a probe path', scope);
   });
   const o: Given = probe.options;
   if (!isPlainObject(o)) invalid({ field, value: o, hint: 'give the probe options as an object, e.g. { period: Duration.seconds(10) }', scope });
-  const initialDelaySeconds = problems.check(() => wholeSeconds(`${field}.initialDelay`, o.initialDelay, 0, scope));
-  const periodSeconds = problems.check(() => wholeSeconds(`${field}.period`, o.period, 1, scope));
-  const timeoutSeconds = problems.check(() => wholeSeconds(`${field}.timeout`, o.timeout, 1, scope));
+  const initialDelaySeconds = problems.check(() => wholeSeconds(`${field}.initialDelay`, o.initialDelay, 'probeDelay', scope));
+  const periodSeconds = problems.check(() => wholeSeconds(`${field}.period`, o.period, 'probePeriod', scope));
+  const timeoutSeconds = problems.check(() => wholeSeconds(`${field}.timeout`, o.timeout, 'probePeriod', scope));
   problems.check(() => {
-    if (o.failureThreshold !== undefined && (!Number.isSafeInteger(o.failureThreshold) || o.failureThreshold < 1)) {
-      invalid({ field: `${field}.failureThreshold`, value: o.failureThreshold, hint: 'give a whole number of failures, at least 1, e.g. 3', scope });
-    }
+    if (o.failureThreshold !== undefined) checkKubernetesField('probeThreshold', `${field}.failureThreshold`, o.failureThreshold, scope);
   });
   problems.throwIfAny();
   const spec = {
@@ -541,8 +537,10 @@ export function renderNodeSelector(selector: { [key: string]: string } | undefin
   const problems = new Problems();
   const entries = Object.keys(selector).sort(compare).map((key) => problems.check((): [string, string] => {
     if (!isQualifiedName(key)) invalid({ field: 'nodeSelector', value: key, hint: 'give a label key such as "kubernetes.io/hostname"', scope });
+    checkYamlKey('nodeSelector', key, 'a label key', scope);
     const value: Given = (selector as Record<string, unknown>)[key];
     if (!isLabelValue(value)) invalid({ field: `nodeSelector.${key}`, value, hint: 'give a label value: at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit', scope });
+    checkSafeString(`nodeSelector.${key}`, value, 'a label value', scope);
     return [key, value];
   }));
   problems.throwIfAny();

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { HelmRepositorySpec, HelmRepositorySpecType, OciRepositorySpec, OciRepositorySpecLayerSelectorOperation } from '../../imports/source.toolkit.fluxcd.io';
 import { invalid } from '../errors';
+import { isImageName } from '../util/image';
 import { checkSafeString } from '../util/strings';
 import { fluxDuration } from './duration';
 
@@ -40,6 +41,25 @@ export function checkHelmRepositoryUrl(field: string, url: string, example: stri
   if (parsed.username !== '' || parsed.password !== '') {
     invalid({ field, value: `${parsed.protocol}//***@${parsed.host}${parsed.pathname}`, hint: 'remove the user name and password from the URL: it is written to the repository tree in git; give Flux the credentials in a Secret named by the HelmRepository\'s spec.secretRef (https://fluxcd.io/flux/components/source/helmrepositories/#secret-reference)', scope, problem: 'carries credentials' });
   }
+  if (isOciUrl(url)) checkOciReference(field, url, example, scope);
+}
+
+/**
+ * Refuses an `oci://` URL whose reference breaks the OCI reference grammar (distribution/reference,
+ * util/image: a registry host, then lower-case path components), which Flux's source-controller
+ * and Helm parse it with: an upper-case path, a trailing or doubled `/` (the chart name derived
+ * from the last component would be empty), a `?query` or `#fragment`, a tag or digest.
+ */
+function checkOciReference(field: string, url: string, example: string, scope?: IConstruct): void {
+  const reference = url.slice('oci://'.length);
+  const valid: boolean = isImageName(reference);
+  if (valid) return;
+  const why = /[?#]/.test(reference) ? 'a query or fragment, which an OCI reference has no place for'
+    : reference.endsWith('/') ? 'a trailing "/", which leaves an empty last path component (the chart name)'
+      : /\/\//.test(reference) ? 'an empty path component ("//")'
+        : /[A-Z]/.test(reference.slice(reference.indexOf('/') + 1)) ? 'capitals in the path, which OCI repository names never have'
+          : 'a character or separator the OCI reference grammar does not allow';
+  invalid({ field, value: url, problem: 'is not an OCI reference', hint: `it has ${why}; give oci://, a registry host and a lower-case path of letters, digits and single ".", "_" or "-" between them, e.g. "${example}"`, scope });
 }
 
 /** True iff `url` (already checked) names an OCI registry rather than an index over HTTP. */
@@ -77,8 +97,9 @@ const OCI_DIGEST = /^sha256:[a-f0-9]{64}$/;
  */
 export function checkOciChartUrl(field: string, url: string, example: string, scope?: IConstruct): void {
   checkHelmRepositoryUrl(field, url, example, scope);
+  // Past checkHelmRepositoryUrl an oci:// URL holds an OCI reference (checkOciReference).
   const path = url.startsWith('oci://') ? url.slice('oci://'.length).split('/').slice(1).join('/') : '';
-  if (!url.startsWith('oci://') || path === '' || /[:@]/.test(path)) {
+  if (!url.startsWith('oci://') || path === '') {
     invalid({ field, value: url, hint: `give the chart's OCI repository without a tag or digest, e.g. "${example}" (the version is given on its own)`, scope });
   }
 }

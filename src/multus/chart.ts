@@ -151,7 +151,8 @@ export interface AngelnuChartOptions {
 
   /**
    * Set when the cluster already defines this HelmRepository (for example in a shared
-   * `flux/repositories` tree): the release then refers to it and no HelmRepository is emitted.
+   * `flux/repositories` tree): the release then refers to it and no HelmRepository is emitted, so
+   * `url` and `repositoryInterval`, which only shape that object, are refused with it.
    * @default false - the HelmRepository is emitted with the release
    */
   readonly existingRepository?: boolean;
@@ -285,6 +286,17 @@ export class MultusChart {
     checkHelmRepositoryUrl('chart.url', url, ANGELNU.source.url);
     if (options.repositoryInterval !== undefined && !(options.repositoryInterval instanceof Duration)) {
       invalid({ field: 'chart.repositoryInterval', value: options.repositoryInterval, hint: 'give a cdk8s Duration, e.g. Duration.hours(2)' });
+    }
+    if (options.existingRepository === true) {
+      // Both shape only the HelmRepository the install writes; with existingRepository none is
+      // written, and either would be silently ignored.
+      const problems = new Problems();
+      for (const key of ['url', 'repositoryInterval'] as const) {
+        const value = options[key];
+        if (value === undefined) continue;
+        problems.check(() => invalid({ field: `chart.${key}`, value: value instanceof Duration ? value.toHumanString() : value, hint: `it is written to the HelmRepository, and with existingRepository none is written: the install uses the existing repository's; leave ${key} out, or leave existingRepository out`, problem: 'cannot apply to an existing repository' }));
+      }
+      problems.throwIfAny();
     }
     return new MultusChart({
       family: MultusChartFamily.ANGELNU,

@@ -4,6 +4,7 @@ import { DaemonSet } from 'kubernetes-types/apps/v1';
 import { Problems, invalid } from '../errors';
 import { useLibraryChecks } from '../util/app-checks';
 import { checkPinnedImage } from '../util/image';
+import { claimNodeResource } from '../util/node-resources';
 import { OwnMetadata, mergeMetadata, metadataProblems } from '../util/metadata';
 import { checkKnownProps, propsShape } from '../util/props';
 import { checkDnsLabel } from '../util/validate';
@@ -94,6 +95,9 @@ export interface DhcpDaemonModel {
  * it out again once it expires: restart those pods after the daemon restarts, or give them a router
  * reservation (a pinned MAC and a fixed IP in the router), which is never handed to another client.
  *
+ * One per cluster: the socket is node-wide, so a second `CniDhcpDaemon` in the same app (or the
+ * same `FluxTree`), in any namespace, is refused; it would remove the first one's socket at start.
+ *
  * Removal: remove the pods' annotations for the DHCP network (or the pods), then remove this
  * construct (Flux prunes the DaemonSet). The leases the daemon held are not released; the router
  * lets them expire.
@@ -137,6 +141,16 @@ export class CniDhcpDaemon extends Construct {
     const problems = new Problems();
     problems.check(() => checkDnsLabel('namespace', this.namespace, this));
     problems.check(() => checkPinnedImage('image', this.image, DEFAULT_IMAGE, this));
+    problems.check(() => {
+      // The pod mounts the socket directory, the netns directory and the plugin directory: a
+      // plugin directory at one of the others would mount one path twice, which the API server
+      // refuses ("must be unique").
+      for (const [dir, what] of [[SOCKET_DIR, 'the daemon\'s socket directory'], [NETNS_DIR, 'the node\'s network-namespace directory']] as const) {
+        if (this.cniPaths.binDir === dir) {
+          invalid({ field: 'cniPaths.binDir', value: dir, hint: `the daemon mounts ${dir} as ${what} already, and the API server refuses a pod that mounts one path twice; give the node's CNI plugin directory (containerd bin_dir, e.g. CniPaths.K3S or CniPaths.STANDARD's)`, problem: 'is mounted twice', scope: this });
+        }
+      }
+    });
     const daemonSet = dhcpDaemonDaemonSet({
       name: this.name,
       namespace: this.namespace,
@@ -152,6 +166,13 @@ export class CniDhcpDaemon extends Construct {
     metadataProblems(props.metadata, own, this).forEach((p) => problems.add(p));
     problems.throwIfAny();
     this.socketPath = `${SOCKET_DIR}/${SOCKET_NAME}`;
+    // One daemon per node serves every network with Ipam.dhcp(); a second one, in any namespace,
+    // removes the first one's socket at start (the stale-socket clean-up) and takes it over.
+    claimNodeResource(this, this.socketPath, 'a CNI dhcp daemon', {
+      field: 'namespace',
+      value: this.namespace,
+      fix: 'keep one CniDhcpDaemon per cluster: it serves every network with Ipam.dhcp(), in any namespace',
+    });
 
     this.daemonSet = new ApiObject(this, 'Resource', { ...daemonSet, metadata: mergeMetadata(props.metadata, own) });
   }

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { Problems, invalid } from '../errors';
 import { isPlainObject } from '../util/merge';
-import { checkSafeString } from '../util/strings';
+import { checkYamlDatum, checkYamlKey } from '../util/strings';
 
 // Chart values given through `values` or `addValues` are deep-merged over what the install renders,
 // the way Helm merges values: objects key by key, `null` removes a key. Over the library's own
@@ -30,12 +30,12 @@ function walk(problems: Problems, at: string, value: unknown, rendered: unknown,
     return;
   }
   if (!isPlainObject(value)) {
-    problems.check(() => checkDatum(at, value, scope));
+    problems.check(() => checkYamlDatum(at, value, 'a chart value', scope));
     return;
   }
   for (const key of Object.keys(value)) {
     const field = `${at}.${key}`;
-    problems.check(() => checkSafeString(field, key, 'a chart values key', scope));
+    problems.check(() => checkYamlKey(field, key, 'a chart values key', scope));
     const v = value[key];
     const r = isPlainObject(rendered) ? rendered[key] : undefined;
     if (r !== undefined && v === null) {
@@ -47,16 +47,5 @@ function walk(problems: Problems, at: string, value: unknown, rendered: unknown,
       continue;
     }
     walk(problems, field, v, r, scope);
-  }
-}
-
-/** A leaf of chart values: a YAML-safe string (line breaks allowed), a finite number, a boolean or null. */
-function checkDatum(field: string, value: unknown, scope?: IConstruct): void {
-  if (typeof value === 'string') {
-    checkSafeString(field, value, 'a chart value', scope, { multiline: true });
-  } else if (typeof value === 'number' && !Number.isFinite(value)) {
-    invalid({ field, value, hint: 'give a finite number: YAML would write .nan or .inf, which Helm reads as a float nobody meant', scope });
-  } else if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
-    invalid({ field, value: String(value), hint: 'give chart values as JSON data: objects, arrays, strings, numbers, booleans and null', scope });
   }
 }

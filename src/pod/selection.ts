@@ -82,10 +82,10 @@ export function checkCniArgs(field: string, args: unknown, scope?: IConstruct): 
   }
   const entries = Object.keys(args as object).sort().map((key): [string, string] => {
     if (key.length === 0) invalid({ field, value: key, hint: 'keys of cni-args must be non-empty', scope });
-    checkSafeString(field, key, 'a cni-args key', scope);
+    checkSafeString(field, key, 'a cni-args key', scope, { embedded: true });
     const value = (args as Record<string, unknown>)[key];
     if (typeof value !== 'string') invalid({ field: `${field}.${key}`, value, hint: 'cni-args values must be strings', scope });
-    checkSafeString(`${field}.${key}`, value, 'a cni-args value', scope);
+    checkSafeString(`${field}.${key}`, value, 'a cni-args value', scope, { embedded: true });
     return [key, value];
   });
   // fromEntries defines own properties, so even a key named "__proto__" stays a key.

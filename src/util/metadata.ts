@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { ValidationError, refusal } from '../errors';
 import { isPlainObject } from './merge';
 import { isLabelValue, isQualifiedName } from './names';
-import { unsafeCharacter } from './strings';
+import { checkSafeString, checkYamlKey, unsafeCharacter } from './strings';
 
 // The `metadata` prop of a construct that makes one Kubernetes object (cdk8s-plus: every resource
 // takes one): the user's labels, annotations, finalizers and owner references merged onto the
@@ -123,7 +123,19 @@ function mapProblems(
       continue;
     }
     const found = check(key, value);
-    if (found) problems.push(refusal({ field, scope, ...found }));
+    if (found) {
+      problems.push(refusal({ field, scope, ...found }));
+      continue;
+    }
+    // The one check of strings bound for YAML (util/strings): here, what a reader would read back
+    // as another type ("0o17").
+    try {
+      checkYamlKey(field, key, `a key of ${name}`, scope);
+      if (typeof value === 'string') checkSafeString(field, value, `a value of ${name}`, scope, { multiline: name === 'annotations' });
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      problems.push(e);
+    }
   }
   return problems;
 }

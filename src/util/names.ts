@@ -63,6 +63,8 @@ export function checkDnsLabel(field: string, value: string, scope?: IConstruct):
   if (!isDnsLabel(value)) {
     invalid({ field, value, hint: `use a DNS-1123 label: ${LABEL_HINT}, at most 63 characters`, scope });
   }
+  // A label such as "0o17" is valid, and written plain: go-yaml would read it as a number.
+  checkSafeString(field, value, 'a name', scope);
 }
 
 /**
@@ -73,6 +75,7 @@ export function checkDnsSubdomain(field: string, value: string, scope?: IConstru
   if (!isDnsSubdomain(value)) {
     invalid({ field, value, hint: 'use a DNS-1123 subdomain: lower-case letters, digits, "-" and ".", starting and ending with a letter or digit, at most 253 characters', scope });
   }
+  checkSafeString(field, value, 'a name', scope);
 }
 
 /**

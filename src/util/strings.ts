@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
-import { invalid } from '../errors';
+import { stringify } from 'yaml';
+import { Problems, invalid } from '../errors';
 
 // The one rule for free-form strings the library writes into YAML: cni-args, interface names, CNI
 // paths, repository URLs, chart values. YAML 1.2 allows only printable characters in a stream
@@ -48,6 +49,13 @@ export interface SafeStringOptions {
    * normalizes line breaks, so CR LF would come back as LF.
    */
   readonly multiline?: boolean;
+
+  /**
+   * The string is part of a JSON document that is itself one YAML string (a cni-args value in the
+   * networks annotation), not a YAML scalar of its own: only its characters are checked, since no
+   * reader resolves its type.
+   */
+  readonly embedded?: boolean;
 }
 
 /**
@@ -85,9 +93,10 @@ export function isSafeString(value: unknown, options: SafeStringOptions = {}): v
 }
 
 /**
- * Refuses a string that holds a character YAML cannot carry unchanged (see `unsafeCharacter`),
- * naming the field, the value, the character and where it is. `what` says what the string is, for
- * the hint (`an interface name`).
+ * The one check of a free-form string bound for YAML: refuses a string that holds a character YAML
+ * cannot carry unchanged (see `unsafeCharacter`), naming the field, the value, the character and
+ * where it is, and a string that the Go readers of the manifests would read back as another type
+ * (see `yamlTypeConfusion`). `what` says what the string is, for the hint (`an interface name`).
  * @internal
  */
 export function checkSafeString(field: string, value: string, what: string, scope?: IConstruct, options: SafeStringOptions = {}): void {
@@ -102,6 +111,16 @@ export function checkSafeString(field: string, value: string, what: string, scop
       scope,
     });
   }
+  const type = options.embedded ? undefined : yamlTypeConfusion(value);
+  if (type !== undefined) {
+    invalid({
+      field,
+      value,
+      problem: `is read back as ${type}`,
+      hint: `${what} is written to YAML unquoted (cdk8s writes YAML 1.1, which has no such number), and go-yaml, which kubectl, the API server, Flux and kustomize read the manifests with, reads it as ${type}; write the value another way (an octal as "017", a decimal), which is quoted and read back as written`,
+      scope,
+    });
+  }
 }
 
 /**
@@ -111,4 +130,137 @@ export function checkSafeString(field: string, value: string, what: string, scop
  */
 export function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Strings that a YAML reader would read as another type.
+//
+// The manifests are written by cdk8s's serializer (the `yaml` package with the YAML 1.1 schema),
+// which quotes every string that a YAML 1.1 reader would take for another type (`yes`, `on`, `~`,
+// `0x1F`, `1e3`, `017`, `12:30`, `2001-12-14`). The Go readers of the manifests read plain scalars
+// by rules of their own: go-yaml v2 (kubectl and sigs.k8s.io/yaml, hence the API server's YAML
+// and Flux's) and go-yaml v3 (kustomize's kyaml) strip `_` from anything that starts with a digit
+// or a sign and hand it to Go's `strconv.ParseInt(s, 0, 64)`, which also reads `0o17` and `0O17`
+// as 15; v3 also reads `0o`/`-0o` octals as YAML 1.2 does (resolve.go of go.yaml.in/yaml v2.4.3
+// and v3.0.5). A YAML 1.1 schema has no `0o` form, so the serializer writes `0o17` plain, and a
+// Go reader brings back the integer 15: an env value, a label or an image tag changed type and
+// value on the way. `goYamlPlainType` ports the Go resolvers; a string that one of them would read
+// as another type and that the serializer writes plain is refused (the rest are quoted by the
+// serializer and read back as written).
+
+const GO_YAML_MAP: Readonly<Record<string, string>> = Object.fromEntries([
+  ...['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE'].map((s) => [s, 'a boolean']),
+  ...['', '~', 'null', 'Null', 'NULL'].map((s) => [s, 'null']),
+  ...['.nan', '.NaN', '.NAN', '.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF', '-.inf', '-.Inf', '-.INF'].map((s) => [s, 'a float']),
+]);
+
+/** go-yaml's `yamlStyleFloat`. */
+const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+/** What Go's `strconv.ParseInt(s, 0, 64)` / `ParseUint` read (after go-yaml removed every `_`). */
+const GO_INT = /^[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;
+/** What Go's `strconv.ParseFloat` reads after a leading `.` (go-yaml's `.` hint): decimal forms only, `_` not allowed. */
+const GO_DOT_FLOAT = /^\.[0-9]+(?:[eE][-+]?[0-9]+)?$/;
+/** The timestamps go-yaml tries (`2006-1-2`, with an optional time). */
+const GO_TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?(?:Z|[-+][0-9]{2}:[0-9]{2})?)?$/;
+
+/**
+ * What go-yaml (v2 or v3) reads the plain scalar `value` as, when it is not a string: `an integer`,
+ * `a float`, `a boolean`, `null`, `a timestamp`; undefined when both read a string.
+ * @internal
+ */
+export function goYamlPlainType(value: string): string | undefined {
+  if (Object.prototype.hasOwnProperty.call(GO_YAML_MAP, value)) return GO_YAML_MAP[value];
+  const first = value[0];
+  if (first === '.') return GO_DOT_FLOAT.test(value) ? 'a float' : undefined;
+  if (first === undefined || !/[-+0-9]/.test(first)) return undefined;
+  if (GO_TIMESTAMP.test(value)) return 'a timestamp';
+  const plain = value.replace(/_/g, '');
+  if (GO_INT.test(plain)) return 'an integer';
+  if (YAML_STYLE_FLOAT.test(plain)) return 'a float';
+  return undefined;
+}
+
+/** True iff the serializer of the manifests (cdk8s: the `yaml` package, YAML 1.1 schema) writes `value` as a plain scalar. */
+function writtenPlain(value: string): boolean {
+  const written = stringify(value, { version: '1.1', lineWidth: 0 });
+  return !/^["'|>!]/.test(written);
+}
+
+/**
+ * Why `value`, written to YAML by cdk8s, would be read back by kubectl, the API server, Flux or
+ * kustomize as another type, or undefined when it comes back as the same string.
+ * @internal
+ */
+export function yamlTypeConfusion(value: string): string | undefined {
+  const type = goYamlPlainType(value);
+  return type !== undefined && writtenPlain(value) ? type : undefined;
+}
+
+/** The key JavaScript reads as an object's prototype: assigning it sets the prototype, and the key is lost. */
+const PROTO_KEY = '__proto__';
+/** The merge key of YAML 1.1, which the serializer writes plain and go-yaml merges (or refuses, for a scalar value). */
+const MERGE_KEY = '<<';
+
+/**
+ * Refuses a map key bound for YAML: one `checkSafeString` refuses, `<<` (a YAML merge key), and
+ * `__proto__`, which every copy by assignment (`copy[key] = value`, as cdk8s's serializer copies
+ * every object) takes for the prototype and silently drops.
+ * @internal
+ */
+export function checkYamlKey(field: string, key: string, what: string, scope?: IConstruct): void {
+  if (key === PROTO_KEY) {
+    invalid({
+      field,
+      value: key,
+      problem: 'would be dropped',
+      hint: `rename it: JavaScript takes ${PROTO_KEY} for an object's prototype, and the serializer of the manifests (which copies every object key by key) drops it silently, so ${what} named ${PROTO_KEY} never reaches the YAML`,
+      scope,
+    });
+  }
+  if (key === MERGE_KEY) {
+    invalid({ field, value: key, problem: 'is a YAML merge key', hint: `rename it: ${MERGE_KEY} is written plain and go-yaml (kubectl, Flux, kustomize) reads it as a merge key, refusing the file or merging the value into the map`, scope });
+  }
+  checkSafeString(field, key, what, scope);
+}
+
+/**
+ * Refuses, all at once, what in `data` (JSON-like data bound for YAML: chart values, an
+ * environment) YAML cannot carry or a reader would read back otherwise: unsafe characters and
+ * type-confusable strings in keys and strings (line breaks and tabs allowed in strings), the key
+ * `__proto__`, non-finite numbers, and anything that is no JSON data.
+ * @internal
+ */
+export function checkYamlData(field: string, data: unknown, what: string, scope?: IConstruct): void {
+  const problems = new Problems();
+  walkYamlData(problems, field, data, what, scope);
+  problems.throwIfAny();
+}
+
+function walkYamlData(problems: Problems, at: string, value: unknown, what: string, scope?: IConstruct): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => walkYamlData(problems, `${at}[${i}]`, item, what, scope));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const key of Object.keys(value)) {
+      const field = `${at}.${key}`;
+      problems.check(() => checkYamlKey(field, key, `${what} key`, scope));
+      walkYamlData(problems, field, (value as Record<string, unknown>)[key], what, scope);
+    }
+  } else {
+    problems.check(() => checkYamlDatum(at, value, what, scope));
+  }
+}
+
+/**
+ * One leaf of data bound for YAML: a string YAML carries unchanged (line breaks allowed), a finite
+ * number, a boolean, null or undefined.
+ * @internal
+ */
+export function checkYamlDatum(field: string, value: unknown, what: string, scope?: IConstruct): void {
+  if (typeof value === 'string') {
+    checkSafeString(field, value, what, scope, { multiline: true });
+  } else if (typeof value === 'number' && !Number.isFinite(value)) {
+    invalid({ field, value, hint: `give a finite number: YAML would write .nan or .inf, which is read as a float nobody meant (${what})`, scope });
+  } else if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
+    invalid({ field, value: String(value), hint: `give ${what} as JSON data: objects, arrays, strings, numbers, booleans and null`, scope });
+  }
 }

@@ -72,7 +72,7 @@ describe('the pieces', () => {
   });
 
   test('user values without networks may carry hostNetwork; with a MAC an autoscaler is refused', () => {
-    const context = { controller: 'esphome', layout: AppTemplateValuesLayout.V5, singlePod: false, networks: false };
+    const context = { releaseName: 'esphome', controller: 'esphome', layout: AppTemplateValuesLayout.V5, singlePod: false, networks: false };
     expect(() => checkUserValues({ defaultPodOptions: { hostNetwork: true } }, context)).not.toThrow();
     expect(() => checkUserValues({ controllers: { esphome: { horizontalPodAutoscaler: { maxReplicas: 2 } } } }, context)).not.toThrow();
     expectRefusal(() => checkUserValues({ controllers: { esphome: { horizontalPodAutoscaler: { maxReplicas: 2 } } } }, { ...context, singlePod: true, networks: true }),
@@ -80,7 +80,7 @@ describe('the pieces', () => {
   });
 
   test('a pod-level hostNetwork: false overrides a default of true', () => {
-    const context = { controller: 'esphome', layout: AppTemplateValuesLayout.V5, singlePod: false, networks: true };
+    const context = { releaseName: 'esphome', controller: 'esphome', layout: AppTemplateValuesLayout.V5, singlePod: false, networks: true };
     expect(() => checkUserValues({ defaultPodOptions: { hostNetwork: true }, controllers: { esphome: { pod: { hostNetwork: false } } } }, context)).not.toThrow();
   });
 });
