@@ -1,13 +1,15 @@
 import * as path from 'node:path';
+import { RE2JS } from 're2js';
 import { parse as parseYaml } from 'yaml';
 import { isMap } from '../rules/values';
 import { FileReader, isYamlFile } from './files';
 
 // What kustomize (and Flux's kustomize-controller, which generates a kustomization.yaml where a
 // directory has none) builds from a directory: the documents of the files it lists, its
-// components, its generated ConfigMaps and Secrets, with its patches, name prefixes, replica counts
-// and namespace applied. Remote resources and Helm chart inflation are left out. The result only
-// says which object is applied how; nothing is ever written.
+// components, its generated ConfigMaps and Secrets, with its patches, transformers, name prefixes,
+// replica counts and namespace applied. Remote resources (named in a note) and Helm chart inflation
+// are left out. The result only says which object is applied how; nothing is ever written.
+// Every file is read through the FileReader, which reads nothing outside the checked directories.
 
 /** One object a build yields. @internal */
 export interface BuiltObject {
@@ -27,6 +29,13 @@ const CLUSTER_SCOPED = new Set([
   'RuntimeClass', 'CSIDriver', 'VolumeSnapshotClass', 'ClusterIssuer', 'ClusterSecretStore', 'GatewayClass',
 ]);
 
+/**
+ * How deep kustomizations (resources, components, directories walked) may nest. Real repositories
+ * nest a handful of levels; a chain deeper than this is cut with a note instead of exhausting the
+ * stack. @internal
+ */
+export const MAX_NESTING = 64;
+
 /** True iff a document is a Kubernetes object (and not a kustomize config). @internal */
 export function isObject(value: unknown): value is Record<string, any> {
   return isMap(value) && typeof value.apiVersion === 'string' && typeof value.kind === 'string'
@@ -43,22 +52,36 @@ export class Kustomize {
   public readonly visited = new Set<string>();
   private readonly builds = new Map<string, BuiltObject[]>();
   private readonly building = new Set<string>();
+  private depth = 0;
 
   constructor(private readonly reader: FileReader) {}
+
+  /** True when one more level would nest deeper than MAX_NESTING (and a note says so). */
+  private tooDeep(dir: string): boolean {
+    if (this.depth < MAX_NESTING) return false;
+    this.reader.notes.push(`${this.reader.shown(dir)}: kustomizations nested more than ${MAX_NESTING} levels deep, not followed further`);
+    return true;
+  }
 
   /** The objects of a directory. */
   public build(dir: string): BuiltObject[] {
     const done = this.builds.get(dir);
     if (done) return done;
     if (this.building.has(dir)) return []; // a cycle: kustomize refuses it too
+    if (this.tooDeep(dir)) return [];
     this.building.add(dir);
     this.visited.add(dir);
-    const kustomization = this.reader.kustomizationOf(dir);
-    const objects = kustomization ? this.fromKustomization(dir, kustomization) : this.walk(dir);
-    this.building.delete(dir);
-    const unique = dedupe(objects);
-    this.builds.set(dir, unique);
-    return unique;
+    this.depth++;
+    try {
+      const kustomization = this.reader.kustomizationOf(dir);
+      const objects = kustomization ? this.fromKustomization(dir, kustomization) : this.walk(dir);
+      const unique = dedupe(objects);
+      this.builds.set(dir, unique);
+      return unique;
+    } finally {
+      this.depth--;
+      this.building.delete(dir);
+    }
   }
 
   /** The objects of the files of a directory, or of a file. */
@@ -82,16 +105,31 @@ export class Kustomize {
     const out: BuiltObject[] = [];
     for (const entry of this.reader.list(dir) ?? []) {
       if (entry.name.startsWith('.')) continue;
-      const p = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (this.reader.kustomizationOf(p)) out.push(...this.build(p));
-        else {
-          this.visited.add(p);
-          out.push(...this.walk(p));
+      if (entry.type === 'directory') {
+        if (this.reader.kustomizationOf(entry.path)) out.push(...this.build(entry.path));
+        else if (!this.tooDeep(entry.path)) {
+          this.visited.add(entry.path);
+          this.depth++;
+          try {
+            out.push(...this.walk(entry.path));
+          } finally {
+            this.depth--;
+          }
         }
-      } else if (entry.isFile() && isYamlFile(entry.name)) {
-        out.push(...this.documents(p));
+      } else if (entry.type === 'file' && isYamlFile(entry.name)) {
+        out.push(...this.documents(entry.path));
       }
+    }
+    return out;
+  }
+
+  /** The local references of a list (`resources:`, `components:`), remote ones named in a note. */
+  private local(dir: string, file: string, refs: unknown): string[] {
+    const out: string[] = [];
+    for (const ref of list(refs)) {
+      if (typeof ref !== 'string') continue;
+      if (isRemote(ref)) this.reader.notes.push(`${this.reader.shown(file)}: not checked: remote ${ref}`);
+      else out.push(path.resolve(dir, ref));
     }
     return out;
   }
@@ -100,18 +138,18 @@ export class Kustomize {
     const k = this.reader.yaml(file)?.documents[0]?.value;
     if (!isMap(k)) return [];
     let objects: BuiltObject[] = [];
-    for (const ref of [...list(k.resources), ...list(k.bases)]) {
-      if (typeof ref !== 'string' || isRemote(ref)) continue;
-      objects.push(...this.resource(path.resolve(dir, ref)));
-    }
+    for (const ref of this.local(dir, file, [...list(k.resources), ...list(k.bases)])) objects.push(...this.resource(ref));
     objects.push(...this.generate(dir, file, k));
-    for (const ref of list(k.components)) {
-      if (typeof ref !== 'string' || isRemote(ref)) continue;
-      objects = this.component(path.resolve(dir, ref), objects);
-    }
-    objects = applyPatches(objects, this.patchesOf(dir, k));
-    objects = transform(objects, k);
-    return objects;
+    for (const ref of this.local(dir, file, k.components)) objects = this.component(ref, objects);
+    return this.finish(dir, file, k, objects);
+  }
+
+  /** What a kustomization does to what it gathered: patches, its own transforms, then `transformers:`. */
+  private finish(dir: string, file: string, k: Record<string, any>, objects: BuiltObject[]): BuiltObject[] {
+    let out = applyPatches(objects, this.patchesOf(dir, k));
+    out = transform(out, k);
+    for (const config of this.transformersOf(dir, file, k)) out = this.applyTransformer(out, config, file);
+    return out;
   }
 
   /**
@@ -119,31 +157,33 @@ export class Kustomize {
    * builds nothing else, so a reference never walks a directory tree such as `../../..`).
    */
   private resource(p: string): BuiltObject[] {
-    if (!this.reader.isDirectory(p)) return this.documents(p);
-    return this.reader.kustomizationOf(p) ? this.build(p) : [];
+    const type = this.reader.typeOf(p);
+    if (type === 'file') return this.documents(p);
+    if (type === 'directory') return this.reader.kustomizationOf(p) ? this.build(p) : [];
+    if (type === undefined) this.reader.yaml(p); // missing: the reader's note
+    return [];
   }
 
   /** A Component adds its resources and generators, and its patches apply to everything so far. */
   public component(dir: string, objects: BuiltObject[]): BuiltObject[] {
     if (this.building.has(dir)) return objects;
-    this.visited.add(dir);
     const file = this.reader.kustomizationOf(dir);
+    this.visited.add(dir);
     const k = file ? this.reader.yaml(file)?.documents[0]?.value : undefined;
     if (!file || !isMap(k)) return objects;
+    if (this.tooDeep(dir)) return objects;
     this.building.add(dir);
-    let out = [...objects];
-    for (const ref of list(k.resources)) {
-      if (typeof ref !== 'string' || isRemote(ref)) continue;
-      out.push(...this.resource(path.resolve(dir, ref)));
+    this.depth++;
+    try {
+      let out = [...objects];
+      for (const ref of this.local(dir, file, k.resources)) out.push(...this.resource(ref));
+      out.push(...this.generate(dir, file, k));
+      for (const ref of this.local(dir, file, k.components)) out = this.component(ref, out);
+      return this.finish(dir, file, k, dedupe(out));
+    } finally {
+      this.depth--;
+      this.building.delete(dir);
     }
-    out.push(...this.generate(dir, file, k));
-    for (const ref of list(k.components)) {
-      if (typeof ref === 'string' && !isRemote(ref)) out = this.component(path.resolve(dir, ref), out);
-    }
-    out = applyPatches(dedupe(out), this.patchesOf(dir, k));
-    out = transform(out, k);
-    this.building.delete(dir);
-    return out;
   }
 
   /** The patches of a kustomization (`patches`, `patchesStrategicMerge`, `patchesJson6902`). */
@@ -169,6 +209,51 @@ export class Kustomize {
       if (body !== undefined) out.push({ body });
     }
     return out;
+  }
+
+  /** The transformer configs of `transformers:`: inline documents, files, or directories of them. */
+  private transformersOf(dir: string, file: string, k: Record<string, any>): Record<string, any>[] {
+    const out: Record<string, any>[] = [];
+    for (const entry of list(k.transformers)) {
+      if (typeof entry !== 'string') continue;
+      if (entry.includes('\n')) {
+        const value = safeParse(entry);
+        if (isMap(value)) out.push(value);
+        continue;
+      }
+      if (isRemote(entry)) {
+        this.reader.notes.push(`${this.reader.shown(file)}: not checked: remote ${entry}`);
+        continue;
+      }
+      for (const b of this.resource(path.resolve(dir, entry))) out.push(b.object);
+    }
+    return out;
+  }
+
+  /** One builtin transformer; a kind this reader does not apply is named in a note. */
+  private applyTransformer(objects: BuiltObject[], config: Record<string, any>, file: string): BuiltObject[] {
+    switch (config.kind) {
+      case 'NamespaceTransformer':
+        return namespaceTransformer(objects, config);
+      case 'PrefixSuffixTransformer':
+      case 'PrefixTransformer':
+      case 'SuffixTransformer':
+        return transform(objects, { namePrefix: config.prefix, nameSuffix: config.suffix });
+      case 'PatchTransformer':
+      case 'PatchStrategicMergeTransformer':
+      case 'PatchJson6902Transformer': {
+        const body = typeof config.patch === 'string' ? safeParse(config.patch) : typeof config.path === 'string' ? safeParse(this.reader.text(path.resolve(path.dirname(file), config.path)) ?? '') : undefined;
+        return body === undefined || body === null ? objects : applyPatches(objects, [{ body, target: isMap(config.target) ? config.target : undefined }]);
+      }
+      case 'LabelTransformer':
+      case 'AnnotationsTransformer':
+      case 'ReplicaCountTransformer':
+      case 'ImageTagTransformer':
+        return objects; // changes no identity and no field the rules read from kustomize configs
+      default:
+        this.reader.notes.push(`${this.reader.shown(file)}: transformer ${String(config.kind)} not applied by this reader`);
+        return objects;
+    }
   }
 
   /** ConfigMaps and Secrets of `configMapGenerator` and `secretGenerator`, their data read from files. */
@@ -209,8 +294,9 @@ function list(value: unknown): any[] {
   return Array.isArray(value) ? value : [];
 }
 
-function isRemote(ref: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || ref.startsWith('github.com/') || ref.startsWith('git@') || ref.includes('?ref=');
+/** A reference kustomize fetches (a URL, a git repository), which this command never does. @internal */
+export function isRemote(ref: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || ref.startsWith('github.com/') || ref.startsWith('gitlab.com/') || ref.startsWith('bitbucket.org/') || ref.startsWith('git@') || ref.includes('?ref=') || ref.includes('.git//');
 }
 
 function safeParse(text: string): unknown {
@@ -219,6 +305,57 @@ function safeParse(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * kustomize's NamespaceTransformer: `metadata.namespace` the namespace, set on every object its
+ * `fieldSpecs` select (by default `metadata/namespace` of every namespaced object), `unsetOnly`
+ * leaving objects that have one alone. Other field specs (Flux Kustomizations'
+ * `spec/targetNamespace`) are set on the kinds they name.
+ */
+function namespaceTransformer(objects: BuiltObject[], config: Record<string, any>): BuiltObject[] {
+  const namespace = config.metadata?.namespace;
+  if (typeof namespace !== 'string') return objects;
+  const specs = list(config.fieldSpecs).filter(isMap);
+  const fieldSpecs = specs.length > 0 ? specs : [{ path: 'metadata/namespace', create: true }];
+  const unsetOnly = config.unsetOnly === true;
+  return objects.map((o) => {
+    let out = o;
+    for (const spec of fieldSpecs) {
+      if (typeof spec.path !== 'string' || !selectsKind(spec, o.object)) continue;
+      if (spec.path === 'metadata/namespace') {
+        if (CLUSTER_SCOPED.has(o.object.kind)) continue;
+        const current = out.namespace ?? out.object.metadata?.namespace;
+        if (unsetOnly && current !== undefined && current !== '') continue;
+        out = { ...out, namespace };
+        continue;
+      }
+      const steps = spec.path.split('/');
+      const object = clone(out.object);
+      let at: any = object;
+      let ok = true;
+      for (const step of steps.slice(0, -1)) {
+        if (!isMap(at[step])) {
+          if (spec.create !== true) { ok = false; break; }
+          at[step] = {};
+        }
+        at = at[step];
+      }
+      const last = steps[steps.length - 1];
+      if (!ok || (!(last in at) && spec.create !== true) || (unsetOnly && typeof at[last] === 'string' && at[last] !== '')) continue;
+      at[last] = namespace;
+      out = { ...out, object };
+    }
+    return out;
+  });
+}
+
+/** True iff a field spec's `kind` and `group` select the object (unset: every object). */
+function selectsKind(spec: Record<string, any>, object: any): boolean {
+  if (typeof spec.kind === 'string' && spec.kind !== object.kind) return false;
+  const group = typeof object.apiVersion === 'string' && object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
+  if (typeof spec.group === 'string' && spec.group !== group) return false;
+  return true;
 }
 
 /** A built object's identity: its document, and the namespace and name it ends up with. @internal */
@@ -302,14 +439,28 @@ function withoutIdentity(body: Record<string, any>): Record<string, any> {
   return Object.keys(meta).length > 0 ? { ...rest, metadata: meta } : rest;
 }
 
-function matches(pattern: unknown, value: unknown): boolean {
+const PATTERNS = new Map<string, RE2JS | undefined>();
+
+/**
+ * A patch target's field as kustomize matches it: the whole value against a Go (RE2) regular
+ * expression, matched in linear time (a pattern such as `(a+)+b` never backtracks). A pattern RE2
+ * does not accept is compared as text.
+ * @internal
+ */
+export function matches(pattern: unknown, value: unknown): boolean {
   if (typeof pattern !== 'string') return true;
   if (typeof value !== 'string') return false;
-  try {
-    return new RegExp(`^(?:${pattern})$`).test(value);
-  } catch {
-    return pattern === value;
+  if (!PATTERNS.has(pattern)) {
+    let compiled: RE2JS | undefined;
+    try {
+      compiled = RE2JS.compile(`^(?:${pattern})$`);
+    } catch {
+      compiled = undefined;
+    }
+    PATTERNS.set(pattern, compiled);
   }
+  const compiled = PATTERNS.get(pattern);
+  return compiled ? compiled.matches(value) : pattern === value;
 }
 
 function targets(p: Patch, o: BuiltObject): boolean {

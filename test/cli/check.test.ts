@@ -95,7 +95,8 @@ describe('trees that are right get no finding at all', () => {
 
   test('k3s-angelnu: its Flux context is followed (substitutions, targetNamespace, a SOPS file skipped)', () => {
     const r = check('check', path.join(FIXTURES, 'k3s-angelnu'));
-    expect(r.err).toContain('note: kubernetes/components/common/cluster-secrets.sops.yaml: SOPS-encrypted, skipped');
+    // Paths are relative to the repository root (the git work tree that holds the input).
+    expect(r.err).toContain('note: test/cli/fixtures/k3s-angelnu/kubernetes/components/common/cluster-secrets.sops.yaml: SOPS-encrypted, skipped');
     // One HA address changed to the esphome Deployment's: the substituted ${HA_IP} is read.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-multus-k3s-'));
     fs.cpSync(path.join(FIXTURES, 'k3s-angelnu'), dir, { recursive: true });
