@@ -5,6 +5,7 @@ import { FluxContext, Location, Manifest } from '../rules/model';
 import { GROUPS, isKind, isMap } from '../rules/values';
 import { DirEntry, FileReader, KUSTOMIZATION_FILES, UnreadableInputError, isYamlFile } from './files';
 import { BuiltObject, Kustomize, applyPatches, identity, transform } from './kustomize';
+import { Position, keyPosition } from './positions';
 
 // A Flux repository as the rulebook reads it: every Kubernetes object of every YAML file, each as
 // it will be applied, with the Flux Kustomization that applies it. Flux Kustomizations are
@@ -22,6 +23,8 @@ export interface Repository {
   readonly files: number;
   /** The absolute path of a manifest's file (`location.file` is relative to its input). */
   absolute(file: string): string;
+  /** Where a finding's field is written: the line and column of its key. */
+  position(location: Location, field: string): Position | undefined;
 }
 
 /** A Flux Kustomization document, and what it applies. */
@@ -291,6 +294,11 @@ export function loadRepository(inputs: string[], options: LoadOptions = {}): Rep
     files: files.length,
     absolute(file: string): string {
       return shown.get(file) ?? path.resolve(roots[0], file);
+    },
+    position(location: Location, field: string): Position | undefined {
+      const file = location.file !== undefined ? shown.get(location.file) : undefined;
+      const read = file !== undefined ? reader.readYaml(file) : undefined;
+      return read && location.doc !== undefined ? keyPosition(read, location.doc, field) : undefined;
     },
   };
 }
