@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Finding } from '../rules/model';
 import { ruleList, runRules } from '../rules/rulebook';
 import { UnreadableInputError } from './files';
-import { FORMATS, Format, LocatedFinding, escapeText, githubFinding, jsonFinding, junitReport, sarifLog, textFinding } from './output';
+import { FORMATS, Format, LocatedFinding, escapeText, githubFinding, safeJson, jsonFinding, junitReport, sarifLog, textFinding } from './output';
 import { loadRepository } from './repository';
 
 // `cdk8s-multus check [--format FORMAT] [--root DIR] <dir>...`: the rulebook over a repository of
@@ -114,10 +114,10 @@ export function runCheck(args: string[], output: Output): number {
   }));
   switch (format) {
     case 'json':
-      output.out(`${JSON.stringify(located.map(jsonFinding), null, 2)}\n`);
+      output.out(`${safeJson(located.map(jsonFinding))}\n`);
       break;
     case 'sarif':
-      output.out(`${JSON.stringify(sarifLog(located, ruleList(), version()), null, 2)}\n`);
+      output.out(`${safeJson(sarifLog(located, ruleList(), version()))}\n`);
       break;
     case 'junit':
       output.out(junitReport(located, repository.files));

@@ -70,6 +70,7 @@ export class FileReader {
   private readonly dirs = new Map<string, DirEntry[] | undefined>();
   private readonly resolved = new Map<string, { real?: string; type?: Entry; outside?: true }>();
   private readonly roots: string[];
+  private readonly reals = new Map<string, string>();
 
   /**
    * @param display how a path is shown in notes
@@ -79,7 +80,7 @@ export class FileReader {
   constructor(private readonly display: (file: string) => string, roots: string[]) {
     this.roots = roots.map((r) => {
       try {
-        return fs.realpathSync(r);
+        return fs.realpathSync.native(r);
       } catch {
         return path.resolve(r);
       }
@@ -104,9 +105,8 @@ export class FileReader {
   private resolve(p: string): { real?: string; type?: Entry; outside?: true } {
     let r = this.resolved.get(p);
     if (r === undefined) {
-      r = {};
       try {
-        const real = fs.realpathSync(p);
+        const real = this.realpath(p);
         if (!this.roots.some((root) => within(real, root))) {
           r = { real, outside: true };
         } else {
@@ -119,6 +119,31 @@ export class FileReader {
       this.resolved.set(p, r);
     }
     return r;
+  }
+
+  /**
+   * The real path of `p`: each directory's real path is kept, so a path below one costs one lstat
+   * (and a realpath only where an entry is a symlink), whatever its depth.
+   */
+  private realpath(p: string): string {
+    const missing: string[] = [];
+    let at = path.resolve(p);
+    while (!this.reals.has(at)) {
+      const parent = path.dirname(at);
+      if (parent === at) {
+        this.reals.set(at, fs.realpathSync.native(at));
+        break;
+      }
+      missing.push(at);
+      at = parent;
+    }
+    for (let i = missing.length - 1; i >= 0; i--) {
+      const written = missing[i];
+      const joined = path.join(this.reals.get(path.dirname(written))!, path.basename(written));
+      // Throws (ENOENT) for a missing path, as realpath does.
+      this.reals.set(written, fs.lstatSync(joined).isSymbolicLink() ? fs.realpathSync.native(joined) : joined);
+    }
+    return this.reals.get(path.resolve(p))!;
   }
 
   /** What `p` is inside the roots, or undefined when it is missing or outside (with a note: it was asked for). */

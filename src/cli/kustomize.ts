@@ -160,7 +160,7 @@ export class Kustomize {
     const type = this.reader.typeOf(p);
     if (type === 'file') return this.documents(p);
     if (type === 'directory') return this.reader.kustomizationOf(p) ? this.build(p) : [];
-    if (type === undefined) this.reader.yaml(p); // missing: the reader's note
+    this.reader.yaml(p); // missing or not a regular file: the reader's note
     return [];
   }
 

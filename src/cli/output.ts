@@ -1,4 +1,4 @@
-import type * as sarif from 'sarif';
+import * as sarif from 'sarif';
 import { Finding, Level } from '../rules/model';
 import { RuleInfo } from '../rules/rulebook';
 import { Position } from './positions';
@@ -29,6 +29,16 @@ const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 /** `text` with every control character written as an escape. @internal */
 export function escapeText(text: string): string {
   return text.replace(CONTROL, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * JSON text of `value` with the characters JSON allows raw but a terminal or a JavaScript reader
+ * may not take (C1 controls, DEL, U+2028, U+2029) written as `\uXXXX`: the same JSON value.
+ * @internal
+ */
+export function safeJson(value: unknown): string {
+  // eslint-disable-next-line no-control-regex
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function where(f: LocatedFinding): string {

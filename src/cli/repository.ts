@@ -94,6 +94,7 @@ export function loadRepository(inputs: string[], options: LoadOptions = {}): Rep
         const below = open(e.path);
         if (below) stack.push(below);
       } else if (e.type === 'file' && isYamlFile(e.name)) files.push(e.path);
+      else if (e.type === 'other' && isYamlFile(e.name)) reader.text(e.path); // a FIFO, a device, a link outside: the reader's note
     }
   };
   for (const root of roots) {
@@ -148,7 +149,8 @@ export function loadRepository(inputs: string[], options: LoadOptions = {}): Rep
     const relative = relativePath(k);
     if (relative === undefined || repositoryRoot === undefined) return undefined;
     const candidate = path.resolve(repositoryRoot, relative);
-    return inside(candidate) && reader.isDirectory(candidate) ? candidate : undefined;
+    // A path that leaves the checked directories gets the reader's note (when it exists at all).
+    return reader.typeOf(candidate) === 'directory' ? candidate : undefined;
   };
 
   // What each Flux Kustomization applies, built once per directory.
