@@ -72,12 +72,16 @@ export class FileReader {
   private readonly roots: string[];
   private readonly reals = new Map<string, string>();
 
+  private readonly only?: ReadonlySet<string>;
+
   /**
    * @param display how a path is shown in notes
    * @param roots the directories (or files) that may be read, absolute; anything that resolves
    * outside them is not read
+   * @param only when given, the only files that may be read
    */
-  constructor(private readonly display: (file: string) => string, roots: string[]) {
+  constructor(private readonly display: (file: string) => string, roots: string[], only?: string[]) {
+    this.only = only ? new Set(only.map((f) => path.resolve(f))) : undefined;
     this.roots = roots.map((r) => {
       try {
         return fs.realpathSync.native(r);
@@ -191,7 +195,7 @@ export class FileReader {
   /** The kustomization file of a directory, if it has one. */
   public kustomizationOf(dir: string): string | undefined {
     const entries = this.list(dir);
-    const found = entries?.find((e) => e.type === 'file' && KUSTOMIZATION_FILES.includes(e.name));
+    const found = entries?.find((e) => e.type === 'file' && KUSTOMIZATION_FILES.includes(e.name) && (this.only === undefined || this.only.has(path.resolve(e.path))));
     return found?.path;
   }
 
@@ -207,6 +211,8 @@ export class FileReader {
   }
 
   private read(file: string, required: boolean): string | undefined {
+    // With a list of files (the manifests of a synth), any other file is left unread, silently.
+    if (this.only !== undefined && !this.only.has(path.resolve(file))) return undefined;
     this.typeOf(file);
     const r = this.resolve(file);
     if (r.type === undefined) return undefined;
@@ -258,7 +264,7 @@ export class FileReader {
   private parse(file: string, required: boolean): YamlFile | undefined {
     const text = this.text(file, required);
     if (text === undefined) {
-      if (!required && this.typeOf(file) !== 'other' && this.inside(file)) this.notes.push(`${this.display(file)}: referenced, but cannot be read`);
+      if (!required && (this.only === undefined || this.only.has(path.resolve(file))) && this.typeOf(file) !== 'other' && this.inside(file)) this.notes.push(`${this.display(file)}: referenced, but cannot be read`);
       return undefined;
     }
     const documents: YamlDocument[] = [];

@@ -63,7 +63,8 @@ export function loadRepository(inputs: string[], options: LoadOptions = {}): Rep
     shown.set(name, file);
     return name;
   };
-  const reader = new FileReader(display, roots);
+  const only = options.only?.map((f) => path.resolve(f));
+  const reader = new FileReader(display, roots, only);
 
   // Every YAML file below the inputs (hidden directories and node_modules left out), each directory
   // once by its real path (a symlink loop ends), without recursion (any depth).
@@ -103,6 +104,10 @@ export function loadRepository(inputs: string[], options: LoadOptions = {}): Rep
     else if (type === 'file' && reader.text(root, true) !== undefined) files.push(root);
     else if (type === 'other') throw new UnreadableInputError(`${display(root)}: not a regular file or a directory`);
     else throw new UnreadableInputError(`${display(root)}: no such file or directory`);
+  }
+  if (only !== undefined) {
+    const allowed = new Set(only);
+    files.splice(0, files.length, ...files.filter((f) => allowed.has(f)));
   }
   const inside = (p: string): boolean => reader.inside(p);
 
@@ -309,6 +314,8 @@ export function loadRepository(inputs: string[], options: LoadOptions = {}): Rep
 export interface LoadOptions {
   /** The directory paths are shown relative to (default: the git work tree of the first input). */
   readonly base?: string;
+  /** The only files that may be read (the manifests a cdk8s synth produced); default: every file below the inputs. */
+  readonly only?: string[];
 }
 
 /** The git work tree that holds `p` (a directory with `.git`), if any. */
