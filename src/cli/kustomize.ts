@@ -148,6 +148,7 @@ export class Kustomize {
   private finish(dir: string, file: string, k: Record<string, any>, objects: BuiltObject[]): BuiltObject[] {
     let out = applyPatches(objects, this.patchesOf(dir, k));
     out = transform(out, k);
+    out = applyReplacements(out, this.replacementsOf(dir, k));
     for (const config of this.transformersOf(dir, file, k)) out = this.applyTransformer(out, config, file);
     return out;
   }
@@ -211,6 +212,20 @@ export class Kustomize {
     return out;
   }
 
+  /** The replacements of `replacements:`: inline, or lists read from a `path`. */
+  private replacementsOf(dir: string, k: Record<string, any>): Record<string, any>[] {
+    const out: Record<string, any>[] = [];
+    for (const entry of list(k.replacements)) {
+      if (!isMap(entry)) continue;
+      if (typeof entry.path === 'string') {
+        const text = this.reader.text(path.resolve(dir, entry.path));
+        const value = text === undefined ? undefined : safeParse(text);
+        for (const r of Array.isArray(value) ? value : [value]) if (isMap(r)) out.push(r);
+      } else out.push(entry);
+    }
+    return out;
+  }
+
   /** The transformer configs of `transformers:`: inline documents, files, or directories of them. */
   private transformersOf(dir: string, file: string, k: Record<string, any>): Record<string, any>[] {
     const out: Record<string, any>[] = [];
@@ -225,7 +240,11 @@ export class Kustomize {
         this.reader.notes.push(`${this.reader.shown(file)}: not checked: remote ${entry}`);
         continue;
       }
-      for (const b of this.resource(path.resolve(dir, entry))) out.push(b.object);
+      // A directory of configs is built first: its own `namespace:` sets the configs' namespace
+      // (the namespace a NamespaceTransformer applies).
+      for (const b of this.resource(path.resolve(dir, entry))) {
+        out.push(b.namespace !== undefined && isMap(b.object.metadata) ? { ...b.object, metadata: { ...b.object.metadata, namespace: b.namespace } } : b.object);
+      }
     }
     return out;
   }
@@ -316,8 +335,9 @@ function safeParse(text: string): unknown {
 function namespaceTransformer(objects: BuiltObject[], config: Record<string, any>): BuiltObject[] {
   const namespace = config.metadata?.namespace;
   if (typeof namespace !== 'string') return objects;
-  const specs = list(config.fieldSpecs).filter(isMap);
-  const fieldSpecs = specs.length > 0 ? specs : [{ path: 'metadata/namespace', create: true }];
+  // kustomize sets metadata/namespace of every namespaced object whatever the field specs say,
+  // then the fields the specs name.
+  const fieldSpecs = [{ path: 'metadata/namespace', create: true }, ...list(config.fieldSpecs).filter((f) => isMap(f) && f.path !== 'metadata/namespace')];
   const unsetOnly = config.unsetOnly === true;
   return objects.map((o) => {
     let out = o;
@@ -348,6 +368,86 @@ function namespaceTransformer(objects: BuiltObject[], config: Record<string, any
     }
     return out;
   });
+}
+
+/** A dotted field path of a replacement (`spec.targetNamespace`, `metadata.labels.[app.kubernetes.io/name]`). */
+function fieldSteps(fieldPath: string): string[] {
+  const steps: string[] = [];
+  const token = /\[([^\]]*)\]|([^.[\]]+)/g;
+  for (let m = token.exec(fieldPath); m !== null; m = token.exec(fieldPath)) steps.push(m[1] ?? m[2]);
+  return steps;
+}
+
+/** The value at a replacement's field path of a built object (its namespace as kustomize has set it). */
+function readField(o: BuiltObject, fieldPath: string): unknown {
+  const steps = fieldSteps(fieldPath);
+  if (steps.join('.') === 'metadata.namespace') return o.namespace ?? o.object.metadata?.namespace;
+  let at: any = o.object;
+  for (const step of steps) at = isMap(at) ? at[step] : undefined;
+  return at;
+}
+
+/** True iff a replacement's `select` (or `reject`) selects the object. */
+function selectsObject(select: unknown, o: BuiltObject): boolean {
+  if (!isMap(select)) return false;
+  const object = o.object;
+  const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion];
+  const namespace = o.namespace ?? object.metadata?.namespace;
+  return (select.kind === undefined || select.kind === object.kind) && (select.name === undefined || select.name === object.metadata?.name)
+    && (select.namespace === undefined || select.namespace === namespace) && (select.group === undefined || select.group === group)
+    && (select.version === undefined || select.version === version);
+}
+
+/**
+ * kustomize's replacements: the value at the source's field path copied to the targets' field
+ * paths (`options.create` creates a missing one; `delimiter`/`index` replace a part). A
+ * `metadata.namespace` target sets the namespace the object lands in.
+ */
+function applyReplacements(objects: BuiltObject[], replacements: Record<string, any>[]): BuiltObject[] {
+  let out = objects;
+  for (const r of replacements) {
+    const source = isMap(r.source) ? r.source : undefined;
+    if (!source) continue;
+    const from = out.find((o) => selectsObject(source, o));
+    if (!from) continue;
+    const value = readField(from, typeof source.fieldPath === 'string' ? source.fieldPath : 'metadata.name');
+    if (value === undefined) continue;
+    for (const target of list(r.targets).filter(isMap)) {
+      out = out.map((o) => {
+        if (!selectsObject(target.select, o) || list(target.reject).some((x) => selectsObject(x, o))) return o;
+        let result = o;
+        for (const fieldPath of list(target.fieldPaths).filter((f) => typeof f === 'string')) {
+          const steps = fieldSteps(fieldPath);
+          const options = isMap(target.options) ? target.options : {};
+          if (steps.join('.') === 'metadata.namespace') {
+            if (typeof value === 'string' && !CLUSTER_SCOPED.has(o.object.kind)) result = { ...result, namespace: value };
+            continue;
+          }
+          const object = clone(result.object);
+          let at: any = object;
+          let ok = true;
+          for (const step of steps.slice(0, -1)) {
+            if (!isMap(at[step])) {
+              if (options.create !== true) { ok = false; break; }
+              at[step] = {};
+            }
+            at = at[step];
+          }
+          const last = steps[steps.length - 1];
+          if (!ok || (!(last in at) && options.create !== true)) continue;
+          if (typeof options.delimiter === 'string' && typeof at[last] === 'string' && typeof value === 'string') {
+            const parts = at[last].split(options.delimiter);
+            const index = typeof options.index === 'number' ? options.index : 0;
+            if (index >= 0 && index < parts.length) parts[index] = value;
+            at[last] = parts.join(options.delimiter);
+          } else at[last] = value;
+          result = { ...result, object };
+        }
+        return result;
+      });
+    }
+  }
+  return out;
 }
 
 /** True iff a field spec's `kind` and `group` select the object (unset: every object). */
@@ -396,6 +496,12 @@ export function transform(objects: BuiltObject[], k: Record<string, any>): Built
     if (count && isMap(object.spec)) {
       object = object === o.object ? clone(object) : object;
       object.spec.replicas = count.count;
+    }
+    // kustomize's `namespace:` also names the Namespace objects it builds (a namespace component's
+    // placeholder Namespace becomes the namespace itself).
+    if (namespace !== undefined && kind === 'Namespace' && object.metadata?.name !== namespace && isMap(object.metadata)) {
+      object = object === o.object ? clone(object) : object;
+      object.metadata.name = namespace;
     }
     const ns = namespace !== undefined && !CLUSTER_SCOPED.has(kind) ? namespace : o.namespace;
     return object === o.object && ns === o.namespace ? o : { ...o, object, namespace: ns };
