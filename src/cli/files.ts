@@ -33,7 +33,7 @@ export interface YamlDocument {
 export interface YamlFile {
   readonly file: string;
   readonly documents: YamlDocument[];
-  /** True when the file is SOPS-encrypted (a top-level `sops` map): its documents are not read. */
+  /** True when the file is SOPS-encrypted (a top-level `sops` map): only each object's kind and name are read. */
   readonly encrypted: boolean;
   /** The parsed documents with their source positions, by index (for a finding's line and column). */
   readonly parsed: ReadonlyArray<Document.Parsed>;
@@ -268,6 +268,7 @@ export class FileReader {
       return undefined;
     }
     const documents: YamlDocument[] = [];
+    const sealed: YamlDocument[] = [];
     let encrypted = false;
     let broken = 0;
     let index = 0;
@@ -294,14 +295,20 @@ export class FileReader {
         continue;
       }
       if (typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as any).sops === 'object' && (value as any).sops !== null) {
+        // The object exists in the cluster (Flux decrypts it): its kind and name are kept, its
+        // content is not read.
         encrypted = true;
+        const { apiVersion, kind, metadata } = value as any;
+        if (typeof apiVersion === 'string' && typeof kind === 'string' && typeof metadata?.name === 'string' && !metadata.name.startsWith('ENC[')) {
+          sealed.push({ file, index: at, value: { apiVersion, kind, metadata: { name: metadata.name, ...(typeof metadata.namespace === 'string' ? { namespace: metadata.namespace } : {}) } } });
+        }
         continue;
       }
       if (value !== null && value !== undefined) documents.push({ file, index: at, value });
     }
     if (encrypted) this.notes.push(`${this.display(file)}: SOPS-encrypted, skipped`);
     if (broken > 0) this.notes.push(`${this.display(file)}: ${broken === 1 ? 'a document is' : `${broken} documents are`} not valid YAML (a template?), skipped`);
-    return { file, documents: encrypted ? [] : documents, encrypted, parsed, lines };
+    return { file, documents: encrypted ? sealed : documents, encrypted, parsed, lines };
   }
 }
 
