@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { RE2JS } from 're2js';
 import { parse as parseYaml } from 'yaml';
@@ -20,6 +21,8 @@ export interface BuiltObject {
   readonly object: any;
   /** The namespace a kustomization sets (`namespace:`), overriding the object's own. */
   readonly namespace?: string;
+  /** A generated ConfigMap or Secret whose name gets kustomize's content hash at the end of the build. */
+  readonly hashed?: boolean;
 }
 
 /** Kinds that have no namespace: kustomize's `namespace:` leaves them alone. */
@@ -63,8 +66,18 @@ export class Kustomize {
     return true;
   }
 
-  /** The objects of a directory. */
+  /**
+   * The objects of a directory, as `kustomize build` prints them: generated names carry the
+   * content hash, and the references to them (a HelmRelease's valuesFrom, a pod's volumes and
+   * env) are renamed with them.
+   */
   public build(dir: string): BuiltObject[] {
+    const objects = this.buildOnce(dir);
+    return this.depth === 0 ? withHashes(objects) : objects;
+  }
+
+  /** The objects of a directory before names are hashed, built once. */
+  private buildOnce(dir: string): BuiltObject[] {
     const done = this.builds.get(dir);
     if (done) return done;
     if (this.building.has(dir)) return []; // a cycle: kustomize refuses it too
@@ -281,32 +294,141 @@ export class Kustomize {
     const make = (kind: 'ConfigMap' | 'Secret', g: any, i: number): void => {
       if (!isMap(g) || typeof g.name !== 'string') return;
       const data: Record<string, string> = {};
+      // What kustomize hashes: every key and value as generated (a SOPS file's text included).
+      const raw: Record<string, string> = {};
       let complete = true;
       for (const f of list(g.files)) {
         if (typeof f !== 'string') continue;
         const eq = f.indexOf('=');
         const key = eq >= 0 ? f.slice(0, eq) : path.basename(f);
         const text = this.reader.text(path.resolve(dir, eq >= 0 ? f.slice(eq + 1) : f));
+        if (text !== undefined) raw[key] = text;
         // A Secret's file is usually SOPS-encrypted: its content is not what the cluster gets.
         if (text === undefined || (kind === 'Secret' && /^sops:/m.test(text))) complete = false;
         else data[key] = text;
       }
       for (const l of list(g.literals)) {
         if (typeof l !== 'string' || !l.includes('=')) continue;
-        data[l.slice(0, l.indexOf('='))] = l.slice(l.indexOf('=') + 1);
+        const value = unquote(l.slice(l.indexOf('=') + 1));
+        data[l.slice(0, l.indexOf('='))] = value;
+        raw[l.slice(0, l.indexOf('='))] = value;
       }
-      if (list(g.envs).length > 0 || g.env !== undefined) complete = false;
+      for (const e of [...list(g.envs), ...(typeof g.env === 'string' ? [g.env] : [])]) {
+        const text = typeof e === 'string' ? this.reader.text(path.resolve(dir, e)) : undefined;
+        if (text === undefined) {
+          complete = false;
+          continue;
+        }
+        for (const line of text.split('\n')) {
+          const t = line.trim();
+          if (t === '' || t.startsWith('#') || !t.includes('=')) continue;
+          raw[t.slice(0, t.indexOf('='))] = t.slice(t.indexOf('=') + 1);
+          if (kind === 'ConfigMap') data[t.slice(0, t.indexOf('='))] = t.slice(t.indexOf('=') + 1);
+        }
+        if (kind === 'Secret') complete = false;
+      }
       const object: Record<string, any> = {
         apiVersion: 'v1', kind,
         metadata: { name: g.name, ...(typeof g.namespace === 'string' ? { namespace: g.namespace } : {}) },
         ...(kind === 'Secret' ? (complete ? { stringData: data } : {}) : { data }),
+        ...(kind === 'Secret' ? { type: typeof g.type === 'string' ? g.type : 'Opaque' } : {}),
       };
-      out.push({ key: `${file}#${kind}${i}`, file, index: 0, object });
+      const disabled = g.options?.disableNameSuffixHash === true
+        || (k.generatorOptions?.disableNameSuffixHash === true && g.options?.disableNameSuffixHash !== false);
+      // The hash is of the generated content; kept aside (not a field any rule reads).
+      Object.defineProperty(object, HASH_DATA, { value: raw, enumerable: false });
+      out.push({ key: `${file}#${kind}${i}`, file, index: 0, object, ...(disabled ? {} : { hashed: true }) });
     };
     list(k.configMapGenerator).forEach((g, i) => make('ConfigMap', g, i));
     list(k.secretGenerator).forEach((g, i) => make('Secret', g, i));
     return out;
   }
+}
+
+/** The generated content a generated object's hash is computed from (not enumerable). */
+const HASH_DATA = Symbol('kustomize generated data');
+
+/** A literal's value, its surrounding quotes removed as kustomize removes them. */
+function unquote(value: string): string {
+  return value.length >= 2 && (value[0] === '"' || value[0] === '\'') && value[value.length - 1] === value[0] ? value.slice(1, -1) : value;
+}
+
+/** Go's json.Marshal of a string map: keys sorted, `<`, `>`, `&`, U+2028 and U+2029 escaped. */
+function goJson(value: unknown): string {
+  const sorted = (v: any): any => (isMap(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])])) : v);
+  return JSON.stringify(sorted(value)).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** kustomize's name hash of a generated ConfigMap or Secret (api/hasher; kustomize v5 hashes it with an empty name). @internal */
+export function generatedHash(object: any): string {
+  const raw: Record<string, string> = object[HASH_DATA] ?? object.data ?? {};
+  const encoded = object.kind === 'Secret'
+    ? goJson({ kind: 'Secret', type: object.type ?? 'Opaque', name: '', data: Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')])) })
+    : goJson({ kind: 'ConfigMap', name: '', data: raw });
+  const hex = createHash('sha256').update(encoded, 'utf8').digest('hex');
+  const swap: Record<string, string> = { 0: 'g', 1: 'h', 3: 'k', a: 'm', e: 't' };
+  return [...hex.slice(0, 10)].map((c) => swap[c] ?? c).join('');
+}
+
+/**
+ * The objects of a build with the generated names hashed, and the references to them renamed: a
+ * HelmRelease's `valuesFrom`, a Flux Kustomization's `substituteFrom`, a pod's volumes, `envFrom`
+ * and `env` (kustomize's name references, with the HelmRelease ones home-ops repositories add).
+ */
+function withHashes(objects: BuiltObject[]): BuiltObject[] {
+  if (!objects.some((o) => o.hashed)) return objects;
+  const renamed = new Map<string, string>();
+  const hashed = objects.map((o) => {
+    if (!o.hashed || !isMap(o.object.metadata) || typeof o.object.metadata.name !== 'string') return o;
+    const name = `${o.object.metadata.name}-${generatedHash(o.object)}`;
+    renamed.set(`${o.object.kind}/${o.namespace ?? o.object.metadata.namespace ?? ''}/${o.object.metadata.name}`, name);
+    const object = { ...o.object, metadata: { ...o.object.metadata, name } };
+    if (o.object[HASH_DATA]) Object.defineProperty(object, HASH_DATA, { value: o.object[HASH_DATA], enumerable: false });
+    return { ...o, object };
+  });
+  const lookup = (kind: string, namespace: string | undefined, name: unknown): string | undefined => (typeof name === 'string' ? renamed.get(`${kind}/${namespace ?? ''}/${name}`) : undefined);
+  return hashed.map((o) => {
+    const namespace = o.namespace ?? o.object.metadata?.namespace;
+    let object: any;
+    const edit = (): any => (object ??= clone(o.object));
+    const refs = (items: unknown, kindOf: (x: any) => string | undefined, nameKey: string, at: (obj: any) => any[] | undefined): void => {
+      list(items).forEach((x, i) => {
+        const kind = kindOf(x);
+        const to = kind ? lookup(kind, namespace, x?.[nameKey]) : undefined;
+        if (to) at(edit())![i][nameKey] = to;
+      });
+    };
+    const spec = o.object.spec;
+    if (o.object.kind === 'HelmRelease') refs(spec?.valuesFrom, (x) => x?.kind, 'name', (obj) => obj.spec.valuesFrom);
+    if (o.object.kind === 'Kustomization') refs(spec?.postBuild?.substituteFrom, (x) => x?.kind, 'name', (obj) => obj.spec.postBuild.substituteFrom);
+    const pod = o.object.kind === 'Pod' ? spec : spec?.template?.spec ?? spec?.jobTemplate?.spec?.template?.spec;
+    if (isMap(pod)) {
+      const podPath = (obj: any): any => (obj.kind === 'Pod' ? obj.spec : obj.spec.template?.spec ?? obj.spec.jobTemplate.spec.template.spec);
+      list(pod.volumes).forEach((v, i) => {
+        const cm = lookup('ConfigMap', namespace, v?.configMap?.name);
+        if (cm) podPath(edit()).volumes[i].configMap.name = cm;
+        const secret = lookup('Secret', namespace, v?.secret?.secretName);
+        if (secret) podPath(edit()).volumes[i].secret.secretName = secret;
+      });
+      for (const field of ['containers', 'initContainers']) {
+        list(pod[field]).forEach((c, ci) => {
+          list(c?.envFrom).forEach((e, ei) => {
+            const cm = lookup('ConfigMap', namespace, e?.configMapRef?.name);
+            if (cm) podPath(edit())[field][ci].envFrom[ei].configMapRef.name = cm;
+            const secret = lookup('Secret', namespace, e?.secretRef?.name);
+            if (secret) podPath(edit())[field][ci].envFrom[ei].secretRef.name = secret;
+          });
+          list(c?.env).forEach((e, ei) => {
+            const cm = lookup('ConfigMap', namespace, e?.valueFrom?.configMapKeyRef?.name);
+            if (cm) podPath(edit())[field][ci].env[ei].valueFrom.configMapKeyRef.name = cm;
+            const secret = lookup('Secret', namespace, e?.valueFrom?.secretKeyRef?.name);
+            if (secret) podPath(edit())[field][ci].env[ei].valueFrom.secretKeyRef.name = secret;
+          });
+        });
+      }
+    }
+    return object ? { ...o, object } : o;
+  });
 }
 
 function list(value: unknown): any[] {
