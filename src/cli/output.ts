@@ -37,7 +37,6 @@ export function escapeText(text: string): string {
  * @internal
  */
 export function safeJson(value: unknown): string {
-  // eslint-disable-next-line no-control-regex
   return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
