@@ -34,8 +34,10 @@ function kustomizations(root: string): string[] {
 
 /** kustomize's objects of a directory, or why it cannot build it offline. */
 function kubectlObjects(dir: string): string[] | string {
-  const r = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', timeout: 60_000, maxBuffer: 256 * 1024 * 1024 });
-  if (r.status !== 0) return (r.stderr || 'failed').split('\n')[0].slice(0, 160);
+  // As Flux builds (kustomize-controller loads files anywhere in the source, LoadRestrictionsNone);
+  // the checker's own limit is the directories it is given.
+  const r = spawnSync('kubectl', ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', dir], { encoding: 'utf8', timeout: 60_000, maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) return (/err="(.{0,200})/.exec(r.stderr)?.[1] ?? r.stderr.split('\n')[0]).slice(0, 200);
   return identities(parseAllDocuments(r.stdout).map((d) => d.toJS()).filter((o) => o && typeof o === 'object').map((o) => ({ object: o })));
 }
 
