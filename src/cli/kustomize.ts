@@ -301,7 +301,13 @@ export class Kustomize {
         if (typeof f !== 'string') continue;
         const eq = f.indexOf('=');
         const key = eq >= 0 ? f.slice(0, eq) : path.basename(f);
-        const text = this.reader.text(path.resolve(dir, eq >= 0 ? f.slice(eq + 1) : f));
+        const source = eq >= 0 ? f.slice(eq + 1) : f;
+        if (isRemote(source)) {
+          this.reader.notes.push(`${this.reader.shown(file)}: not checked: remote ${source}`);
+          complete = false;
+          continue;
+        }
+        const text = this.reader.text(path.resolve(dir, source));
         if (text !== undefined) raw[key] = text;
         // A Secret's file is usually SOPS-encrypted: its content is not what the cluster gets.
         if (text === undefined || (kind === 'Secret' && /^sops:/m.test(text))) complete = false;

@@ -288,3 +288,12 @@ describe('nothing in the input forges a line or reaches the terminal raw', () =>
     fs.rmSync(a.base, { recursive: true, force: true });
   }, 20_000);
 });
+
+describe('a generator file that is a URL is named, never fetched', () => {
+  test('configMapGenerator files: [name=https://…]', () => {
+    const a = area({ 'kustomization.yaml': 'configMapGenerator:\n  - name: dashboards\n    files: [cluster.json=https://example.com/dashboards/cluster.json]\n' });
+    const r = check('check', a.repo);
+    expect(r.err).toContain('note: kustomization.yaml: not checked: remote https://example.com/dashboards/cluster.json');
+    fs.rmSync(a.base, { recursive: true, force: true });
+  });
+});
