@@ -4,27 +4,35 @@ import { Finding } from '../rules/model';
 import { ruleList, runRules } from '../rules/rulebook';
 import { CONFIG_FILE, clusterNames, readConfigFile, resolveCluster } from './cluster-options';
 import { UnreadableInputError } from './files';
+import { FORMATS, Format, LocatedFinding, escapeText, githubFinding, safeJson, jsonFinding, junitReport, sarifLog, textFinding } from './output';
 import { loadRepository } from './repository';
 
-// `cdk8s-multus check [--format text|json] <dir>...`: the rulebook over a repository of YAML.
-// Findings go to stdout (one line each, or one JSON list), notes and the summary to stderr. Exit 0
-// when no finding is an error, 1 when one is, 2 for a usage error or input that cannot be read.
+// `cdk8s-multus check [--format FORMAT] [--root DIR] <dir>...`: the rulebook over a repository of
+// YAML. Findings go to stdout, notes and the summary to stderr. Exit 0 when no finding is an
+// error, 1 when one is, 2 for a usage error or input that cannot be read.
 
-const USAGE = `Usage: cdk8s-multus check [--format text|json] [--cluster NAME] [--kubernetes-version X.Y] <dir>...
+const USAGE = `Usage: cdk8s-multus check [--format text|json|sarif|github|junit] [--root DIR] [--cluster NAME] [--kubernetes-version X.Y] <dir>...
 
 Checks the Multus setup of a Flux repository of YAML (HelmReleases, NetworkAttachmentDefinitions,
-pod annotations, Kustomizations) against the rules of docs/rules.md.
+pod annotations, Kustomizations) against the rules of docs/rules.md. Only files inside the
+directories given are read (symlinks that lead outside are not followed).
 
-  --format text   one line per finding: file: kind/namespace/name: rule: level: field: value problem: fix (default)
-  --format json   a JSON list of {rule, level, file, kind, namespace, name, field, message, fix}
-  --cluster NAME  the cluster the repository is for: ${clusterNames().join(', ')};
-                  judges CNI directories, the Talos netns mount and an unseen Cilium against it
+  --format text     per finding a line file:line:column: level: rule: object: field: value problem,
+                    and an indented fix (default)
+  --format json     a JSON list of {rule, level, file, line, column, kind, namespace, name, field, message, fix}
+  --format sarif    a SARIF 2.1.0 log (GitHub code scanning)
+  --format github   GitHub Actions workflow commands (::error file=…,line=…,col=…::…)
+  --format junit    a JUnit XML report: a failed test case per error
+  --root DIR        paths are shown relative to DIR (default: the git work tree of the first
+                    directory, else each directory given)
+  --cluster NAME    the cluster the repository is for: ${clusterNames().join(', ')};
+                    judges CNI directories, the Talos netns mount and an unseen Cilium against it
   --kubernetes-version X.Y
-                  the cluster's Kubernetes version: judges the charts' Kubernetes ranges
-                  (both can be set in ${CONFIG_FILE} at the root of the first directory:
-                  cluster: and kubernetesVersion:; the options win)
-  -h, --help      this text and the rules
-  --version       the package version
+                    the cluster's Kubernetes version: judges the charts' Kubernetes ranges
+                    (both can be set in ${CONFIG_FILE} at the root of the first directory:
+                    cluster: and kubernetesVersion:; the options win)
+  -h, --help        this text and the rules
+  --version         the package version
 
 Exit status: 0 no error, 1 an error was found, 2 a usage error or input that cannot be read.`;
 
@@ -46,18 +54,6 @@ function version(): string {
   }
 }
 
-/** A finding as one line of text. @internal */
-export function findingLine(f: Finding): string {
-  return `${f.location.file ?? '-'}: ${f.kind}/${f.namespace ?? '-'}/${f.name}: ${f.rule}: ${f.level}: ${f.field}: ${f.value} ${f.problem}: ${f.fix}`;
-}
-
-/** A finding as the JSON the command prints. @internal */
-export function findingJson(f: Finding): Record<string, string | null> {
-  return {
-    rule: f.rule, level: f.level, file: f.location.file ?? null, kind: f.kind, namespace: f.namespace ?? null,
-    name: f.name, field: f.field, message: f.message, fix: f.fix,
-  };
-}
 
 /**
  * Runs the command with `args` (without the program name) and returns its exit status.
@@ -74,21 +70,28 @@ export function runCheck(args: string[], output: Output): number {
   }
   const [command, ...rest] = args;
   if (command !== 'check') {
-    output.err(`${command === undefined ? 'no command given' : `unknown command "${command}"`}\n\n${USAGE}\n`);
+    output.err(`${command === undefined ? 'no command given' : `unknown command ${escapeText(JSON.stringify(command))}`}\n\n${USAGE}\n`);
     return 2;
   }
-  let format = 'text';
+  let format: Format = 'text';
+  let root: string | undefined;
   const dirs: string[] = [];
   const flags: { cluster?: string; kubernetesVersion?: string } = {};
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a === '--format' || a.startsWith('--format=')) {
       const value = a === '--format' ? rest[++i] : a.slice('--format='.length);
-      if (value !== 'text' && value !== 'json') {
-        output.err(`--format takes text or json, not ${value === undefined ? 'nothing' : JSON.stringify(value)}\n`);
+      if (!(FORMATS as readonly string[]).includes(value)) {
+        output.err(`--format takes ${FORMATS.join(', ')}, not ${value === undefined ? 'nothing' : escapeText(JSON.stringify(value))}\n`);
         return 2;
       }
-      format = value;
+      format = value as Format;
+    } else if (a === '--root' || a.startsWith('--root=')) {
+      root = a === '--root' ? rest[++i] : a.slice('--root='.length);
+      if (root === undefined || root === '') {
+        output.err('--root takes a directory\n');
+        return 2;
+      }
     } else if (a === '--cluster' || a.startsWith('--cluster=') || a === '--kubernetes-version' || a.startsWith('--kubernetes-version=')) {
       const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, rest[++i]];
       if (inline === undefined) {
@@ -98,7 +101,7 @@ export function runCheck(args: string[], output: Output): number {
       if (flag === '--cluster') flags.cluster = inline;
       else flags.kubernetesVersion = inline;
     } else if (a.startsWith('-') && a !== '-') {
-      output.err(`unknown option ${a}\n\n${USAGE}\n`);
+      output.err(`unknown option ${escapeText(a)}\n\n${USAGE}\n`);
       return 2;
     } else {
       dirs.push(a);
@@ -110,28 +113,48 @@ export function runCheck(args: string[], output: Output): number {
   }
   const config = readConfigFile(dirs[0]);
   if (config.error !== undefined) {
-    output.err(`cdk8s-multus: ${config.error}\n`);
+    output.err(`cdk8s-multus: ${escapeText(config.error)}\n`);
     return 2;
   }
   const cluster = resolveCluster(flags, config.options);
   if (cluster.error !== undefined) {
-    output.err(`cdk8s-multus: ${cluster.error}\n`);
+    output.err(`cdk8s-multus: ${escapeText(cluster.error)}\n`);
     return 2;
   }
   let repository;
+  let findings: Finding[];
   try {
-    repository = loadRepository(dirs);
+    repository = loadRepository(dirs, { base: root });
+    findings = runRules(repository.manifests, { input: 'repository', cluster: cluster.facts, kubernetesVersion: cluster.kubernetesVersion });
   } catch (e) {
-    if (e instanceof UnreadableInputError) {
-      output.err(`cdk8s-multus: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
+    // Input that cannot be read, or (never expected) a failure of the reader: a message, not a trace.
+    const message = e instanceof UnreadableInputError ? e.message : `cannot check: ${(e as Error)?.message ?? String(e)}`;
+    output.err(`cdk8s-multus: ${escapeText(message)}\n`);
+    return 2;
   }
-  const findings = runRules(repository.manifests, { input: 'repository', cluster: cluster.facts, kubernetesVersion: cluster.kubernetesVersion });
-  if (format === 'json') output.out(`${JSON.stringify(findings.map(findingJson), null, 2)}\n`);
-  else for (const f of findings) output.out(`${findingLine(f)}\n`);
-  for (const note of repository.notes) output.err(`note: ${note}\n`);
+  const repo = repository;
+  const located: LocatedFinding[] = findings.map((f) => ({
+    finding: f,
+    file: f.location.file,
+    position: repo.position(f.location, f.field),
+  }));
+  switch (format) {
+    case 'json':
+      output.out(`${safeJson(located.map(jsonFinding))}\n`);
+      break;
+    case 'sarif':
+      output.out(`${safeJson(sarifLog(located, ruleList(), version()))}\n`);
+      break;
+    case 'junit':
+      output.out(junitReport(located, repository.files));
+      break;
+    case 'github':
+      for (const f of located) output.out(githubFinding(f));
+      break;
+    default:
+      for (const f of located) output.out(textFinding(f));
+  }
+  for (const note of repository.notes) output.err(`note: ${escapeText(note)}\n`);
   const errors = findings.filter((f) => f.level === 'error').length;
   const warnings = findings.length - errors;
   output.err(`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} in ${repository.files} YAML file${repository.files === 1 ? '' : 's'} (${repository.manifests.length} objects)\n`);

@@ -1,10 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { Document, LineCounter, parseAllDocuments } from 'yaml';
 
 // Reading a repository's YAML: every file once, every document of it, SOPS-encrypted files and
-// documents that are not YAML set aside with a note. Paths are absolute inside; what is printed is
-// relative to the directory the user named.
+// documents that are not YAML set aside with a note. Nothing outside the directories the user named
+// is read: every path is resolved (symlinks included) and must stay inside them, as kustomize's
+// default load restrictor and Flux's source packaging demand; only regular files up to a size cap
+// are read (a FIFO or a device listed by a hostile kustomization never blocks or fills memory).
+// Paths are absolute inside; what is printed is relative to the repository root.
 
 /** Input that cannot be read at all (a missing directory, a file without read permission). @internal */
 export class UnreadableInputError extends Error {
@@ -13,6 +16,9 @@ export class UnreadableInputError extends Error {
     this.name = 'UnreadableInputError';
   }
 }
+
+/** The largest file read, in bytes: far above any manifest, far below what exhausts memory. @internal */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
 /** One YAML document of a file. @internal */
 export interface YamlDocument {
@@ -27,8 +33,11 @@ export interface YamlDocument {
 export interface YamlFile {
   readonly file: string;
   readonly documents: YamlDocument[];
-  /** True when the file is SOPS-encrypted (a top-level `sops` map): its documents are not read. */
+  /** True when the file is SOPS-encrypted (a top-level `sops` map): only each object's kind and name are read. */
   readonly encrypted: boolean;
+  /** The parsed documents with their source positions, by index (for a finding's line and column). */
+  readonly parsed: ReadonlyArray<Document.Parsed>;
+  readonly lines: LineCounter;
 }
 
 /** The names kustomize reads a directory's kustomization from. @internal */
@@ -39,59 +48,206 @@ export function isYamlFile(name: string): boolean {
   return name.endsWith('.yaml') || name.endsWith('.yml') || name === 'Kustomization';
 }
 
-/** Reads files and directories once each, and collects notes for the user. @internal */
+/** What a path is, once resolved inside the roots. @internal */
+export type Entry = 'file' | 'directory' | 'other';
+
+/** A directory entry: its name, its path as written, and what it resolves to. @internal */
+export interface DirEntry {
+  readonly name: string;
+  readonly path: string;
+  readonly type: Entry;
+}
+
+function within(p: string, root: string): boolean {
+  return p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+}
+
+/** Reads files and directories once each, inside `roots` only, and collects notes for the user. @internal */
 export class FileReader {
   public readonly notes: string[] = [];
   private readonly files = new Map<string, YamlFile | undefined>();
   private readonly texts = new Map<string, string | undefined>();
-  private readonly dirs = new Map<string, fs.Dirent[] | undefined>();
+  private readonly dirs = new Map<string, DirEntry[] | undefined>();
+  private readonly resolved = new Map<string, { real?: string; type?: Entry; outside?: true }>();
+  private readonly roots: string[];
+  private readonly reals = new Map<string, string>();
 
-  /** @param display how a path is shown in notes */
-  constructor(private readonly display: (file: string) => string) {}
+  private readonly only?: ReadonlySet<string>;
 
-  /** The entries of a directory (sorted), or undefined when it is none or cannot be read. */
-  public list(dir: string): fs.Dirent[] | undefined {
-    if (!this.dirs.has(dir)) {
-      let entries: fs.Dirent[] | undefined;
+  /**
+   * @param display how a path is shown in notes
+   * @param roots the directories (or files) that may be read, absolute; anything that resolves
+   * outside them is not read
+   * @param only when given, the only files that may be read
+   */
+  constructor(private readonly display: (file: string) => string, roots: string[], only?: string[]) {
+    this.only = only ? new Set(only.map((f) => path.resolve(f))) : undefined;
+    this.roots = roots.map((r) => {
       try {
-        entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        return fs.realpathSync.native(r);
       } catch {
-        entries = undefined;
+        return path.resolve(r);
+      }
+    });
+  }
+
+  /** How a path is shown to the user. */
+  public shown(p: string): string {
+    return this.display(p);
+  }
+
+  /** True iff the path, resolved, lies inside the roots (a missing path: its written form). */
+  public inside(p: string): boolean {
+    const real = this.resolve(p).real ?? p;
+    return this.roots.some((r) => within(real, r));
+  }
+
+  /**
+   * Resolves `p` (symlinks included). A path that exists but resolves outside the roots gets a
+   * note and no type: it is never read.
+   */
+  private resolve(p: string): { real?: string; type?: Entry; outside?: true } {
+    let r = this.resolved.get(p);
+    if (r === undefined) {
+      try {
+        const real = this.realpath(p);
+        if (!this.roots.some((root) => within(real, root))) {
+          r = { real, outside: true };
+        } else {
+          const stat = fs.statSync(real);
+          r = { real, type: stat.isFile() ? 'file' : stat.isDirectory() ? 'directory' : 'other' };
+        }
+      } catch {
+        r = {};
+      }
+      this.resolved.set(p, r);
+    }
+    return r;
+  }
+
+  /**
+   * The real path of `p`: each directory's real path is kept, so a path below one costs one lstat
+   * (and a realpath only where an entry is a symlink), whatever its depth.
+   */
+  private realpath(p: string): string {
+    const missing: string[] = [];
+    let at = path.resolve(p);
+    while (!this.reals.has(at)) {
+      const parent = path.dirname(at);
+      if (parent === at) {
+        this.reals.set(at, fs.realpathSync.native(at));
+        break;
+      }
+      missing.push(at);
+      at = parent;
+    }
+    for (let i = missing.length - 1; i >= 0; i--) {
+      const written = missing[i];
+      const joined = path.join(this.reals.get(path.dirname(written))!, path.basename(written));
+      // Throws (ENOENT) for a missing path, as realpath does.
+      this.reals.set(written, fs.lstatSync(joined).isSymbolicLink() ? fs.realpathSync.native(joined) : joined);
+    }
+    return this.reals.get(path.resolve(p))!;
+  }
+
+  /** What `p` is inside the roots, or undefined when it is missing or outside (with a note: it was asked for). */
+  public typeOf(p: string): Entry | undefined {
+    const r = this.resolve(p);
+    if (r.outside) this.notes.push(`${this.display(p)}: resolves outside the checked directories, not read`);
+    return r.type;
+  }
+
+  /** The entries of a directory (sorted), or undefined when it is none, is outside the roots or cannot be read. */
+  public list(dir: string): DirEntry[] | undefined {
+    if (!this.dirs.has(dir)) {
+      let entries: DirEntry[] | undefined;
+      this.typeOf(dir);
+      const r = this.resolve(dir);
+      if (r.type === 'directory') {
+        try {
+          entries = fs.readdirSync(r.real!, { withFileTypes: true })
+            .map((e) => e.name)
+            .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+            .map((name) => {
+              const p = path.join(dir, name);
+              return { name, path: p, type: this.typeOf(p) ?? 'other' };
+            });
+        } catch {
+          entries = undefined;
+        }
       }
       this.dirs.set(dir, entries);
     }
     return this.dirs.get(dir);
   }
 
-  /** True iff `p` is a directory. */
+  /** True iff `p` is a directory inside the roots. */
   public isDirectory(p: string): boolean {
-    return this.list(p) !== undefined;
+    return this.typeOf(p) === 'directory';
+  }
+
+  /** The real path of a directory inside the roots (to visit a directory reached by two names once). */
+  public realDirectory(p: string): string | undefined {
+    const r = this.resolve(p);
+    return r.type === 'directory' ? r.real : undefined;
   }
 
   /** The kustomization file of a directory, if it has one. */
   public kustomizationOf(dir: string): string | undefined {
     const entries = this.list(dir);
-    const found = entries?.find((e) => e.isFile() && KUSTOMIZATION_FILES.includes(e.name));
-    return found ? path.join(dir, found.name) : undefined;
+    const found = entries?.find((e) => e.type === 'file' && KUSTOMIZATION_FILES.includes(e.name) && (this.only === undefined || this.only.has(path.resolve(e.path))));
+    return found?.path;
   }
 
   /**
-   * The text of a file, or undefined when it cannot be read. With `required`, a file that exists but
-   * cannot be read is an UnreadableInputError (the user named it, or a directory holding it).
+   * The text of a file, or undefined when it cannot be read: missing, outside the roots, not a
+   * regular file, larger than MAX_FILE_BYTES (each with a note but missing). With `required`, a
+   * file that exists inside the roots but cannot be read is an UnreadableInputError (the user named
+   * it, or a directory holding it).
    */
   public text(file: string, required = false): string | undefined {
-    if (!this.texts.has(file)) {
-      let text: string | undefined;
-      try {
-        text = fs.readFileSync(file, 'utf8');
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (required && code !== 'ENOENT') throw new UnreadableInputError(`${this.display(file)}: cannot be read (${code ?? (e as Error).message})`);
-        text = undefined;
-      }
-      this.texts.set(file, text);
-    }
+    if (!this.texts.has(file)) this.texts.set(file, this.read(file, required));
     return this.texts.get(file);
+  }
+
+  private read(file: string, required: boolean): string | undefined {
+    // With a list of files (the manifests of a synth), any other file is left unread, silently.
+    if (this.only !== undefined && !this.only.has(path.resolve(file))) return undefined;
+    this.typeOf(file);
+    const r = this.resolve(file);
+    if (r.type === undefined) return undefined;
+    if (r.type !== 'file') {
+      this.notes.push(`${this.display(file)}: not a regular file, not read`);
+      return undefined;
+    }
+    let fd: number | undefined;
+    try {
+      // O_NONBLOCK: a file swapped for a FIFO after the check above still never blocks.
+      fd = fs.openSync(r.real!, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOFOLLOW);
+      const stat = fs.fstatSync(fd);
+      if (!stat.isFile()) {
+        this.notes.push(`${this.display(file)}: not a regular file, not read`);
+        return undefined;
+      }
+      if (stat.size > MAX_FILE_BYTES) {
+        this.notes.push(`${this.display(file)}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB, not read`);
+        return undefined;
+      }
+      const buffer = Buffer.alloc(stat.size);
+      let at = 0;
+      while (at < buffer.length) {
+        const n = fs.readSync(fd, buffer, at, buffer.length - at, at);
+        if (n === 0) break;
+        at += n;
+      }
+      return buffer.subarray(0, at).toString('utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (required && code !== 'ENOENT') throw new UnreadableInputError(`${this.display(file)}: cannot be read (${code ?? (e as Error).message})`);
+      return undefined;
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
   }
 
   /** The YAML documents of a file; undefined when it cannot be read. */
@@ -100,17 +256,32 @@ export class FileReader {
     return this.files.get(file);
   }
 
+  /** The YAML documents of a file already read, without reading it. */
+  public readYaml(file: string): YamlFile | undefined {
+    return this.files.get(file);
+  }
+
   private parse(file: string, required: boolean): YamlFile | undefined {
     const text = this.text(file, required);
     if (text === undefined) {
-      if (!required) this.notes.push(`${this.display(file)}: referenced, but cannot be read`);
+      if (!required && (this.only === undefined || this.only.has(path.resolve(file))) && this.typeOf(file) !== 'other' && this.inside(file)) this.notes.push(`${this.display(file)}: referenced, but cannot be read`);
       return undefined;
     }
     const documents: YamlDocument[] = [];
+    const sealed: YamlDocument[] = [];
     let encrypted = false;
     let broken = 0;
     let index = 0;
-    for (const doc of parseDocuments(text)) {
+    let parsed: Document.Parsed[];
+    let lines: LineCounter;
+    try {
+      ({ docs: parsed, lines } = parseDocuments(text));
+    } catch {
+      // A document nested deeper than the parser's stack: not YAML this command can read.
+      this.notes.push(`${this.display(file)}: cannot be parsed (nested too deeply?), skipped`);
+      return { file, documents: [], encrypted: false, parsed: [], lines: new LineCounter() };
+    }
+    for (const doc of parsed) {
       const at = index++;
       if (doc.errors.length > 0) {
         broken++;
@@ -124,14 +295,20 @@ export class FileReader {
         continue;
       }
       if (typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as any).sops === 'object' && (value as any).sops !== null) {
+        // The object exists in the cluster (Flux decrypts it): its kind and name are kept, its
+        // content is not read.
         encrypted = true;
+        const { apiVersion, kind, metadata } = value as any;
+        if (typeof apiVersion === 'string' && typeof kind === 'string' && typeof metadata?.name === 'string' && !metadata.name.startsWith('ENC[')) {
+          sealed.push({ file, index: at, value: { apiVersion, kind, metadata: { name: metadata.name, ...(typeof metadata.namespace === 'string' ? { namespace: metadata.namespace } : {}) } } });
+        }
         continue;
       }
       if (value !== null && value !== undefined) documents.push({ file, index: at, value });
     }
     if (encrypted) this.notes.push(`${this.display(file)}: SOPS-encrypted, skipped`);
     if (broken > 0) this.notes.push(`${this.display(file)}: ${broken === 1 ? 'a document is' : `${broken} documents are`} not valid YAML (a template?), skipped`);
-    return { file, documents: encrypted ? [] : documents, encrypted };
+    return { file, documents: encrypted ? sealed : documents, encrypted, parsed, lines };
   }
 }
 
@@ -144,12 +321,15 @@ const ALIAS_KEY = /^(\s*(?:-\s+)?)\*([A-Za-z0-9_-]+):(?=\s|$)/gm;
  * The documents of a file, as Flux reads them. Go's YAML parser ends an alias at the first
  * character that cannot be in a plain name, so `*app:` is the alias `app` as a key; YAML 1.2 (and
  * this parser) reads the alias `app:`, which does not exist. A file that fails only for that is
- * read again with a space before the colon.
+ * read again with a space before the colon (one more character on that line: columns after it
+ * shift by one, lines do not).
  */
-function parseDocuments(text: string): ReturnType<typeof parseAllDocuments> {
-  const docs = parseAllDocuments(text, OPTIONS);
-  if (!Array.from(docs).some((d) => d.errors.length > 0) || !ALIAS_KEY.test(text)) return docs;
+function parseDocuments(text: string): { docs: Document.Parsed[]; lines: LineCounter } {
+  const lines = new LineCounter();
+  const docs = Array.from(parseAllDocuments(text, { ...OPTIONS, lineCounter: lines })) as Document.Parsed[];
+  if (!docs.some((d) => d.errors.length > 0) || !ALIAS_KEY.test(text)) return { docs, lines };
   ALIAS_KEY.lastIndex = 0;
-  const again = parseAllDocuments(text.replace(ALIAS_KEY, '$1*$2 :'), OPTIONS);
-  return Array.from(again).some((d) => d.errors.length > 0) ? docs : again;
+  const again = new LineCounter();
+  const redone = Array.from(parseAllDocuments(text.replace(ALIAS_KEY, '$1*$2 :'), { ...OPTIONS, lineCounter: again })) as Document.Parsed[];
+  return redone.some((d) => d.errors.length > 0) ? { docs, lines } : { docs: redone, lines: again };
 }

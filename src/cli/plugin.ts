@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { refusal, Problems } from '../errors';
 import { checkKnownProps, propsShape } from '../util/props';
 
 // The rulebook as a cdk8s validation plugin: `cdk8s synth` runs it over the manifests it
@@ -40,8 +41,18 @@ export class MultusValidation {
   constructor(props: MultusValidationProps = {}) {
     // `properties:` of the validations entry in cdk8s.yaml: a key this plugin does not read is refused
     // (a typo such as fail_on_warnings would otherwise leave warnings passing silently).
-    checkKnownProps('properties', props ?? {}, MULTUS_VALIDATION_PROPS);
-    this.failOnWarnings = props?.failOnWarnings === true;
+    const problems = new Problems();
+    problems.check(() => checkKnownProps('properties', props ?? {}, MULTUS_VALIDATION_PROPS));
+    // cdk8s.yaml is YAML: `failOnWarnings: "yes"` or `yes` quoted arrives as a string, which must
+    // not pass as true or false.
+    const failOnWarnings: unknown = props?.failOnWarnings;
+    if (failOnWarnings !== undefined && typeof failOnWarnings !== 'boolean') {
+      problems.check(() => {
+        throw refusal({ field: 'properties.failOnWarnings', value: failOnWarnings, problem: 'is not a boolean', hint: 'write true or false, unquoted' });
+      });
+    }
+    problems.throwIfAny();
+    this.failOnWarnings = failOnWarnings === true;
   }
 
   /**
@@ -56,7 +67,9 @@ export class MultusValidation {
       context.report.submit('success', { findings: '0' });
       return;
     }
-    const repository = loadRepository([commonDirectory(files)]);
+    // The manifests the CLI hands over, and no other file of the output directory: Flux
+    // Kustomizations among them are followed into directories, but only these files are read.
+    const repository = loadRepository([commonDirectory(files)], { only: files });
     for (const note of repository.notes) context.logger?.log?.(`cdk8s-multus: ${note}`);
     const findings = runRules(repository.manifests, { input: 'app' });
     for (const f of findings) {

@@ -1,10 +1,12 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { isClusterScopedObject } from '../knowledge/kinds';
 import { FluxContext, Location, Manifest } from '../rules/model';
 import { GROUPS, isKind, isMap } from '../rules/values';
-import { FileReader, KUSTOMIZATION_FILES, UnreadableInputError, isYamlFile } from './files';
+import { DirEntry, FileReader, KUSTOMIZATION_FILES, UnreadableInputError, isYamlFile } from './files';
 import { BuiltObject, Kustomize, applyPatches, identity, transform } from './kustomize';
+import { Position, keyPosition } from './positions';
 
 // A Flux repository as the rulebook reads it: every Kubernetes object of every YAML file, each as
 // it will be applied, with the Flux Kustomization that applies it. Flux Kustomizations are
@@ -22,6 +24,8 @@ export interface Repository {
   readonly files: number;
   /** The absolute path of a manifest's file (`location.file` is relative to its input). */
   absolute(file: string): string;
+  /** Where a finding's field is written: the line and column of its key. */
+  position(location: Location, field: string): Position | undefined;
 }
 
 /** A Flux Kustomization document, and what it applies. */
@@ -46,36 +50,67 @@ interface Instance {
  * file below it that cannot be read, is an UnreadableInputError.
  * @internal
  */
-export function loadRepository(inputs: string[]): Repository {
+export function loadRepository(inputs: string[], options: LoadOptions = {}): Repository {
   const roots = inputs.map((i) => path.resolve(i));
+  // Paths are shown relative to the repository root: the `base` given, else the git work tree
+  // that holds the first input, else each input itself.
+  const base = options.base !== undefined ? path.resolve(options.base) : gitTopLevel(roots[0]);
   const shown = new Map<string, string>();
   const display = (file: string): string => {
-    const root = roots.find((r) => file === r || file.startsWith(r + path.sep)) ?? roots[0];
+    const root = base !== undefined && (file === base || file.startsWith(base + path.sep)) ? base
+      : roots.find((r) => file === r || file.startsWith(r + path.sep)) ?? roots[0];
     const rel = path.relative(root, file);
     const name = (rel === '' ? path.basename(file) : rel).split(path.sep).join('/');
     shown.set(name, file);
     return name;
   };
-  const reader = new FileReader(display);
+  const only = options.only?.map((f) => path.resolve(f));
+  const reader = new FileReader(display, roots, only);
 
-  // Every YAML file below the inputs (hidden directories and node_modules left out).
+  // Every YAML file below the inputs (hidden directories and node_modules left out), each directory
+  // once by its real path (a symlink loop ends), without recursion (any depth).
   const files: string[] = [];
-  const scan = (dir: string): void => {
-    const entries = reader.list(dir);
-    if (!entries) throw new UnreadableInputError(`${dir}: cannot be read`);
-    for (const e of entries) {
+  const seenDirs = new Set<string>();
+  const scan = (top: string): void => {
+    // Entries in name order, a directory's files and sub-directories interleaved (as a recursive
+    // walk lists them), with a stack of open directories.
+    const open = (dir: string): { entries: DirEntry[]; at: number } | undefined => {
+      const real = reader.realDirectory(dir);
+      if (real === undefined || seenDirs.has(real)) return undefined;
+      seenDirs.add(real);
+      const entries = reader.list(dir);
+      if (!entries) throw new UnreadableInputError(`${display(dir)}: cannot be read`);
+      return { entries, at: 0 };
+    };
+    const first = open(top);
+    const stack = first ? [first] : [];
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1];
+      if (frame.at >= frame.entries.length) {
+        stack.pop();
+        continue;
+      }
+      const e = frame.entries[frame.at++];
       if (e.name.startsWith('.') || e.name === 'node_modules') continue;
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) scan(p);
-      else if (e.isFile() && isYamlFile(e.name)) files.push(p);
+      if (e.type === 'directory') {
+        const below = open(e.path);
+        if (below) stack.push(below);
+      } else if (e.type === 'file' && isYamlFile(e.name)) files.push(e.path);
+      else if (e.type === 'other' && isYamlFile(e.name)) reader.text(e.path); // a FIFO, a device, a link outside: the reader's note
     }
   };
   for (const root of roots) {
-    if (reader.isDirectory(root)) scan(root);
-    else if (reader.text(root, true) !== undefined) files.push(root);
-    else throw new UnreadableInputError(`${root}: no such file or directory`);
+    const type = reader.typeOf(root);
+    if (type === 'directory') scan(root);
+    else if (type === 'file' && reader.text(root, true) !== undefined) files.push(root);
+    else if (type === 'other') throw new UnreadableInputError(`${display(root)}: not a regular file or a directory`);
+    else throw new UnreadableInputError(`${display(root)}: no such file or directory`);
   }
-  const inside = (p: string): boolean => roots.some((r) => p === r || p.startsWith(r + path.sep));
+  if (only !== undefined) {
+    const allowed = new Set(only);
+    files.splice(0, files.length, ...files.filter((f) => allowed.has(f)));
+  }
+  const inside = (p: string): boolean => reader.inside(p);
 
   const kustomize = new Kustomize(reader);
   const docs: BuiltObject[] = [];
@@ -90,10 +125,18 @@ export function loadRepository(inputs: string[]): Repository {
   // holds other files), and only into directories inside the inputs.
   const fluxDocs = new Map<string, FluxDoc>();
   for (const d of docs) if (isKind(d.object, GROUPS.kustomize, 'Kustomization')) fluxDocs.set(d.key, { object: d });
+  // An OCIRepository is the repository itself when a FluxInstance (Flux Operator) syncs the cluster
+  // from it: its artifact is built from these files.
+  const ownOci = new Set<string>();
+  for (const d of docs) {
+    if (d.object.kind !== 'FluxInstance' || !String(d.object.apiVersion).startsWith('fluxcd.controlplane.io/')) continue;
+    const sync = d.object.spec?.sync;
+    if (isMap(sync) && sync.kind === 'OCIRepository') ownOci.add(typeof sync.name === 'string' ? sync.name : d.object.metadata?.namespace ?? 'flux-system');
+  }
   const relativePath = (k: any): string | undefined => {
     const p = k?.spec?.path;
     const source = k?.spec?.sourceRef?.kind;
-    if (source !== undefined && source !== 'GitRepository') return undefined;
+    if (source !== undefined && source !== 'GitRepository' && !(source === 'OCIRepository' && ownOci.has(k?.spec?.sourceRef?.name))) return undefined;
     if (p === undefined) return '';
     return typeof p === 'string' && !p.includes('${') ? p.replace(/^\.?\/+/, '') : undefined;
   };
@@ -112,7 +155,8 @@ export function loadRepository(inputs: string[]): Repository {
     const relative = relativePath(k);
     if (relative === undefined || repositoryRoot === undefined) return undefined;
     const candidate = path.resolve(repositoryRoot, relative);
-    return inside(candidate) && reader.isDirectory(candidate) ? candidate : undefined;
+    // A path that leaves the checked directories gets the reader's note (when it exists at all).
+    return reader.typeOf(candidate) === 'directory' ? candidate : undefined;
   };
 
   // What each Flux Kustomization applies, built once per directory.
@@ -161,12 +205,17 @@ export function loadRepository(inputs: string[]): Repository {
   // app a namespace's kustomization.yaml no longer lists).
   const governed = new Map<string, boolean>();
   const isGoverned = (dir: string): boolean => {
-    let answer = governed.get(dir);
-    if (answer === undefined) {
-      const parent = path.dirname(dir);
-      answer = reader.kustomizationOf(dir) !== undefined || (parent !== dir && inside(parent) && isGoverned(parent));
-      governed.set(dir, answer);
+    // Up the directories until one is known, a kustomization is found or the input ends.
+    const path_: string[] = [];
+    let answer: boolean | undefined;
+    for (let at = dir; answer === undefined; at = path.dirname(at)) {
+      answer = governed.get(at);
+      if (answer !== undefined) break;
+      path_.push(at);
+      if (reader.kustomizationOf(at) !== undefined) answer = true;
+      else if (path.dirname(at) === at || !inside(path.dirname(at))) answer = false;
     }
+    for (const at of path_) governed.set(at, answer);
     return answer;
   };
   for (const d of docs) {
@@ -187,12 +236,18 @@ export function loadRepository(inputs: string[]): Repository {
   };
   plain.forEach(start);
   let next = 0;
+  // Each Flux Kustomization (a document, in the namespace it lands in) is expanded once: a graph that
+  // fans out is walked in time linear in its edges, not once per path through it.
+  const expanded = new Set<string>();
   const drain = (): void => {
     while (next < queue.length) {
       const parent = queue[next++];
       const key = parent.built.key;
       const built = applies.get(key);
       if (!built || !fluxDocs.has(key) || parent.chain.includes(key)) continue;
+      const once = `${key}@${parent.namespace ?? ''}/${parent.object.metadata?.name ?? ''}`;
+      if (expanded.has(once)) continue;
+      expanded.add(once);
       const ks = parent.object;
       const chain = [...parent.chain, key];
       const flux: FluxContext = {
@@ -248,7 +303,28 @@ export function loadRepository(inputs: string[]): Repository {
     absolute(file: string): string {
       return shown.get(file) ?? path.resolve(roots[0], file);
     },
+    position(location: Location, field: string): Position | undefined {
+      const file = location.file !== undefined ? shown.get(location.file) : undefined;
+      const read = file !== undefined ? reader.readYaml(file) : undefined;
+      return read && location.doc !== undefined ? keyPosition(read, location.doc, field) : undefined;
+    },
   };
+}
+
+/** Options of loadRepository. @internal */
+export interface LoadOptions {
+  /** The directory paths are shown relative to (default: the git work tree of the first input). */
+  readonly base?: string;
+  /** The only files that may be read (the manifests a cdk8s synth produced); default: every file below the inputs. */
+  readonly only?: string[];
+}
+
+/** The git work tree that holds `p` (a directory with `.git`), if any. */
+function gitTopLevel(p: string): string | undefined {
+  for (let at = p; ; at = path.dirname(at)) {
+    if (fs.existsSync(path.join(at, '.git'))) return at;
+    if (path.dirname(at) === at) return undefined;
+  }
 }
 
 function locationOf(b: BuiltObject, display: (file: string) => string): Location {

@@ -71,12 +71,14 @@ describeNeeding('the user\'s plan, laid out as the tree it describes', fs.exists
     ].sort());
   });
 
-  test('exits 1, one line per finding: file: kind/namespace/name: rule: ...', () => {
+  test('exits 1, per finding a line file:line:column: level: rule: object: field: ... and an indented fix', () => {
     const r = check('check', dir);
     expect(r.code).toBe(1);
     const lines = r.out.trim().split('\n');
-    expect(lines).toHaveLength(7);
-    expect(lines).toContainEqual(expect.stringMatching(/^kubernetes\/main\/apps\/kube-system\/multus\/app\/helmrelease\.yaml: HelmRelease\/kube-system\/multus: chart-version-refused: error: spec\.chart\.spec\.version: "5\.0\.7" must not be installed: .*: pin version 7\.0\.0/));
+    expect(lines).toHaveLength(14);
+    expect(lines.filter((l) => l.startsWith('    fix: '))).toHaveLength(7);
+    expect(lines).toContainEqual(expect.stringMatching(/^kubernetes\/main\/apps\/kube-system\/multus\/app\/helmrelease\.yaml:\d+:\d+: error: chart-version-refused: HelmRelease kube-system\/multus: spec\.chart\.spec\.version: "5\.0\.7" must not be installed: /));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {4}fix: pin version 7\.0\.0/));
     expect(r.err).toContain('3 errors, 4 warnings in 7 YAML files');
   });
 });
@@ -104,7 +106,8 @@ describe('trees that are right get no finding at all', () => {
 
   test('k3s-angelnu: its Flux context is followed (substitutions, targetNamespace, a SOPS file skipped)', () => {
     const r = check('check', path.join(FIXTURES, 'k3s-angelnu'));
-    expect(r.err).toContain('note: kubernetes/components/common/cluster-secrets.sops.yaml: SOPS-encrypted, skipped');
+    // Paths are relative to the repository root (the git work tree that holds the input).
+    expect(r.err).toContain('note: test/cli/fixtures/k3s-angelnu/kubernetes/components/common/cluster-secrets.sops.yaml: SOPS-encrypted, skipped');
     // One HA address changed to the esphome Deployment's: the substituted ${HA_IP} is read.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-multus-k3s-'));
     fs.cpSync(path.join(FIXTURES, 'k3s-angelnu'), dir, { recursive: true });
@@ -215,7 +218,7 @@ describe('command line', () => {
     const r = check('check', '--format=json', dir);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.out)).toEqual([{
-      rule: 'annotation-misplaced', level: 'error', file: 'pod.yaml', kind: 'Deployment', namespace: 'home', name: 'd',
+      rule: 'annotation-misplaced', level: 'error', file: 'pod.yaml', line: 14, column: 5, kind: 'Deployment', namespace: 'home', name: 'd',
       field: 'metadata.annotations["k8s.v1.cni.cncf.io/networks"]', message: expect.stringContaining('Deployment home/d: metadata.annotations'),
       fix: 'move it to spec.template.metadata.annotations["k8s.v1.cni.cncf.io/networks"]',
     }]);
@@ -226,14 +229,14 @@ describe('command line', () => {
     const b = tree({ 'empty.yaml': '' });
     const r = check('check', b, a);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^nads\/iot\.yaml: NetworkAttachmentDefinition\/x\/iot: nad-capability: warning: /);
+    expect(r.out).toMatch(/^nads\/iot\.yaml:7:3: warning: nad-capability: NetworkAttachmentDefinition x\/iot: spec\.config: /);
   });
 
   test.each([
     [['check'], 'no directory given'],
     [['lint', '.'], 'unknown command "lint"'],
     [[], 'no command given'],
-    [['check', '--format', 'xml', '.'], '--format takes text or json, not "xml"'],
+    [['check', '--format', 'xml', '.'], '--format takes text, json, sarif, github, junit, not "xml"'],
     [['check', '--strict', '.'], 'unknown option --strict'],
     [['check', '/nonexistent/cdk8s-multus'], 'no such file or directory'],
   ])('exit 2 for %j', (args, message) => {

@@ -4,6 +4,19 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MultusValidation } from '../../src';
 
+// Files the plugin opens are recorded (globalThis.pluginOpened) while a test collects them.
+jest.mock('node:fs', () => {
+  const real = jest.requireActual('node:fs');
+  return {
+    ...real,
+    openSync: (...args: any[]): any => {
+      const opened: string[] | undefined = (globalThis as any).pluginOpened;
+      if (opened && typeof args[0] === 'string') opened.push(args[0]);
+      return real.openSync(...args);
+    },
+  };
+});
+
 // MultusValidation as the cdk8s CLI runs it: `cdk8s synth` in a project whose cdk8s.yaml names the
 // plugin under `validations:` by a local path. The path is a small package whose main module
 // loads this library's sources (through ts-node), so that the test runs what is in src/ now; the
@@ -89,5 +102,52 @@ describe('MultusValidation.validate', () => {
     const submitted: any[] = [];
     await new MultusValidation().validate({ manifests: [], report: { submit: (...a: any[]) => submitted.push(a), addViolation: () => undefined } });
     expect(submitted).toEqual([['success', { findings: '0' }]]);
+  });
+});
+
+describe('MultusValidation reads the manifests it is given, no other file', () => {
+  const report = (): { submitted: any[]; violations: any[]; context: (manifests: string[]) => any } => {
+    const submitted: any[] = [];
+    const violations: any[] = [];
+    return {
+      submitted, violations,
+      context: (manifests: string[]) => ({ manifests, report: { submit: (...a: any[]) => submitted.push(a), addViolation: (v: any) => violations.push(v) } }),
+    };
+  };
+
+  test('a broken manifest beside the output (not given) is not judged; the given one is', async () => {
+    // GIVEN an output directory with the synthesized manifest and a stale file the synth did not write
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-multus-plugin-only-'));
+    const nad = 'apiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\nmetadata: { name: iot, namespace: x }\nspec:\n  config: \'{"cniVersion":"0.3.1","name":"iot","type":"macvlan","ipam":{"type":"static"}}\'\n';
+    fs.writeFileSync(path.join(dir, 'given.k8s.yaml'), nad);
+    fs.writeFileSync(path.join(dir, 'stale.k8s.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n  namespace: home\n  annotations: { k8s.v1.cni.cncf.io/networks: iot }\nspec: { template: { spec: { containers: [] } } }\n');
+    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources: [stale.k8s.yaml]\n');
+    // WHEN the plugin is given only the first
+    const r = report();
+    const read: string[] = [];
+    (globalThis as any).pluginOpened = read;
+    try {
+      await new MultusValidation().validate(r.context([path.join(dir, 'given.k8s.yaml')]));
+    } finally {
+      (globalThis as any).pluginOpened = undefined;
+    }
+    // THEN only its finding (the NAD's capability warning) is reported, and no other file was opened
+    expect(r.violations.map((v) => v.ruleName)).toEqual(['nad-capability (warning)']);
+    expect(read.filter((f) => f.startsWith(fs.realpathSync(dir)) || f.startsWith(dir))).toEqual([expect.stringMatching(/given\.k8s\.yaml$/)]);
+    expect(r.submitted).toEqual([['success', { errors: '0', warnings: '1' }]]);
+  });
+
+  test.each([
+    [{ failOnWarnings: 'yes' }, 'properties.failOnWarnings: "yes" is not a boolean'],
+    [{ failOnWarnings: 'true' }, 'properties.failOnWarnings: "true" is not a boolean'],
+    [{ failOnWarnings: 1 }, 'properties.failOnWarnings: 1 is not a boolean'],
+    [{ failOnWarnings: 'yes', fail_on_warnings: true }, 'fail_on_warnings'],
+  ])('properties %j are refused', (props, message) => {
+    expect(() => new MultusValidation(props as any)).toThrow(message);
+  });
+
+  test('properties failOnWarnings true and false are taken', () => {
+    expect(() => new MultusValidation({ failOnWarnings: true })).not.toThrow();
+    expect(() => new MultusValidation({ failOnWarnings: false })).not.toThrow();
   });
 });
