@@ -139,7 +139,7 @@ describe('cdk8s-multus check with a cluster', () => {
     const dir = repo([angelnuRepo, angelnu('7.0.0', { ...good, cni: { paths: { config: '/etc/cni/net.d', bin: '/opt/cni/bin' } } })]);
     expect(check(dir).out).not.toContain('netns-mount');
     const talos = check('--cluster', 'talos', dir);
-    expect(talos.out).toContain('netns-mount: error: spec.values.hostPaths.netns: "/run/netns/" (the chart\'s default) is not where pods\' network namespaces are');
+    expect(talos.out).toContain('error: netns-mount: HelmRelease kube-system/multus: spec.values.hostPaths.netns: "/run/netns/" (the chart\'s default) is not where pods\' network namespaces are');
     expect(talos.code).toBe(1);
   });
 
@@ -153,15 +153,15 @@ describe('cdk8s-multus check with a cluster', () => {
     const dir = repo([angelnuRepo, angelnu('7.0.0', good)]);
     expect(check(dir).out).toBe('');
     const r = check('--cluster', 'k3s-cilium', dir);
-    expect(r.out).toContain('cni-paths-cluster: error: spec.values.cni.paths.config: "/var/lib/rancher/k3s/agent/etc/cni/net.d" is not the CNI config directory of k3s with Cilium');
-    expect(r.out).toContain('cni-paths-cluster: error: spec.values.cni.paths.bin');
-    expect(r.out).toContain('cilium-exclusive-unseen: warning');
+    expect(r.out).toContain('error: cni-paths-cluster: HelmRelease kube-system/multus: spec.values.cni.paths.config: "/var/lib/rancher/k3s/agent/etc/cni/net.d" is not the CNI config directory of k3s with Cilium');
+    expect(r.out).toContain('error: cni-paths-cluster: HelmRelease kube-system/multus: spec.values.cni.paths.bin');
+    expect(r.out).toContain('warning: cilium-exclusive-unseen');
   });
 
   test('--kubernetes-version 1.30 reports 7.0.0 as a warning and 6.0.4 not at all', () => {
     const dir = repo([angelnuRepo, angelnu('7.0.0', good)]);
     const r = check('--kubernetes-version', '1.30', dir);
-    expect(r.out).toContain('chart-library-kubernetes-range: warning: spec.chart.spec.version: "7.0.0" is built on common 5.0.1 declares >=1.31.0-0');
+    expect(r.out).toContain('warning: chart-library-kubernetes-range: HelmRelease kube-system/multus: spec.chart.spec.version: "7.0.0" is built on common 5.0.1, which declares Kubernetes >=1.31.0-0');
     expect(r.code).toBe(0);
     const older = repo([angelnuRepo, angelnu('6.0.4', { ...good, controllers: { main: good.controllers.multus } })]);
     expect(check('--kubernetes-version', '1.30', older).out).not.toContain('kubernetes-range');

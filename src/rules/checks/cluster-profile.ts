@@ -148,7 +148,7 @@ function versionsFor(version: readonly number[], release: Release, fitting: stri
 function outside(v: readonly number[], kube: ChartKubernetes): { own?: string; library?: string } {
   return {
     own: kube.own && !inRange(v, kube.own) ? kube.own.text : undefined,
-    library: kube.library && !inRange(v, kube.library.range) ? `${kube.library.name} declares ${kube.library.range.text}` : undefined,
+    library: kube.library && !inRange(v, kube.library.range) ? `${kube.library.name}, which declares Kubernetes ${kube.library.range.text}` : undefined,
   };
 }
 
