@@ -9,7 +9,7 @@ import { checkKnownProps, propsShape } from '../util/props';
 import { optionalBoolean } from '../util/validate';
 import { AddressPlan, Subnet } from './address-plan';
 import { CniIpam, CniRoute, MacvlanNetworkModel } from './cni-config';
-import { Ipam, resolveIpam } from './ipam';
+import { Ipam, IpamType, resolveIpam } from './ipam';
 
 // An IotNetwork as a pure, validated model: props in; the subnet, its address plan and the CNI
 // config model out. IotNetwork turns it into a NetworkAttachmentDefinition.
@@ -148,7 +148,10 @@ export interface IotNetworkProps {
 
   /**
    * Chain the `sbr` plugin: traffic from net1's address leaves through net1, by a per-source
-   * routing table, while the pod's default route stays on eth0.
+   * routing table, while the pod's default route stays on eth0. With a `gateway` and static IPAM,
+   * that table also gets a default route through the gateway, so that a client behind the router
+   * (HomeKit from a phone on another VLAN) is answered through net1 (measured in the CNI lab with
+   * the real Multus; without it the answers leave through eth0 and the client never connects).
    * @default false
    */
   readonly sourceBasedRouting?: boolean;
@@ -255,6 +258,16 @@ export function resolveNetwork(props: IotNetworkProps, context: NetworkContext, 
     // Routes are checked against the subnet whether or not the plan could be made; without a plan
     // (a refused gateway) their default next hop is unknown, which only the rendering needs.
     routes = problems.check(() => resolveRoutes(subnet, plan?.gateway?.text, props.routes, scope));
+    // With sbr and a gateway, net1's own table needs a default route through the gateway, or the
+    // answers to a client behind the router (HomeKit from a phone on another VLAN) still leave
+    // through eth0: static IPAM hands sbr no gateway. Measured in the CNI lab through the real
+    // Multus (test/lab/homekit.test.ts, docs/decisions.md). sbr keeps it out of the main table, so
+    // the pod's default route stays on eth0. Host-local and whereabouts hand sbr the gateway
+    // themselves; DHCP hands it the router's.
+    const defaultDst = subnet.family === 4 ? '0.0.0.0/0' : '::/0';
+    if (routes && sourceBasedRouting && plan?.gateway && ipam instanceof Ipam && ipam.type === IpamType.STATIC && !routes.some((r) => r.dst === defaultDst)) {
+      routes = [...routes, { dst: defaultDst, gw: plan.gateway.text }];
+    }
     if (plan && routes && ipam instanceof Ipam) ipamSection = problems.check(() => resolveIpam(ipam, subnet, plan!, routes!, scope));
   }
   const own: OwnMetadata = {

@@ -191,6 +191,8 @@ describe('IotNetwork snapshots', () => {
     expect(config.plugins[0].capabilities).toEqual({ ips: true, mac: true });
     expect(config.plugins[1]).toEqual({ type: 'sbr' });
     expect(config).not.toHaveProperty('type');
+    // AND net1's own table gets the default route through the gateway (the HomeKit reply path)
+    expect(config.plugins[0].ipam).toEqual({ type: 'static', routes: [{ dst: '0.0.0.0/0', gw: '192.168.20.1' }] });
   });
 
   test('sbr alone still uses the conflist form (only a conflist passes prevResult on)', () => {

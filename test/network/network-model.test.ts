@@ -35,9 +35,17 @@ describe('resolveNetwork', () => {
     expect(model.plan.nonPodAddresses.map((a) => a.text)).toEqual(['192.0.2.1', '192.0.2.2']);
     expect(model.config).toEqual({
       cniVersion: '1.0.0', name: 'iot-lan', master: 'eth0.20', mode: 'private', mtu: 1400,
-      ipam: { type: 'static', routes: [{ dst: '198.51.100.0/24', gw: '192.0.2.1' }, { dst: '203.0.113.0/24', gw: '192.0.2.254' }] },
+      // sbr with a gateway and static IPAM: net1's own table gets the default route through the gateway
+      ipam: { type: 'static', routes: [{ dst: '198.51.100.0/24', gw: '192.0.2.1' }, { dst: '203.0.113.0/24', gw: '192.0.2.254' }, { dst: '0.0.0.0/0', gw: '192.0.2.1' }] },
       ipsCapability: true, macCapability: true, sourceBasedRouting: true,
     });
+  });
+
+  test('sbr adds no default route without a gateway, none when the routes hold one, and none without sbr', () => {
+    const routesOf = (props: Record<string, unknown>) => (resolveNetwork({ subnet: SUBNET, ...props } as any, CONTEXT).config.ipam as any).routes;
+    expect(routesOf({ sourceBasedRouting: true })).toEqual([]);
+    expect(routesOf({ gateway: '192.0.2.1' })).toEqual([]);
+    expect(routesOf({ gateway: '192.0.2.1', sourceBasedRouting: true, routes: [{ destination: '0.0.0.0/0', gateway: '192.0.2.254' }] })).toEqual([{ dst: '0.0.0.0/0', gw: '192.0.2.254' }]);
   });
 
   test('without a gateway a route is on-link; an IPAM that assigns addresses takes none from the annotation', () => {
