@@ -7,7 +7,7 @@
 //   (<!-- quick-start -->), exactly as printed.
 // The TypeScript side runs on the JavaScript package inside the wheel (the one the jsii kernel loads
 // in Python), so any difference is the Python binding's. A refusal reaches Python with the message
-// TypeScript gets.
+// TypeScript gets, and the rulebook still checks the app at synth.
 // Slow (a pip install from the package index), so it runs with `npm run test:python`, after
 // `npm run package` (in .ci/run), not in `npm test`.
 import { spawnSync, SpawnSyncReturns } from 'node:child_process';
@@ -220,6 +220,24 @@ describePython(`the Python package${missing && !process.env.CI ? ` (skipped: ${m
     expect(JSON.parse(deployment.spec.template.metadata.annotations['k8s.v1.cni.cncf.io/networks'])).toEqual([
       { name: 'iot', namespace: 'kube-system', ips: ['192.168.20.101/24'] },
     ]);
+  }, 300_000);
+
+  test('the rulebook runs at synth in Python too: the quick start without Recreate is refused and writes nothing', () => {
+    // GIVEN the README's Python quick start without its Recreate strategy
+    const source = readmeBlock('python-quick-start', 'python');
+    const broken = source.replace(/^ *strategy=kplus\.DeploymentStrategy\.recreate\(\),\n/m, '');
+    expect(broken).not.toEqual(source);
+    const dir = path.join(work, 'py', 'broken');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'main.py'), broken);
+
+    // WHEN it is synthesized
+    const r = spawnSync(python, ['main.py'], { cwd: dir, encoding: 'utf8', env: synthEnv(), timeout: 120_000 });
+
+    // THEN the library's rule refuses it, as in TypeScript, and no file is written
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/RuntimeError: ValidationError: static-ip-rollout: Deployment home-automation\/home-automation-esphome-\w+: spec\.template\.metadata\.annotations/);
+    expect(filesUnder(path.join(dir, 'dist'))).toEqual([]);
   }, 300_000);
 
   test('a refused subnet raises in Python with the message TypeScript gets: the field and the value', () => {
