@@ -6,9 +6,10 @@ import tseslint from 'typescript-eslint';
 
 /** What each folder of src/ may not import: everything above it. */
 const LAYERS = [
-  ['src/knowledge/**', ['util', 'flux', 'multus', 'network', 'pod', 'apptemplate', 'tree', 'apps', 'rules', 'cli']],
-  ['src/util/**', ['flux', 'multus', 'network', 'pod', 'apptemplate', 'tree', 'apps', 'rules', 'cli']],
-  ['src/flux/**', ['multus', 'network', 'pod', 'apptemplate', 'tree', 'apps', 'rules', 'cli']],
+  ['src/knowledge/**', ['util', 'flux', 'cluster', 'multus', 'network', 'pod', 'apptemplate', 'tree', 'apps', 'rules', 'cli']],
+  ['src/util/**', ['flux', 'cluster', 'multus', 'network', 'pod', 'apptemplate', 'tree', 'apps', 'rules', 'cli']],
+  ['src/flux/**', ['cluster', 'multus', 'network', 'pod', 'apptemplate', 'tree', 'apps', 'rules', 'cli']],
+  ['src/cluster/**', ['multus', 'network', 'pod', 'apptemplate', 'tree', 'apps', 'rules', 'cli']],
   ['src/multus/**', ['network', 'pod', 'apptemplate', 'tree', 'apps', 'rules', 'cli']],
   ['src/network/**', ['multus', 'pod', 'apptemplate', 'tree', 'apps', 'rules', 'cli']],
   ['src/pod/**', ['apptemplate', 'tree', 'apps', 'rules', 'cli']],

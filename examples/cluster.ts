@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AppTemplateChart, AppTemplatePersistence, AppTemplateRelease, CniPaths, FluxApp, FluxKustomization, FluxTree, IotNetwork,
+  AppTemplateChart, AppTemplatePersistence, AppTemplateRelease, ClusterProfile, FluxApp, FluxKustomization, FluxTree, IotNetwork, PrimaryCni,
   MacvlanMode, MultusChart, MultusFluxApp, MultusTestPod,
 } from '../src';
 
@@ -31,8 +31,8 @@ export interface Cluster {
  * A home cluster's Multus setup as code: Multus through Flux, the IoT VLAN as a macvlan network,
  * Home Assistant on it, and a verification pod; where it departs from a typical hand-written
  * setup, docs/decisions.md says why.
- * `cdk8s synth` writes it to `dist/kubernetes/main/`; copy that directory into the repository Flux
- * reads (GitRepository `home-kubernetes`).
+ * `cdk8s synth` writes it to `dist/kubernetes/main/`; `cdk8s-multus merge dist/kubernetes/main
+ * <repository>/kubernetes/main` puts it into the repository Flux reads (GitRepository `home-kubernetes`).
  */
 export function buildCluster(scope: Construct, options: ClusterOptions = {}): Cluster {
   const repository = new FluxTree(scope, 'home-kubernetes', {
@@ -47,11 +47,13 @@ export function buildCluster(scope: Construct, options: ClusterOptions = {}): Cl
     namespace: 'kube-system',
     install: {
       chart: MultusChart.angelnu({ repositoryInterval: Duration.hours(2) }),
-      // The nodes run k3s with Cilium (`--flannel-backend=none`): k3s points containerd at its own
-      // CNI directories only with its embedded flannel, so containerd reads /etc/cni/net.d and
-      // /opt/cni/bin (check `grep -A3 cni /var/lib/rancher/k3s/agent/etc/containerd/config.toml`
-      // on a node). On k3s with its embedded flannel: CniPaths.K3S.
-      cniPaths: CniPaths.STANDARD,
+      // The nodes run k3s 1.33 with Cilium (`--flannel-backend=none`): k3s points containerd at its
+      // own CNI directories only with its embedded flannel, so containerd reads /etc/cni/net.d and
+      // /opt/cni/bin (CniPaths.STANDARD; check `grep -A3 cni
+      // /var/lib/rancher/k3s/agent/etc/containerd/config.toml` on a node), and Cilium needs
+      // cni.exclusive: false (MultusInstall.ciliumValues()). The profile says so, and checks the
+      // chart's Kubernetes range against 1.33.
+      cluster: ClusterProfile.k3s({ primaryCni: PrimaryCni.CILIUM, kubernetesVersion: '1.33' }),
       // The image (v4.3.0-thick) and resources (requests 10m / 64Mi, limit 512Mi; 128Mi OOM-kills
       // the thick daemon on node reboots: https://github.com/k8snetworkplumbingwg/multus-cni/issues/1346)
       // are the library's defaults.

@@ -79,7 +79,32 @@ export class ValidationError extends LibraryError {
     this.hint = problems[0].hint;
     this.constructPath = problems[0].constructPath;
     this.problems = problems;
+    readableAtTheTop(this);
   }
+}
+
+/**
+ * The environment variable that keeps a ValidationError's stack frames (`CDK8S_MULTUS_STACK=1`).
+ * @internal
+ */
+export const STACK_ENV = 'CDK8S_MULTUS_STACK';
+
+/**
+ * What Node prints for an error nobody catches is its `stack` followed by its own enumerable
+ * properties. A refusal is about the input, not the code: its stack is the problems, one line each
+ * (field, value, fix, construct path), without frames unless `CDK8S_MULTUS_STACK=1` asks for them,
+ * and the properties that repeat the problems stay readable but are not printed a second time.
+ */
+function readableAtTheTop(error: ValidationError): void {
+  for (const key of ['field', 'value', 'hint', 'constructPath', 'problems']) {
+    Object.defineProperty(error, key, { enumerable: false });
+  }
+  const wanted = process.env[STACK_ENV];
+  if (wanted !== undefined && wanted !== '' && wanted !== '0') return;
+  Object.defineProperty(error, 'stack', {
+    value: `${error.name}: ${error.message}\n    (${STACK_ENV}=1 shows where it was thrown)`,
+    writable: true, configurable: true, enumerable: false,
+  });
 }
 
 /**
@@ -192,6 +217,22 @@ export function invalid(r: Refusal): never {
 }
 
 /**
+ * The problems a ValidationError or a single problem stands for.
+ * @internal
+ */
+export function problemsOf(p: ValidationProblem | ValidationError): ReadonlyArray<ValidationProblem> {
+  return p instanceof ValidationError ? p.problems : [p];
+}
+
+/**
+ * The problem of a refusal, for a check that returns its problems.
+ * @internal
+ */
+export function problem(r: Refusal): ValidationProblem {
+  return refusal(r).problems[0];
+}
+
+/**
  * Collects the problems of checks that do not depend on each other, so that one error reports them
  * all: `check()` runs a check and records the ValidationError it throws (any other error passes
  * through); `throwIfAny()` throws one ValidationError listing every problem recorded.
@@ -220,6 +261,11 @@ export class Problems {
   /** Records a problem found without throwing. */
   public add(error: ValidationError): void {
     this.found.push(...error.problems);
+  }
+
+  /** Records the problems a check returned (an empty list when it found none). */
+  public addAll(problems: ReadonlyArray<ValidationProblem | ValidationError>): void {
+    for (const p of problems) this.found.push(...problemsOf(p));
   }
 
   /** True iff no problem was recorded. */

@@ -1,7 +1,10 @@
-// The public API of cdk8s-multus. Nothing but exports here (and the import that registers the
-// rulebook's synth check), each by name: no `export *` of a source module, so that a helper exported
-// for the library's own use never becomes part of the package's surface
-// (test/api-surface.test.ts holds the line).
+import { SYNTH_RULEBOOK } from './rules/app-check';
+import { MultusRulebook } from './util/app-checks';
+
+// The public API of cdk8s-multus. Nothing but exports here (and the one line below that wires the
+// rulebook at synth), each by name: no `export *` of a source module, so that a helper exported for
+// the library's own use never becomes part of the package's surface (test/api-surface.test.ts
+// holds the line).
 export { ValidationError, ValidationErrorProps, ValidationProblem } from './errors';
 export { CpuQuantity } from './util/quantity';
 export { ContainerResources } from './util/resources';
@@ -11,8 +14,9 @@ export { FluxHealthCheck } from './flux/health-check';
 export { FluxKustomizationRef, IFluxKustomizationRef } from './flux/kustomization-ref';
 
 // Installing Multus
-export { CniPaths } from './multus/cni-paths';
-export { AngelnuChartOptions, BjwSChartOptions, MultusChart, MultusChartFamily, MultusValuesLayout } from './multus/chart';
+export { CniPaths } from './cluster/cni-paths';
+export { ClusterProfile, ClusterProfileOptions, PrimaryCni, TalosClusterProfileOptions } from './cluster/cluster-profile';
+export { AngelnuChartOptions, BjwSChartOptions, HomeOperationsChartOptions, MultusChart, MultusChartFamily, MultusValuesLayout } from './multus/chart';
 export { MultusImage, MultusInstallProps, MultusLogLevel } from './multus/install-model';
 export { MultusToleration, TaintEffect } from './multus/toleration';
 export { MultusInstall } from './multus/install';
@@ -57,9 +61,13 @@ export { FluxTreeApp } from './tree/tree-app';
 // Apps that know both Multus and the tree
 export { MultusFluxApp, MultusFluxAppProps } from './apps/multus-flux-app';
 
-// The rulebook: checks every manifest of an app at synth (registered when the library is loaded),
-// and as a cdk8s validation plugin (cdk8s.yaml `validations:`)
-import './rules/app-check';
+// The rulebook. At synth: every app that uses a construct of the library gets one MultusRulebook
+// (a child of the app's root, `MultusRulebook.of(app)`), which runs the rules over every manifest
+// of the app and takes suppressions. The rules read the constructs of every layer, so no construct
+// imports them: the library's entry point hands them to MultusRulebook here, once (docs/rules.md,
+// "Where it runs"). As a cdk8s validation plugin: cdk8s.yaml `validations:`.
+MultusRulebook._wire(SYNTH_RULEBOOK);
+export { MultusRulebook } from './util/app-checks';
 export { MultusValidation, MultusValidationProps } from './cli/plugin';
 
 // The generated Flux and NetworkAttachmentDefinition classes, so that the objects the constructs

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
+import { describeNeeding } from './helpers';
 
 /**
  * Validates chart values against the values schemas of the charts the library targets: the bjw-s
@@ -29,17 +30,10 @@ export const CHART_DATA: { dir?: string; reason?: string } = (() => {
 
 /**
  * `describe` when the chart data is there. Without it the suite is skipped with the reason, except
- * in CI (`CI` set), where the chart data is always beside the clone and a missing one fails.
+ * in CI, where the chart data is always beside the clone and a missing one fails (`describeNeeding`).
  */
 export function describeWithChartData(title: string, fn: () => void): void {
-  if (CHART_DATA.dir) {
-    describe(title, fn);
-  } else if (process.env.CI) {
-    describe(title, () => test('chart data is there', () => { throw new Error(CHART_DATA.reason); }));
-  } else {
-    process.stderr.write(`SKIPPED ${title}: ${CHART_DATA.reason}\n`);
-    describe.skip(`${title} (skipped: ${CHART_DATA.reason})`, fn);
-  }
+  describeNeeding(title, CHART_DATA.dir ? undefined : CHART_DATA.reason, fn);
 }
 
 function readJson(file: string): any {

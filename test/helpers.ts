@@ -183,20 +183,53 @@ export function findTool(name: 'kubectl' | 'helm'): { path?: string; reason?: st
   return toolPaths.get(name)!;
 }
 
+// ---- What a test needs besides the repository --------------------------------------------------
+//
+// One rule for every guard: a test (or suite) that needs something the repository does not hold (a
+// tool, the chart packages, the CRD mirror, root, a system package) runs where it is there. Where it
+// is missing, it is skipped locally, with the reason in its title and on stderr (jest drops the
+// console output of a skipped file, not stderr); in CI (`CI` set, as .ci/run does) it FAILS with the
+// reason, because CI provides everything and a skip there would be a claim that never ran.
+
+/** True when the tests run in CI, where a missing prerequisite is a failure. */
+export function inCi(): boolean {
+  return Boolean(process.env.CI) && process.env.CI !== 'false';
+}
+
 /**
- * A test that needs `name`. Where the tool cannot be had it is skipped with the reason in its title
- * and on stderr, except in CI (\`CI\` set, as .ci/run does), where it fails: CI must run it.
+ * `describe(title, fn)` when `missing` is undefined. Otherwise, in CI, a suite of one failing test
+ * that says what is missing; locally `describe.skip` with the reason in the title and on stderr.
+ * `hint` (how to get what is missing) goes to stderr and the failure, not to the title.
  */
-export function testWithTool(name: 'kubectl' | 'helm', title: string, fn: (tool: string) => void | Promise<void>, timeoutMs?: number): void {
-  const found = findTool(name);
-  if (found.path) {
-    test(title, async () => { await fn(found.path!); }, timeoutMs);
-  } else if (process.env.CI) {
+export function describeNeeding(title: string, missing: string | undefined, fn: () => void, hint?: string): void {
+  if (missing === undefined) {
+    describe(title, fn);
+  } else if (inCi()) {
+    describe(title, () => test(`needs what CI must provide: ${missing}`, () => {
+      throw new Error(`CI must run this, but ${missing}${hint ? `. ${hint}` : ''}`);
+    }));
+  } else {
+    process.stderr.write(`SKIPPED ${title}: ${missing}${hint ? `. ${hint}` : ''}\n`);
+    describe.skip(`${title} (skipped: ${missing})`, fn);
+  }
+}
+
+/** `test(title, fn, timeoutMs)` when `missing` is undefined; otherwise as `describeNeeding` does: fails in CI, skips locally. */
+export function testNeeding(title: string, missing: string | undefined, fn: () => void | Promise<void>, timeoutMs?: number): void {
+  if (missing === undefined) {
+    test(title, async () => { await fn(); }, timeoutMs);
+  } else if (inCi()) {
     test(title, () => {
-      throw new Error(`${name} is needed here and CI must have it: ${found.reason}`);
+      throw new Error(`CI must run this, but ${missing}`);
     });
   } else {
-    process.stderr.write(`SKIPPED ${title}: ${name} not available (${found.reason})\n`);
-    test.skip(`${title} (skipped: ${name} not available)`, () => undefined);
+    process.stderr.write(`SKIPPED ${title}: ${missing}\n`);
+    test.skip(`${title} (skipped: ${missing})`, () => undefined);
   }
+}
+
+/** A test that needs `name` (see `testNeeding`): skipped locally where the tool cannot be had, failed in CI. */
+export function testWithTool(name: 'kubectl' | 'helm', title: string, fn: (tool: string) => void | Promise<void>, timeoutMs?: number): void {
+  const found = findTool(name);
+  testNeeding(title, found.path ? undefined : `${name} is not available (${found.reason})`, () => fn(found.path!), timeoutMs);
 }

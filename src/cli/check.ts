@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Finding } from '../rules/model';
 import { ruleList, runRules } from '../rules/rulebook';
+import { CONFIG_FILE, clusterNames, readConfigFile, resolveCluster } from './cluster-options';
 import { UnreadableInputError } from './files';
 import { loadRepository } from './repository';
 
@@ -9,13 +10,19 @@ import { loadRepository } from './repository';
 // Findings go to stdout (one line each, or one JSON list), notes and the summary to stderr. Exit 0
 // when no finding is an error, 1 when one is, 2 for a usage error or input that cannot be read.
 
-const USAGE = `Usage: cdk8s-multus check [--format text|json] <dir>...
+const USAGE = `Usage: cdk8s-multus check [--format text|json] [--cluster NAME] [--kubernetes-version X.Y] <dir>...
 
 Checks the Multus setup of a Flux repository of YAML (HelmReleases, NetworkAttachmentDefinitions,
 pod annotations, Kustomizations) against the rules of docs/rules.md.
 
   --format text   one line per finding: file: kind/namespace/name: rule: level: field: value problem: fix (default)
   --format json   a JSON list of {rule, level, file, kind, namespace, name, field, message, fix}
+  --cluster NAME  the cluster the repository is for: ${clusterNames().join(', ')};
+                  judges CNI directories, the Talos netns mount and an unseen Cilium against it
+  --kubernetes-version X.Y
+                  the cluster's Kubernetes version: judges the charts' Kubernetes ranges
+                  (both can be set in ${CONFIG_FILE} at the root of the first directory:
+                  cluster: and kubernetesVersion:; the options win)
   -h, --help      this text and the rules
   --version       the package version
 
@@ -72,6 +79,7 @@ export function runCheck(args: string[], output: Output): number {
   }
   let format = 'text';
   const dirs: string[] = [];
+  const flags: { cluster?: string; kubernetesVersion?: string } = {};
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a === '--format' || a.startsWith('--format=')) {
@@ -81,6 +89,14 @@ export function runCheck(args: string[], output: Output): number {
         return 2;
       }
       format = value;
+    } else if (a === '--cluster' || a.startsWith('--cluster=') || a === '--kubernetes-version' || a.startsWith('--kubernetes-version=')) {
+      const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, rest[++i]];
+      if (inline === undefined) {
+        output.err(`${flag} takes a value\n\n${USAGE}\n`);
+        return 2;
+      }
+      if (flag === '--cluster') flags.cluster = inline;
+      else flags.kubernetesVersion = inline;
     } else if (a.startsWith('-') && a !== '-') {
       output.err(`unknown option ${a}\n\n${USAGE}\n`);
       return 2;
@@ -90,6 +106,16 @@ export function runCheck(args: string[], output: Output): number {
   }
   if (dirs.length === 0) {
     output.err(`no directory given\n\n${USAGE}\n`);
+    return 2;
+  }
+  const config = readConfigFile(dirs[0]);
+  if (config.error !== undefined) {
+    output.err(`cdk8s-multus: ${config.error}\n`);
+    return 2;
+  }
+  const cluster = resolveCluster(flags, config.options);
+  if (cluster.error !== undefined) {
+    output.err(`cdk8s-multus: ${cluster.error}\n`);
     return 2;
   }
   let repository;
@@ -102,7 +128,7 @@ export function runCheck(args: string[], output: Output): number {
     }
     throw e;
   }
-  const findings = runRules(repository.manifests, { input: 'repository' });
+  const findings = runRules(repository.manifests, { input: 'repository', cluster: cluster.facts, kubernetesVersion: cluster.kubernetesVersion });
   if (format === 'json') output.out(`${JSON.stringify(findings.map(findingJson), null, 2)}\n`);
   else for (const f of findings) output.out(`${findingLine(f)}\n`);
   for (const note of repository.notes) output.err(`note: ${note}\n`);

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { HelmRepository, HelmRepositorySpec, OciRepository, OciRepositorySpec } from '../../imports/source.toolkit.fluxcd.io';
 import { invalid } from '../errors';
+import { stateOf } from '../util/scope-state';
 
 // The Flux source objects (HelmRepository, OCIRepository) that charts come from, one object per
 // source: several releases of one chart, or of charts of one repository, share the source the
@@ -28,7 +29,10 @@ interface Declared {
   readonly path: string;
 }
 
-const DECLARED = new WeakMap<IConstruct, Map<string, Declared>>();
+/** The sources declared in the app of `scope`, kept in the app (by tree, kind, namespace and name). */
+function declaredIn(scope: IConstruct): Map<string, Declared> {
+  return stateOf(scope.node.root, 'cdk8s-multus.sources', () => new Map<string, Declared>());
+}
 
 /**
  * The source object of `declaration`, created in `scope` (under id `id`) if no construct of the app
@@ -37,12 +41,7 @@ const DECLARED = new WeakMap<IConstruct, Map<string, Declared>>();
  * @internal
  */
 export function ensureChartSource(scope: Construct, id: string, declaration: ChartSourceDeclaration): ApiObject {
-  const root = scope.node.root;
-  let declared = DECLARED.get(root);
-  if (!declared) {
-    declared = new Map();
-    DECLARED.set(root, declared);
-  }
+  const declared = declaredIn(scope);
   const within = scope.node.tryGetContext(SOURCE_SCOPE_CONTEXT) ?? '';
   const key = `${within}\u0000${declaration.kind}/${declaration.namespace}/${declaration.name}`;
   const json = JSON.stringify(declaration.spec);

@@ -1,5 +1,6 @@
 import { ANGELNU_MULTUS } from './charts/angelnu-multus';
 import { BJW_S_MULTUS } from './charts/bjw-s-multus';
+import { HOME_OPERATIONS_MULTUS } from './charts/home-operations-multus';
 import { MultusChartId, MultusChartProfile } from './charts/profile';
 
 // What the library knows of each Multus chart, kept once: where it is served, which versions exist
@@ -12,9 +13,10 @@ import { MultusChartId, MultusChartProfile } from './charts/profile';
 export * from './charts/profile';
 export { ANGELNU_LAYOUTS, ANGELNU_MULTUS } from './charts/angelnu-multus';
 export { BJW_S_MULTUS } from './charts/bjw-s-multus';
+export { HOME_OPERATIONS_MULTUS } from './charts/home-operations-multus';
 
 /** Every Multus chart the library knows. */
-export const MULTUS_CHARTS: readonly MultusChartProfile[] = [ANGELNU_MULTUS, BJW_S_MULTUS];
+export const MULTUS_CHARTS: readonly MultusChartProfile[] = [ANGELNU_MULTUS, BJW_S_MULTUS, HOME_OPERATIONS_MULTUS];
 
 /** The profile of a chart id. */
 export function multusChart(id: MultusChartId): MultusChartProfile {

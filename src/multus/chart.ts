@@ -4,13 +4,13 @@ import { checkHelmRepositoryUrl, checkOciChartUrl, checkOciDigest } from '../flu
 import { isPlainObject } from '../util/merge';
 import { checkKnownProps, propsShape } from '../util/props';
 import { checkDnsLabel } from '../util/validate';
-import { ANGELNU_LAYOUTS, ANGELNU_MULTUS, BJW_S_MULTUS, DaemonContainer, MULTUS_CHARTS, MultusChartProfile } from '../knowledge/multus-charts';
+import { ANGELNU_LAYOUTS, ANGELNU_MULTUS, BJW_S_MULTUS, DaemonContainer, HOME_OPERATIONS_MULTUS, MULTUS_CHARTS, MultusChartProfile } from '../knowledge/multus-charts';
 import { SEMVER } from '../knowledge/versions';
 
 /**
  * A family of Multus charts: whose chart it is, which Multus it runs, and the kind of Flux source it
- * is installed from. The two differ in everything the library writes (values keys, image, source),
- * so every `MultusChart` belongs to exactly one.
+ * is installed from. The families differ in everything the library writes (values keys, image,
+ * source), so every `MultusChart` belongs to exactly one.
  */
 export class MultusChartFamily {
   /**
@@ -27,7 +27,15 @@ export class MultusChartFamily {
    */
   public static readonly BJW_S = new MultusChartFamily(BJW_S_MULTUS.family, BJW_S_MULTUS.source.kind, BJW_S_MULTUS.daemon === 'thick');
 
-  /** The family's name: `angelnu` or `bjw-s`. */
+  /**
+   * home-operations' chart (https://github.com/home-operations/helm-charts, `charts/multus`): the
+   * thin plugin, a plain chart without the bjw-s common library, from the OCI registry
+   * `oci://ghcr.io/home-operations/charts/multus` (a Flux `OCIRepository` and the HelmRelease's
+   * `chartRef`).
+   */
+  public static readonly HOME_OPERATIONS = new MultusChartFamily(HOME_OPERATIONS_MULTUS.family, HOME_OPERATIONS_MULTUS.source.kind, HOME_OPERATIONS_MULTUS.daemon === 'thick');
+
+  /** The family's name: `angelnu`, `bjw-s` or `home-operations`. */
   public readonly name: string;
   /** The kind of Flux source object the chart comes from: `HelmRepository` or `OCIRepository`. */
   public readonly sourceKind: string;
@@ -44,11 +52,12 @@ export class MultusChartFamily {
 /**
  * Where a chart's values put the Multus daemon's container.
  *
- * Both charts are built on the bjw-s common library, whose values nest a container under a
- * controller name and a container name. angelnu's chart takes the daemon's image and resources
- * there, under names that changed between its chart lines; bjw-s-labs' chart takes them under its
- * own top-level key `multus` and fills its controller from them. Values under the wrong names are
- * silently ignored, so every chart version maps to exactly one layout.
+ * angelnu's and bjw-s-labs' charts are built on the bjw-s common library, whose values nest a
+ * container under a controller name and a container name. angelnu's chart takes the daemon's image
+ * and resources there, under names that changed between its chart lines; bjw-s-labs' chart takes
+ * them under its own top-level key `multus` and fills its controller from them. home-operations'
+ * chart has no library: it takes them at the top level (`image`, `resources`). Values under the
+ * wrong names are silently ignored, so every chart version maps to exactly one layout.
  */
 export class MultusValuesLayout {
   /** angelnu chart 6.0.x: `controllers.main.containers.main`. */
@@ -60,6 +69,11 @@ export class MultusValuesLayout {
    * chart renders them into its controller `multus`, container `multus`.
    */
   public static readonly BJW_S = new MultusValuesLayout('BJW_S', BJW_S_MULTUS.layoutOf(BJW_S_MULTUS.defaultVersion)!.controller, BJW_S_MULTUS.layoutOf(BJW_S_MULTUS.defaultVersion)!.container);
+  /**
+   * home-operations chart 0.1.x: top-level `image`, `resources`, `cni.netDir`, `cni.binDir` and
+   * `tolerations`; its DaemonSet's container is `multus` (the chart has no controllers).
+   */
+  public static readonly HOME_OPERATIONS = new MultusValuesLayout('HOME_OPERATIONS', HOME_OPERATIONS_MULTUS.layoutOf(HOME_OPERATIONS_MULTUS.defaultVersion)!.controller, HOME_OPERATIONS_MULTUS.layoutOf(HOME_OPERATIONS_MULTUS.defaultVersion)!.container);
 
   /** The layout's name. */
   public readonly name: string;
@@ -148,10 +162,6 @@ const ANGELNU_CHART_OPTIONS = propsShape<AngelnuChartOptions>('AngelnuChartOptio
 });
 
 
-/** bjw-s chart versions: the 1.3 line, built on common 5 (https://github.com/bjw-s-labs/helm-charts, `charts/other/multus`). */
-const BJW_S_DEFAULT_VERSION = BJW_S_MULTUS.defaultVersion;
-const BJW_S_URL = BJW_S_MULTUS.source.url;
-
 /** Options for `MultusChart.bjwS()`. */
 export interface BjwSChartOptions {
   /**
@@ -198,6 +208,52 @@ export interface BjwSChartOptions {
 }
 
 const BJW_S_CHART_OPTIONS = propsShape<BjwSChartOptions>('BjwSChartOptions', {
+  version: true, digest: true, repositoryName: true, repositoryNamespace: true, url: true, repositoryInterval: true,
+});
+
+/** Options for `MultusChart.homeOperations()`. */
+export interface HomeOperationsChartOptions {
+  /**
+   * The exact chart version, of the 0.1 line. The library was checked against the rendered source
+   * of 0.1.0 (home-operations/helm-charts, tag `multus-0.1.0`). Other lines are refused.
+   * @default '0.1.0'
+   */
+  readonly version?: string;
+
+  /**
+   * The digest of the chart version's OCI artifact (`sha256:` and 64 hex digits), written to the
+   * OCIRepository's `ref.digest`: Flux then refuses anything but the artifact it names, even if the
+   * version is published again with other content.
+   * @default - the tag alone (`ref.tag`)
+   */
+  readonly digest?: string;
+
+  /**
+   * Name of the Flux OCIRepository. It serves this one chart version.
+   * @default 'multus'
+   */
+  readonly repositoryName?: string;
+
+  /**
+   * Namespace of the Flux OCIRepository.
+   * @default - the Flux namespace of the install's scope: its FluxTree's `fluxNamespace`, else 'flux-system'
+   */
+  readonly repositoryNamespace?: string;
+
+  /**
+   * The chart's OCI repository, without a tag.
+   * @default 'oci://ghcr.io/home-operations/charts/multus'
+   */
+  readonly url?: string;
+
+  /**
+   * How often Flux checks the tag (and the digest) in the registry.
+   * @default Duration.minutes(15)
+   */
+  readonly repositoryInterval?: Duration;
+}
+
+const HOME_OPERATIONS_CHART_OPTIONS = propsShape<HomeOperationsChartOptions>('HomeOperationsChartOptions', {
   version: true, digest: true, repositoryName: true, repositoryNamespace: true, url: true, repositoryInterval: true,
 });
 
@@ -258,44 +314,35 @@ export class MultusChart {
    * MultusChart.bjwS({ version: '1.3.3', digest: 'sha256:...' }); // pinned to the artifact
    */
   public static bjwS(options: BjwSChartOptions = {}): MultusChart {
-    options = options ?? {};
-    if (!isPlainObject(options)) {
-      invalid({ field: 'chart', value: options, hint: "give an options object, e.g. MultusChart.bjwS({ version: '1.3.1' })" });
-    }
-    checkKnownProps('chart', options, BJW_S_CHART_OPTIONS);
-    const problems = new Problems();
-    const version = options.version ?? BJW_S_DEFAULT_VERSION;
-    problems.check(() => {
-      if (typeof version !== 'string' || !BJW_S_MULTUS.accepts(version)) {
-        invalid({ field: 'chart.version', value: version, hint: `pin an exact version of the 1.3 line, e.g. '${BJW_S_DEFAULT_VERSION}': its values layout (multus.image, cni.netPath, cni.binPath) and its ServiceAccount on common 5 are what this library writes for; other lines differ` });
-      }
-    });
-    if (options.digest !== undefined) problems.check(() => checkOciDigest('chart.digest', options.digest!));
-    const repositoryName = options.repositoryName ?? BJW_S_MULTUS.source.repositoryName;
-    problems.check(() => checkDnsLabel('chart.repositoryName', repositoryName));
-    const repositoryNamespace = options.repositoryNamespace;
-    if (repositoryNamespace !== undefined) problems.check(() => checkDnsLabel('chart.repositoryNamespace', repositoryNamespace));
-    const url = options.url ?? BJW_S_URL;
-    problems.check(() => checkOciChartUrl('chart.url', url, BJW_S_URL));
-    problems.check(() => {
-      if (options.repositoryInterval !== undefined && !(options.repositoryInterval instanceof Duration)) {
-        invalid({ field: 'chart.repositoryInterval', value: options.repositoryInterval, hint: 'give a cdk8s Duration, e.g. Duration.minutes(15)' });
-      }
-    });
-    problems.throwIfAny();
-    return new MultusChart({
-      family: MultusChartFamily.BJW_S,
-      // The chart's name is the last segment of its OCI repository.
-      chart: url.slice(url.lastIndexOf('/') + 1),
-      version,
-      digest: options.digest,
-      layout: MultusValuesLayout.BJW_S,
-      repositoryName,
-      repositoryNamespace,
-      url,
-      repositoryInterval: options.repositoryInterval ?? Duration.minutes(15),
-      existingRepository: false,
-    });
+    return ociChart(BJW_S_MULTUS, MultusChartFamily.BJW_S, MultusValuesLayout.BJW_S, options, BJW_S_CHART_OPTIONS,
+      'its values layout (multus.image, cni.netPath, cni.binPath) and its ServiceAccount on common 5 are what this library writes for; other lines differ');
+  }
+
+  /**
+   * Chart `multus` of home-operations (https://github.com/home-operations/helm-charts,
+   * `charts/multus`) from the OCI registry `oci://ghcr.io/home-operations/charts/multus`, as
+   * onedr0p/home-ops installs it: a Flux OCIRepository (`ref.tag`, and `ref.digest` when pinned) and
+   * a HelmRelease with `spec.chartRef`. It runs the thin Multus plugin, without the bjw-s common
+   * library: the install writes `image`, `resources`, `cni.netDir`/`cni.binDir`, the daemon's
+   * tolerations (the chart reads them; its default keeps the daemon on `CriticalAddonsOnly` nodes
+   * alone), its plugin installer (`cniPlugins.enabled`, off only where the cluster's nodes carry the
+   * reference plugins) and its API token (`serviceAccount.automount`).
+   *
+   * The thin plugin names its kubeconfig under `/etc/cni/net.d` in the node's `00-multus.conf`:
+   * `MultusInstall` refuses another CNI config directory.
+   *
+   * @example
+   * MultusChart.homeOperations();                                      // 0.1.0, OCIRepository multus in the Flux namespace
+   * MultusChart.homeOperations({ version: '0.1.0', digest: 'sha256:...' }); // pinned to the artifact
+   */
+  public static homeOperations(options: HomeOperationsChartOptions = {}): MultusChart {
+    return ociChart(HOME_OPERATIONS_MULTUS, MultusChartFamily.HOME_OPERATIONS, MultusValuesLayout.HOME_OPERATIONS, options, HOME_OPERATIONS_CHART_OPTIONS,
+      'its values (image, resources, cni.netDir, cni.binDir, tolerations) are what this library writes for; other lines may differ');
+  }
+
+  /** @internal */
+  public static _of(p: ChartParts): MultusChart {
+    return new MultusChart(p);
   }
 
   /** The chart's family: whose chart it is, which daemon it runs, which Flux source it comes from. */
@@ -319,10 +366,7 @@ export class MultusChart {
   /** Whether the HelmRepository already exists in the cluster (and is not emitted). */
   public readonly existingRepository: boolean;
 
-  private constructor(p: {
-    family: MultusChartFamily; chart: string; version: string; digest?: string; layout: MultusValuesLayout; repositoryName: string;
-    repositoryNamespace?: string; url: string; repositoryInterval: Duration; existingRepository: boolean;
-  }) {
+  private constructor(p: ChartParts) {
     this.family = p.family;
     this.chart = p.chart;
     this.version = p.version;
@@ -336,9 +380,72 @@ export class MultusChart {
   }
 }
 
+/** What a MultusChart is made of. */
+interface ChartParts {
+  family: MultusChartFamily; chart: string; version: string; digest?: string; layout: MultusValuesLayout; repositoryName: string;
+  repositoryNamespace?: string; url: string; repositoryInterval: Duration; existingRepository: boolean;
+}
+
+/** The options every chart from an OCI registry takes. */
+interface OciChartOptions {
+  readonly version?: string;
+  readonly digest?: string;
+  readonly repositoryName?: string;
+  readonly repositoryNamespace?: string;
+  readonly url?: string;
+  readonly repositoryInterval?: Duration;
+}
+
+/**
+ * A chart from an OCI registry (a Flux OCIRepository and `chartRef`), from its profile: every
+ * refused option reported at once.
+ */
+function ociChart(profile: MultusChartProfile, family: MultusChartFamily, layout: MultusValuesLayout, options: OciChartOptions, shape: ReturnType<typeof propsShape>, why: string): MultusChart {
+  const factory = profile.factory.replace(/\(\)$/, '');
+  options = options ?? {};
+  if (!isPlainObject(options)) {
+    invalid({ field: 'chart', value: options, hint: `give an options object, e.g. ${factory}({ version: '${profile.defaultVersion}' })` });
+  }
+  checkKnownProps('chart', options, shape);
+  const problems = new Problems();
+  const version = options.version ?? profile.defaultVersion;
+  problems.check(() => {
+    if (typeof version !== 'string' || !profile.accepts(version)) {
+      const line = profile.defaultVersion.split('.').slice(0, 2).join('.');
+      invalid({ field: 'chart.version', value: version, hint: `pin an exact version of the ${line} line, e.g. '${profile.defaultVersion}': ${why}` });
+    }
+  });
+  if (options.digest !== undefined) problems.check(() => checkOciDigest('chart.digest', options.digest!));
+  const repositoryName = options.repositoryName ?? profile.source.repositoryName;
+  problems.check(() => checkDnsLabel('chart.repositoryName', repositoryName));
+  const repositoryNamespace = options.repositoryNamespace;
+  if (repositoryNamespace !== undefined) problems.check(() => checkDnsLabel('chart.repositoryNamespace', repositoryNamespace));
+  const url = options.url ?? profile.source.url;
+  problems.check(() => checkOciChartUrl('chart.url', url, profile.source.url));
+  problems.check(() => {
+    if (options.repositoryInterval !== undefined && !(options.repositoryInterval instanceof Duration)) {
+      invalid({ field: 'chart.repositoryInterval', value: options.repositoryInterval, hint: 'give a cdk8s Duration, e.g. Duration.minutes(15)' });
+    }
+  });
+  problems.throwIfAny();
+  return MultusChart._of({
+    family,
+    // The chart's name is the last segment of its OCI repository.
+    chart: url.slice(url.lastIndexOf('/') + 1),
+    version,
+    digest: options.digest,
+    layout,
+    repositoryName,
+    repositoryNamespace,
+    url,
+    repositoryInterval: options.repositoryInterval ?? Duration.minutes(15),
+    existingRepository: false,
+  });
+}
+
 function resolveLayout(version: string, explicit?: MultusValuesLayout): MultusValuesLayout {
-  if (explicit !== undefined && (!(explicit instanceof MultusValuesLayout) || explicit === MultusValuesLayout.BJW_S)) {
-    invalid({ field: 'chart.valuesLayout', value: explicit instanceof MultusValuesLayout ? explicit.name : explicit, hint: 'use MultusValuesLayout.V7 (controllers.multus) or MultusValuesLayout.V6 (controllers.main); BJW_S is the layout of MultusChart.bjwS()' });
+  if (explicit !== undefined && (!(explicit instanceof MultusValuesLayout) || explicit === MultusValuesLayout.BJW_S || explicit === MultusValuesLayout.HOME_OPERATIONS)) {
+    invalid({ field: 'chart.valuesLayout', value: explicit instanceof MultusValuesLayout ? explicit.name : explicit, hint: 'use MultusValuesLayout.V7 (controllers.multus) or MultusValuesLayout.V6 (controllers.main); BJW_S is the layout of MultusChart.bjwS(), HOME_OPERATIONS of MultusChart.homeOperations()' });
   }
   const known = ANGELNU_KNOWN.join(', ');
   if (typeof version !== 'string' || !SEMVER.test(version)) {

@@ -1,12 +1,12 @@
-import { ApiObjectMetadata, Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { ApiObject, ApiObjectMetadata, ApiObjectProps, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { DaemonSet } from 'kubernetes-types/apps/v1';
 import { ValidationError, invalid } from '../errors';
 import { checkPinnedImage } from '../util/image';
 import { OwnMetadata, mergeMetadata, metadataProblems } from '../util/metadata';
 import { checkDnsLabel } from '../util/validate';
 import { CLEANUP_BIN_DIR_ENV, CLEANUP_CONF_DIR_ENV, NODE_CLEANUP_SCRIPT } from './cleanup-script';
-import { CniPaths } from './cni-paths';
+import { CniPaths } from '../cluster/cni-paths';
 import { useLibraryChecks } from '../util/app-checks';
 import { checkConstructId } from '../util/construct-id';
 import { checkKnownProps, propsShape } from '../util/props';
@@ -106,7 +106,7 @@ export interface NodeCleanupModel {
  */
 export class MultusNodeCleanup extends Construct {
   /** The DaemonSet. */
-  public readonly daemonSet: k8s.KubeDaemonSet;
+  public readonly daemonSet: ApiObject;
   /** Name of the DaemonSet. */
   public readonly name: string;
   /** Namespace of the DaemonSet. */
@@ -144,7 +144,7 @@ export class MultusNodeCleanup extends Construct {
     const metadataRefused = metadataProblems(props.metadata, own, this);
     if (metadataRefused.length > 0) throw ValidationError.of(metadataRefused.flatMap((e) => e.problems));
 
-    this.daemonSet = new k8s.KubeDaemonSet(this, 'Resource', { ...daemonSet, metadata: mergeMetadata(props.metadata, own) });
+    this.daemonSet = new ApiObject(this, 'Resource', { ...daemonSet, metadata: mergeMetadata(props.metadata, own) });
   }
 }
 
@@ -152,10 +152,12 @@ export class MultusNodeCleanup extends Construct {
  * The DaemonSet of a node clean-up, from its validated settings (a pure function).
  * @internal
  */
-export function nodeCleanupDaemonSet(model: NodeCleanupModel): k8s.KubeDaemonSetProps {
+export function nodeCleanupDaemonSet(model: NodeCleanupModel): ApiObjectProps {
   const labels = { 'app.kubernetes.io/name': model.name, 'app.kubernetes.io/component': 'multus-node-cleanup' };
   const command = (mode: string) => ['sh', '-c', NODE_CLEANUP_SCRIPT, 'multus-node-cleanup', mode];
   return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
     metadata: { name: model.name, namespace: model.namespace, labels },
     spec: {
       selector: { matchLabels: labels },
@@ -188,8 +190,8 @@ export function nodeCleanupDaemonSet(model: NodeCleanupModel): k8s.KubeDaemonSet
               failureThreshold: 1,
             },
             resources: {
-              requests: { cpu: k8s.Quantity.fromString('5m'), memory: k8s.Quantity.fromString('8Mi') },
-              limits: { memory: k8s.Quantity.fromString('32Mi') },
+              requests: { cpu: '5m', memory: '8Mi' },
+              limits: { memory: '32Mi' },
             },
             // Root, to delete root-owned files on the node; nothing more (no privileged mode, no
             // capabilities: root owns the CNI directories, so owner permissions suffice).
@@ -216,5 +218,5 @@ export function nodeCleanupDaemonSet(model: NodeCleanupModel): k8s.KubeDaemonSet
         },
       },
     },
-  };
+  } satisfies DaemonSet;
 }

@@ -1,13 +1,13 @@
-import { ApiObjectMetadata, Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { ApiObject, ApiObjectMetadata, ApiObjectProps, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { DaemonSet } from 'kubernetes-types/apps/v1';
 import { Problems, invalid } from '../errors';
 import { useLibraryChecks } from '../util/app-checks';
 import { checkPinnedImage } from '../util/image';
 import { OwnMetadata, mergeMetadata, metadataProblems } from '../util/metadata';
 import { checkKnownProps, propsShape } from '../util/props';
 import { checkDnsLabel } from '../util/validate';
-import { CniPaths } from './cni-paths';
+import { CniPaths } from '../cluster/cni-paths';
 
 /** Props of `CniDhcpDaemon`. */
 export interface CniDhcpDaemonProps {
@@ -105,7 +105,7 @@ export interface DhcpDaemonModel {
  */
 export class CniDhcpDaemon extends Construct {
   /** The DaemonSet. */
-  public readonly daemonSet: k8s.KubeDaemonSet;
+  public readonly daemonSet: ApiObject;
   /** Name of the DaemonSet. */
   public readonly name: string;
   /** Namespace of the DaemonSet. */
@@ -153,7 +153,7 @@ export class CniDhcpDaemon extends Construct {
     problems.throwIfAny();
     this.socketPath = `${SOCKET_DIR}/${SOCKET_NAME}`;
 
-    this.daemonSet = new k8s.KubeDaemonSet(this, 'Resource', { ...daemonSet, metadata: mergeMetadata(props.metadata, own) });
+    this.daemonSet = new ApiObject(this, 'Resource', { ...daemonSet, metadata: mergeMetadata(props.metadata, own) });
   }
 }
 
@@ -170,9 +170,11 @@ export function dhcpDaemonCommand(model: Pick<DhcpDaemonModel, 'binDir' | 'socke
  * The DaemonSet of a CNI dhcp daemon, from its validated settings (a pure function).
  * @internal
  */
-export function dhcpDaemonDaemonSet(model: DhcpDaemonModel): k8s.KubeDaemonSetProps {
+export function dhcpDaemonDaemonSet(model: DhcpDaemonModel): ApiObjectProps {
   const labels = { 'app.kubernetes.io/name': model.name, 'app.kubernetes.io/component': 'cni-dhcp-daemon' };
   return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
     metadata: { name: model.name, namespace: model.namespace, labels },
     spec: {
       selector: { matchLabels: labels },
@@ -193,8 +195,8 @@ export function dhcpDaemonDaemonSet(model: DhcpDaemonModel): k8s.KubeDaemonSetPr
             imagePullPolicy: 'IfNotPresent',
             command: dhcpDaemonCommand(model),
             resources: {
-              requests: { cpu: k8s.Quantity.fromString('5m'), memory: k8s.Quantity.fromString('16Mi') },
-              limits: { memory: k8s.Quantity.fromString('128Mi') },
+              requests: { cpu: '5m', memory: '16Mi' },
+              limits: { memory: '128Mi' },
             },
             // Privileged: the daemon enters each pod's network namespace (setns needs CAP_SYS_ADMIN)
             // and sends DHCP over raw sockets there.
@@ -219,5 +221,5 @@ export function dhcpDaemonDaemonSet(model: DhcpDaemonModel): k8s.KubeDaemonSetPr
         },
       },
     },
-  };
+  } satisfies DaemonSet;
 }

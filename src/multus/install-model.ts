@@ -7,9 +7,11 @@ import { isImageName, isImageTag } from '../util/image';
 import { deepMerge, isPlainObject } from '../util/merge';
 import { checkHelmReleaseName } from '../util/names';
 import { checkDnsLabel } from '../util/validate';
+import { ClusterProfile } from '../cluster/cluster-profile';
 import { MULTUS_IMAGE, MultusChartProfile, OwnedKeyOwner } from '../knowledge/multus-charts';
+import { inRange } from '../knowledge/versions';
 import { MultusChart, profileOf } from './chart';
-import { CniPaths } from './cni-paths';
+import { CniPaths } from '../cluster/cni-paths';
 import { ContainerResources } from '../util/resources';
 import { renderResources } from './resources';
 import { MultusToleration, checkToleration } from './toleration';
@@ -31,7 +33,7 @@ export interface MultusImage {
    * the node), so its tag must be a `-thick` tag; the bjw-s chart runs the thin plugin
    * (`/thin_entrypoint`), so its tag must not be one. Upstream tags carry a `v` (`v4.3.0-thick`,
    * `v4.3.0`); the angelnu chart's own default renders without it and does not exist upstream.
-   * @default - 'v4.3.0-thick' for MultusChart.angelnu(), 'v4.3.0' for MultusChart.bjwS()
+   * @default - 'v4.3.0-thick' for MultusChart.angelnu(), 'v4.3.0' for MultusChart.bjwS() and MultusChart.homeOperations()
    */
   readonly tag?: string;
 }
@@ -51,10 +53,22 @@ export enum MultusLogLevel {
 /** Props of `MultusInstall`. */
 export interface MultusInstallProps {
   /**
-   * Where the nodes' containerd reads CNI configs and plugins. Required, because a wrong value breaks
-   * every new pod on the cluster; see the presets of `CniPaths` for which applies when.
+   * Where the nodes' containerd reads CNI configs and plugins. A wrong value breaks every new pod on
+   * the cluster: give it, or give `cluster` and let the directories follow from it. Given with
+   * `cluster`, it overrides the cluster's directories, and a preset that contradicts the cluster
+   * (CniPaths.K3S on k3s with Cilium) is refused.
+   * @default - the directories of `cluster` (or of the enclosing FluxTree's cluster); required without one
    */
-  readonly cniPaths: CniPaths;
+  readonly cniPaths?: CniPaths;
+
+  /**
+   * The cluster Multus runs on. The CNI directories follow from it, the thick daemon mounts the
+   * directory where it keeps pod network namespaces (Talos: /var/run/netns), and a chart version
+   * whose own Kubernetes range excludes its version is refused (one whose library's range excludes
+   * it is a warning of the rulebook at synth).
+   * @default - the enclosing FluxTree's cluster; without one, nothing of the cluster is known or checked
+   */
+  readonly cluster?: ClusterProfile;
 
   /**
    * The chart and the Flux source it comes from.
@@ -75,9 +89,10 @@ export interface MultusInstallProps {
   readonly resources?: ContainerResources;
 
   /**
-   * Tolerations of the DaemonSet. Both charts ignore tolerations in values and force
-   * `CriticalAddonsOnly`, so these are applied with a Flux post-renderer patch on the DaemonSet.
-   * Pass an empty list to keep the chart's own.
+   * Tolerations of the DaemonSet. The angelnu and bjw-s charts ignore tolerations in values and force
+   * `CriticalAddonsOnly`, so for them these are applied with a Flux post-renderer patch on the
+   * DaemonSet; the home-operations chart reads them from its values (`tolerations`), where they are
+   * written. Pass an empty list to keep the chart's own.
    * @default [{ operator: 'Exists' }] - run on every node, control plane included
    */
   readonly tolerations?: MultusToleration[];
@@ -133,7 +148,8 @@ export interface MultusInstallProps {
    * `null` removes a key. What the install sets from its props or needs to run is refused here (and
    * in `addValues`): the CNI directories (`cniPaths`), the daemon's image (`image`) and its API token
    * (`defaultPodOptions.automountServiceAccountToken`; for angelnu also
-   * `global.createDefaultServiceAccount`).
+   * `global.createDefaultServiceAccount`; for home-operations `serviceAccount.automount`, and
+   * `tolerations`, which the `tolerations` prop sets).
    * Strings must be YAML-safe (no control characters or line separators), and everything JSON data.
    * @default - none
    */
@@ -146,11 +162,19 @@ export interface InstallContext {
   readonly chartNamespace?: string;
   /** The Flux namespace of the scope (flux/namespace.ts). */
   readonly fluxNamespace: string;
+  /** The cluster of the scope (its FluxTree's), if any. */
+  readonly cluster?: ClusterProfile;
 }
 
 /** A validated Multus install. @internal */
 export interface InstallModel {
   readonly cniPaths: CniPaths;
+  /** The cluster, when known. */
+  readonly cluster?: ClusterProfile;
+  /** The host directory of pod network namespaces the thick daemon mounts, when the cluster's differs from the chart's default. */
+  readonly netnsDir?: string;
+  /** Why the CNI directories differ from the cluster's, when `CniPaths.custom()` overrides them. */
+  readonly cniPathsOverride?: string;
   readonly chart: MultusChart;
   /** Namespace of the chart's HelmRepository. */
   readonly repositoryNamespace: string;
@@ -160,6 +184,8 @@ export interface InstallModel {
   /** The daemon container's resources, as the values take them. */
   readonly resources: Record<string, any>;
   readonly tolerations: MultusToleration[];
+  /** Whether the chart's plugin installer runs: false only where the cluster's nodes carry the reference plugins. */
+  readonly pluginInstaller: boolean;
   readonly logLevel?: MultusLogLevel;
   readonly cniVersion?: string;
   /** The release's reconcile interval, as Flux reads it (`30m`). */
@@ -187,9 +213,14 @@ function defaultTag(chart: MultusChart): string {
  * @internal
  */
 export function resolveInstall(props: MultusInstallProps, context: InstallContext, scope?: IConstruct): InstallModel {
-  if (!props || !(props.cniPaths instanceof CniPaths)) {
-    invalid({ field: 'cniPaths', value: props?.cniPaths, hint: 'choose CniPaths.K3S, CniPaths.K3S_LEGACY, CniPaths.STANDARD or CniPaths.custom(configDir, binDir): a wrong value breaks every new pod', scope, problem: 'is required' });
+  const cluster = props?.cluster ?? context.cluster;
+  if (props?.cluster !== undefined && !(props.cluster instanceof ClusterProfile)) {
+    invalid({ field: 'cluster', value: props.cluster, hint: "give a ClusterProfile, e.g. ClusterProfile.k3s({ primaryCni: PrimaryCni.CILIUM, kubernetesVersion: '1.33' }) or ClusterProfile.talos()", scope });
   }
+  if (!props || (props.cniPaths === undefined && cluster === undefined) || (props.cniPaths !== undefined && !(props.cniPaths instanceof CniPaths))) {
+    invalid({ field: 'cniPaths', value: props?.cniPaths, hint: 'choose CniPaths.K3S, CniPaths.K3S_LEGACY, CniPaths.STANDARD or CniPaths.custom(configDir, binDir), or give cluster (ClusterProfile.k3s(), .talos(), .kubeadm(), .rke2()) and the directories follow from it: a wrong value breaks every new pod', scope, problem: 'is required' });
+  }
+  const cniPaths = props.cniPaths ?? cluster!.cniPaths;
   const problems = new Problems();
   const chart = problems.check(() => {
     if (props.chart !== undefined && !(props.chart instanceof MultusChart)) {
@@ -229,18 +260,28 @@ export function resolveInstall(props: MultusInstallProps, context: InstallContex
     }
   });
   if (props.cniVersion !== undefined) problems.check(() => checkCniVersion('cniVersion', props.cniVersion!, scope));
-  if (chart) checkChartLimits(props, releaseName, chart, problems, scope);
+  const netns = chart ? profileOf(chart.family).netnsMount : undefined;
+  const netnsDir = cluster !== undefined && netns !== undefined && trimSlash(netns.defaultDir) !== trimSlash(cluster.netnsDir) ? `${trimSlash(cluster.netnsDir)}/` : undefined;
+  if (cluster !== undefined) {
+    checkAgainstCluster(cniPaths, props.cniPaths !== undefined, cluster, problems, scope);
+    if (chart) checkKubernetesRange(chart, cluster, problems, scope);
+  }
+  if (chart) checkChartLimits(props, cniPaths, releaseName, chart, problems, scope);
   problems.check(() => {
     if (props.values !== undefined && !isPlainObject(props.values)) {
       invalid({ field: 'values', value: props.values, hint: 'give a plain object of chart values, e.g. { hostPaths: { netns: "/run/netns/" } }', scope });
     }
-    if (props.values !== undefined && chart) checkNoModelledValues(props.values, chart, scope);
+    if (props.values !== undefined && chart) checkNoModelledValues(props.values, chart, scope, netnsDir !== undefined);
   });
   const interval = problems.check(() => fluxDuration('interval', props.interval ?? Duration.minutes(30), scope));
   const timeout = problems.check(() => fluxDuration('timeout', props.timeout ?? Duration.minutes(15), scope));
   problems.throwIfAny();
+  const overridden = cluster !== undefined && !cluster._facts.acceptedDirs.some((d) => d.configDir === cniPaths.configDir && d.binDir === cniPaths.binDir);
   return {
-    cniPaths: props.cniPaths,
+    cniPaths,
+    cluster,
+    netnsDir,
+    cniPathsOverride: overridden ? `cniPaths given as CniPaths.custom() overrides the directories of ${cluster!.factory} (${cluster!.label})` : undefined,
     chart: chart!,
     repositoryNamespace: chart!.repositoryNamespace ?? context.fluxNamespace,
     releaseName,
@@ -248,6 +289,7 @@ export function resolveInstall(props: MultusInstallProps, context: InstallContex
     image: image!,
     resources: resources!,
     tolerations: tolerations!,
+    pluginInstaller: cluster?.needsPluginInstaller ?? true,
     logLevel: props.logLevel,
     cniVersion: props.cniVersion,
     interval: interval!,
@@ -271,14 +313,14 @@ export function resolveInstall(props: MultusInstallProps, context: InstallContex
  * - `logLevel` and `cniVersion`: the chart has no values for them (the thin plugin copies the
  *   primary network's cniVersion).
  */
-function checkChartLimits(props: MultusInstallProps, releaseName: string, chart: MultusChart, problems: Problems, scope?: IConstruct): void {
+function checkChartLimits(props: MultusInstallProps, cniPaths: CniPaths, releaseName: string, chart: MultusChart, problems: Problems, scope?: IConstruct): void {
   const profile = profileOf(chart.family);
   const factory = profile.factory;
   if (profile.fixedReleaseName !== undefined && releaseName !== profile.fixedReleaseName) {
     problems.add(refusal({ field: 'releaseName', value: releaseName, hint: `the ${profile.family} chart renders only as release "${profile.fixedReleaseName}": on common 5 its ClusterRoleBinding names the ServiceAccount "${profile.fixedReleaseName}", which exists only for a release of that name; leave releaseName out`, scope, problem: `does not render with ${factory}` }));
   }
-  if (profile.fixedConfigDir !== undefined && props.cniPaths.configDir !== profile.fixedConfigDir) {
-    problems.add(refusal({ field: 'cniPaths.configDir', value: props.cniPaths.configDir, hint: `the ${profile.family} chart fixes the thin plugin's arguments, so the node's 00-multus.conf reads its kubeconfig from ${profile.fixedConfigDir}/multus.d/ whatever cni.netPath is; use CniPaths.STANDARD (k3s without flannel, Talos, kubeadm, RKE2), or MultusChart.angelnu(), whose thick daemon takes any directory (CniPaths.K3S)`, scope, problem: `does not work with ${factory}` }));
+  if (profile.fixedConfigDir !== undefined && cniPaths.configDir !== profile.fixedConfigDir) {
+    problems.add(refusal({ field: 'cniPaths.configDir', value: cniPaths.configDir, hint: `the ${profile.family} chart runs the thin plugin with its default --multus-kubeconfig-file-host, so the node's 00-multus.conf reads its kubeconfig from ${profile.fixedConfigDir}/multus.d/ whatever config directory the chart mounts; use CniPaths.STANDARD (k3s without flannel, Talos, kubeadm, RKE2), or MultusChart.angelnu(), whose thick daemon takes any directory (CniPaths.K3S)`, scope, problem: `does not work with ${factory}` }));
   }
   if (!profile.settings.logLevel && props.logLevel !== undefined) {
     problems.add(refusal({ field: 'logLevel', value: props.logLevel, hint: `the ${profile.family} chart fixes the thin plugin's arguments and has no log level value; leave logLevel out, or use MultusChart.angelnu()`, scope, problem: `is not a setting of ${factory}` }));
@@ -293,16 +335,28 @@ function checkChartLimits(props: MultusInstallProps, releaseName: string, chart:
  * deep-merged over it in order (the `values` prop first, then each `addValues`).
  * @internal
  */
-export function installValues(model: InstallModel, extra: ReadonlyArray<Record<string, any>>): Record<string, any> {
-  const base = profileOf(model.chart.family).writeValues({
+export function installValues(model: InstallModel, extra: ReadonlyArray<Record<string, any>>, tolerations: ReadonlyArray<MultusToleration> = model.tolerations): Record<string, any> {
+  const profile = profileOf(model.chart.family);
+  const written = profile.writeValues({
     layout: model.chart.layout,
     image: model.image,
     resources: model.resources,
     dirs: model.cniPaths,
+    netnsDir: model.netnsDir,
     logLevel: model.logLevel,
     cniVersion: model.cniVersion,
+    pluginInstaller: model.pluginInstaller,
   });
+  // A chart that reads the tolerations from its values gets them there (an empty list keeps its own).
+  const base = profile.tolerationsPath !== undefined && tolerations.length > 0
+    ? deepMerge(written, valuesAt(profile.tolerationsPath, tolerations.map((t) => ({ ...t }))))
+    : written;
   return extra.reduce((acc, v) => deepMerge(acc, v), base);
+}
+
+/** `{ a: { b: value } }` for the path `['a', 'b']`. */
+function valuesAt(path: readonly string[], value: unknown): Record<string, any> {
+  return path.reduceRight<any>((inner, key) => ({ [key]: inner }), value);
 }
 
 /** A key the install sets, refused in `values`, and why. */
@@ -314,6 +368,8 @@ interface ModelledKey {
 const CNI_PATHS_FIX = 'choose the CNI directories with the cniPaths prop (CniPaths.K3S, CniPaths.K3S_LEGACY, CniPaths.STANDARD or CniPaths.custom(configDir, binDir)), so that install.cniPaths, which MultusNodeCleanup cleans, describes the install';
 const IMAGE_FIX = "set the daemon image with the image prop, e.g. image: { tag: 'v4.3.0-thick' }: it is checked against the chart's daemon (thick or thin), and install.image then describes the install";
 const TOKEN_FIX = 'the install turns the daemon\'s ServiceAccount token on: without an API token Multus exits (common 5 turns it off by default); leave it out';
+const NETNS_FIX = 'the install mounts the directory where the cluster keeps pod network namespaces (its cluster prop, e.g. Talos: /var/run/netns); leave it out, or give another ClusterProfile';
+const TOLERATIONS_FIX = 'the chart reads the daemon\'s tolerations from its values, and the install writes them there from the tolerations prop (default: every node); set them with the tolerations prop or addToleration()';
 const SERVICE_ACCOUNT_FIX = 'the install turns common 5\'s automatic ServiceAccount off, so that the chart\'s own is the only one and its hook Jobs render; leave it out';
 
 /** Why each kind of key the install owns cannot be given in values. */
@@ -322,6 +378,8 @@ const OWNED_KEY_FIX: Record<OwnedKeyOwner, string> = {
   image: IMAGE_FIX,
   token: TOKEN_FIX,
   serviceAccount: SERVICE_ACCOUNT_FIX,
+  netns: NETNS_FIX,
+  tolerations: TOLERATIONS_FIX,
 };
 
 /**
@@ -333,8 +391,11 @@ const OWNED_KEY_FIX: Record<OwnedKeyOwner, string> = {
  * (https://github.com/k8snetworkplumbingwg/multus-cni/issues/1105). The image comes from `image`
  * alone: a thin image for the thick daemon (or the reverse) through values would bypass its check.
  */
-function modelledKeys(chart: MultusChart): ModelledKey[] {
-  return profileOf(chart.family).ownedKeys(chart.layout).map((k) => ({ path: k.path, hint: OWNED_KEY_FIX[k.owner] }));
+function modelledKeys(chart: MultusChart, netns: boolean): ModelledKey[] {
+  const profile = profileOf(chart.family);
+  const owned = profile.ownedKeys(chart.layout).map((k) => ({ path: k.path, hint: OWNED_KEY_FIX[k.owner] }));
+  if (profile.tolerationsPath !== undefined) owned.push({ path: profile.tolerationsPath, hint: TOLERATIONS_FIX });
+  return netns && profile.netnsMount ? [...owned, { path: profile.netnsMount.valuesPath, hint: NETNS_FIX }] : owned;
 }
 
 /**
@@ -342,10 +403,10 @@ function modelledKeys(chart: MultusChart): ModelledKey[] {
  * key itself, or an object on its path replaced by something that is not an object.
  * @internal
  */
-export function checkNoModelledValues(values: Record<string, any>, chart: MultusChart, scope?: IConstruct): void {
+export function checkNoModelledValues(values: Record<string, any>, chart: MultusChart, scope?: IConstruct, netns = false): void {
   const problems = new Problems();
   const refused = new Set<string>();
-  for (const key of modelledKeys(chart)) {
+  for (const key of modelledKeys(chart, netns)) {
     let at: any = values;
     for (let i = 0; i < key.path.length; i++) {
       if (!isPlainObject(at) || !Object.prototype.hasOwnProperty.call(at, key.path[i])) break;
@@ -386,4 +447,45 @@ function checkImage(repository: string, tag: string, chart: MultusChart, scope?:
   if (repository === DEFAULT_IMAGE && !/^v\d/.test(tag)) {
     invalid({ field: 'image.tag', value: tag, hint: `upstream tags carry a "v" (e.g. "v${tag}"); "${tag}" does not exist in ${DEFAULT_IMAGE}`, scope });
   }
+}
+
+function trimSlash(dir: string): string {
+  return dir.length > 1 ? dir.replace(/\/+$/, '') : dir;
+}
+
+/**
+ * Refuses CNI directories that contradict the cluster: a preset other than the cluster's own (the
+ * plan's mistake: CniPaths.K3S on k3s with Cilium). `CniPaths.custom()` stays an override; on k3s
+ * with flannel and no version given, both k3s presets are accepted.
+ */
+function checkAgainstCluster(cniPaths: CniPaths, given: boolean, cluster: ClusterProfile, problems: Problems, scope?: IConstruct): void {
+  if (!given || cniPaths.preset === 'custom') return;
+  const want = cluster.cniPaths;
+  if (cluster._facts.acceptedDirs.some((d) => d.configDir === cniPaths.configDir && d.binDir === cniPaths.binDir)) return;
+  problems.add(refusal({
+    field: 'cniPaths',
+    value: `CniPaths.${cniPaths.preset}`,
+    hint: `${cluster._facts.dirsWhy}: leave cniPaths out (the cluster gives ${want.configDir} and ${want.binDir}), or give CniPaths.custom() if the nodes really differ`,
+    problem: `contradicts cluster ${cluster.factory} (${cluster.label})`,
+    scope,
+  }));
+}
+
+/**
+ * Refuses a chart version whose own Kubernetes range (`kubeVersion`, which helm enforces) excludes
+ * the cluster's version. One whose library's range excludes it renders (helm does not check a
+ * library's range): the rulebook at synth warns of it (rule chart-library-kubernetes-range).
+ */
+function checkKubernetesRange(chart: MultusChart, cluster: ClusterProfile, problems: Problems, scope?: IConstruct): void {
+  const version = cluster._facts.version;
+  if (version === undefined) return;
+  const own = profileOf(chart.family).kubernetes(chart.version).own;
+  if (own === undefined || inRange(version, own)) return;
+  problems.add(refusal({
+    field: 'chart.version',
+    value: chart.version,
+    hint: `chart ${chart.chart} ${chart.version} declares Kubernetes ${own.text}; helm refuses to install it on ${cluster.kubernetesVersion}: upgrade the cluster, or pin a version whose range admits it`,
+    problem: `does not support Kubernetes ${cluster.kubernetesVersion}`,
+    scope,
+  }));
 }

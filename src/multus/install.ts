@@ -9,7 +9,9 @@ import { ensureChartSource } from '../flux/source-objects';
 import { helmRepositorySpec, ociRepositorySpec } from '../flux/sources';
 import { isPlainObject } from '../util/merge';
 import { MultusChart, profileOf } from './chart';
-import { CniPaths } from './cni-paths';
+import { CniPaths } from '../cluster/cni-paths';
+import { ClusterProfile, clusterOf } from '../cluster/cluster-profile';
+import { SUPPRESS_ANNOTATION_PREFIX } from '../knowledge/suppressions';
 import { InstallModel, MultusInstallProps, checkNoModelledValues, installValues, resolveInstall } from './install-model';
 import { MultusToleration, checkToleration, tolerationPostRenderers } from './toleration';
 import { useLibraryChecks } from '../util/app-checks';
@@ -24,7 +26,7 @@ import { checkValuesKeepRendered } from './values-guard';
  * (source.toolkit.fluxcd.io/v1), in the Flux namespace of its scope (a `FluxTree`'s
  * `fluxNamespace`, else `flux-system`): a `HelmRepository` and `spec.chart` for angelnu's chart
  * (`MultusChart.angelnu()`, the default), an `OCIRepository` and `spec.chartRef` for bjw-s-labs'
- * chart (`MultusChart.bjwS()`).
+ * chart (`MultusChart.bjwS()`) and home-operations' (`MultusChart.homeOperations()`).
  *
  * @example
  * new MultusInstall(chart, 'multus', { cniPaths: CniPaths.STANDARD });
@@ -53,6 +55,8 @@ export class MultusInstall extends Construct {
   public readonly chart: MultusChart;
   /** The CNI directories the daemon is installed into. */
   public readonly cniPaths: CniPaths;
+  /** The cluster the install is for (its `cluster` prop, or its FluxTree's), when known. */
+  public readonly cluster?: ClusterProfile;
   /** Namespace of the HelmRelease and the daemon. */
   public readonly namespace: string;
   /** Name of the HelmRelease and Helm release. */
@@ -70,11 +74,12 @@ export class MultusInstall extends Construct {
     useLibraryChecks(this);
     checkKnownProps('', props, MULTUS_INSTALL_PROPS, this);
     if (isPlainObject(props?.image)) checkKnownProps('image', props.image, MULTUS_IMAGE, this);
-    this.model = resolveInstall(props, { chartNamespace: chartNamespaceOf(this), fluxNamespace: fluxNamespaceOf(this) }, this);
+    this.model = resolveInstall(props, { chartNamespace: chartNamespaceOf(this), fluxNamespace: fluxNamespaceOf(this), cluster: clusterOf(this) }, this);
     const model = this.model;
     if (model.values) checkValuesKeepRendered('values', model.values, installValues(model, []), this);
     this.chart = model.chart;
     this.cniPaths = model.cniPaths;
+    this.cluster = model.cluster;
     this.namespace = model.namespace;
     this.releaseName = model.releaseName;
     this.image = `${model.image.repository}:${model.image.tag}`;
@@ -106,7 +111,13 @@ export class MultusInstall extends Construct {
     }
 
     this.helmRelease = new HelmRelease(this, 'Resource', {
-      metadata: { name: model.releaseName, namespace: model.namespace },
+      metadata: {
+        name: model.releaseName,
+        namespace: model.namespace,
+        // The user's own directories, given on purpose: the rulebook (at synth and in the checker)
+        // does not hold them against the cluster's.
+        ...(model.cniPathsOverride !== undefined ? { annotations: { [`${SUPPRESS_ANNOTATION_PREFIX}cni-paths-cluster`]: model.cniPathsOverride } } : {}),
+      },
       spec: {
         interval: model.interval,
         // The DaemonSet rolls one node at a time: room for several nodes (MultusInstallProps.timeout).
@@ -124,7 +135,8 @@ export class MultusInstall extends Construct {
         install: { crds: HelmReleaseSpecInstallCrds.CREATE_REPLACE, remediation: { retries: 3 } },
         upgrade: { crds: HelmReleaseSpecUpgradeCrds.CREATE_REPLACE, cleanupOnFail: true, remediation: { retries: 3 } },
         values: Lazy.any({ produce: () => this.values }),
-        postRenderers: Lazy.any({ produce: () => tolerationPostRenderers(this.tolerations) }),
+        // A chart that reads the tolerations from its values gets them there (see `values`).
+        postRenderers: Lazy.any({ produce: () => (profileOf(chart.family).tolerationsPath !== undefined ? undefined : tolerationPostRenderers(this.tolerations)) }),
       },
     });
   }
@@ -139,19 +151,19 @@ export class MultusInstall extends Construct {
     if (!isPlainObject(values)) {
       invalid({ field: 'values', value: values, hint: 'give a plain object of chart values', scope: this });
     }
-    checkNoModelledValues(values, this.chart, this);
+    checkNoModelledValues(values, this.chart, this, this.model.netnsDir !== undefined);
     checkValuesKeepRendered('values', values, installValues(this.model, []), this);
     this.extraValues.push(values);
   }
 
-  /** Adds a toleration to the DaemonSet (applied through the post-renderer patch). */
+  /** Adds a toleration to the DaemonSet (in the chart's values when it reads them, else through the post-renderer patch). */
   public addToleration(toleration: MultusToleration): void {
     this.tolerations.push(checkToleration(toleration, this.tolerations.length, this));
   }
 
   /** The chart values as they will be rendered. */
   public get values(): { [key: string]: any } {
-    return installValues(this.model, this.extraValues);
+    return installValues(this.model, this.extraValues, this.tolerations);
   }
 }
 

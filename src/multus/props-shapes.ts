@@ -6,7 +6,7 @@ import { MultusImage, MultusInstallProps } from './install-model';
 
 /** @internal */
 export const MULTUS_INSTALL_PROPS = propsShape<MultusInstallProps>('MultusInstallProps', {
-  cniPaths: true, chart: true, image: true, resources: true, tolerations: true, logLevel: true, cniVersion: true,
+  cniPaths: true, cluster: true, chart: true, image: true, resources: true, tolerations: true, logLevel: true, cniVersion: true,
   interval: true, timeout: true, releaseName: true, namespace: true, values: true,
 });
 

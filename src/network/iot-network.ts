@@ -10,13 +10,17 @@ import { INetworkAttachment } from './network-ref';
 import { useLibraryChecks } from '../util/app-checks';
 import { checkConstructId } from '../util/construct-id';
 import { identityScopeOf } from '../util/identity';
+import { stateOf } from '../util/scope-state';
 
 /**
- * The IotNetworks of each identity scope (an app, or a FluxTree: one cluster), by
- * `<namespace>/<name>`. One NetworkAttachmentDefinition has one address plan: a second IotNetwork
- * of the same name and namespace would keep a second plan, and hand one address to two pods.
+ * The IotNetworks of one identity scope (an app, or a FluxTree: one cluster), by
+ * `<namespace>/<name>`, kept in the scope. One NetworkAttachmentDefinition has one address plan: a
+ * second IotNetwork of the same name and namespace would keep a second plan, and hand one address
+ * to two pods.
  */
-const NETWORKS = new WeakMap<IConstruct, Map<string, IotNetwork>>();
+function networksOf(scope: IConstruct): Map<string, IotNetwork> {
+  return stateOf(identityScopeOf(scope), 'cdk8s-multus.networks', () => new Map<string, IotNetwork>());
+}
 
 /**
  * The IoT LAN as a Multus network: one macvlan `NetworkAttachmentDefinition` (k8s.cni.cncf.io/v1)
@@ -68,14 +72,13 @@ export class IotNetwork extends Construct implements INetworkAttachment {
     super(scope, id);
     useLibraryChecks(this);
     const model = resolveNetwork(props, { id, chartNamespace: Chart.of(this).namespace }, this);
-    const networks = NETWORKS.get(identityScopeOf(this)) ?? new Map<string, IotNetwork>();
+    const networks = networksOf(this);
     const key = `${model.namespace}/${model.name}`;
     const earlier = networks.get(key);
     if (earlier) {
       invalid({ field: 'name', value: model.name, hint: `${earlier.node.path} already defines NetworkAttachmentDefinition ${key}, with its own address plan: two plans for one network would hand one address to two pods; pass that IotNetwork to every pod that joins it, or give this one another name or namespace`, scope: this, problem: 'is defined twice' });
     }
     networks.set(key, this);
-    NETWORKS.set(identityScopeOf(this), networks);
     this.networkName = model.name;
     this.networkNamespace = model.namespace;
     this.subnetModel = model.subnet;

@@ -1,17 +1,18 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { Problems, ValidationError, invalid, refusal } from '../errors';
+import { Problems, ValidationError, ValidationProblem, invalid, problem } from '../errors';
 import { CheckedClaim, ClaimRequest } from '../network/address-plan';
 import { IotNetwork } from '../network/iot-network';
 import { INetworkAttachment } from '../network/network-ref';
 import { AppCheckContext, addAppCheck, useLibraryChecks } from '../util/app-checks';
 import { checkConstructId } from '../util/construct-id';
+import { stateOf } from '../util/scope-state';
 import { isPlainObject } from '../util/merge';
 import { checkKnownProps, propsShape } from '../util/props';
 import { checkDnsLabel } from '../util/validate';
 import { HOST_NETWORK, NETWORKS_ANNOTATION, controllerHostNetwork, podAnnotationValues } from '../knowledge/workloads';
 import { checkAppTemplateValues } from './app-template';
-import { MacRequest, checkMacClaims, recordMacClaims } from './mac-plan';
+import { MacRequest, macClaimProblems, recordMacClaims } from './mac-plan';
 import { hostNetworkPods, hostNetworkPodsOf } from './pod-checks';
 import { findPodAnnotationSite, readNested, setNested } from './pod-template';
 import {
@@ -88,7 +89,14 @@ const ANNOTATION_PROPS = propsShape<MultusPodAnnotationProps>('MultusPodAnnotati
  * construct that holds the pod and the controller (`''` for a workload or a Pod). A JSON patch on a
  * raw ApiObject is not visible in its props, so the pod's own annotations cannot tell.
  */
-const APPLIED = new WeakMap<IConstruct, Map<string, MultusPodAnnotation>>();
+function appliedTo(key: IConstruct): Map<string, MultusPodAnnotation> | undefined {
+  return appliedIn(key).get(key);
+}
+
+/** Every pod given an annotation in the app of `scope`, kept in the app. */
+function appliedIn(scope: IConstruct): Map<IConstruct, Map<string, MultusPodAnnotation>> {
+  return stateOf(scope.node.root, 'cdk8s-multus.pod-annotations', () => new Map<IConstruct, Map<string, MultusPodAnnotation>>());
+}
 
 const ACCEPTED_TARGETS = 'give a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod, of any cdk8s-plus line) or an ApiObject of kind Pod or with spec.template (a KubeDeployment, ...); for a bjw-s app-template HelmRelease use applyToHelmRelease()';
 
@@ -214,7 +222,7 @@ export class MultusPodAnnotation extends Construct {
     const macs: MacRequest[] = elements.flatMap((c, i) => (c.mac === undefined ? [] : [{
       network: `${c.namespace}/${c.name}`, mac: c.mac, claimant: `${this.node.path} networks[${i}].mac`, field: `networks[${i}].mac`, planned: c.iot !== undefined,
     }]));
-    problems.check(() => checkMacClaims(this, macs));
+    problems.addAll(macClaimProblems(this, macs));
     problems.throwIfAny();
     for (const [network, claims] of granted) network._recordClaims(claims);
     recordMacClaims(this, macs);
@@ -275,7 +283,7 @@ export class MultusPodAnnotation extends Construct {
     const path = target.node.path;
     const site = findPodAnnotationSite(target, 'target');
     if (!site) invalid({ field: 'target', value: path, hint: ACCEPTED_TARGETS, scope: this, problem: 'has no pod to annotate' });
-    if (APPLIED.get(site.key)?.get('') === this) return;
+    if (appliedTo(site.key)?.get('') === this) return;
     if (site.hostNetwork) this.refuseHostNetwork(path, site.hostNetwork);
     this.checkSinglePod(path, site.multiPod);
     this.checkNotAnnotated(path, site.key, '', site.existing(MultusPodAnnotation.ANNOTATION_KEY));
@@ -285,7 +293,7 @@ export class MultusPodAnnotation extends Construct {
 
   /** Refuses a pod that another annotation (or the user) already gave a different networks annotation. */
   private checkNotAnnotated(path: string, key: IConstruct, controller: string, existing: string | undefined): void {
-    const other = APPLIED.get(key)?.get(controller);
+    const other = appliedTo(key)?.get(controller);
     const current = existing ?? other?.rendered;
     if (current !== undefined && current !== this.rendered) {
       const by = other ? ` (from ${other.node.path})` : '';
@@ -294,9 +302,10 @@ export class MultusPodAnnotation extends Construct {
   }
 
   private recordTarget(target: IConstruct, key: IConstruct, path: string, controller?: string): void {
-    const applied = APPLIED.get(key) ?? new Map<string, MultusPodAnnotation>();
+    const all = appliedIn(key);
+    const applied = all.get(key) ?? new Map<string, MultusPodAnnotation>();
     applied.set(controller ?? '', this);
-    APPLIED.set(key, applied);
+    all.set(key, applied);
     this.targets.push(target);
     this.sites.push({ target, key, controller, path });
     this.handedOut = true;
@@ -339,7 +348,7 @@ export class MultusPodAnnotation extends Construct {
       invalid({ field: 'release', value: release.node.path, hint: 'the release has no spec.values; use toAppTemplateValues() when creating it', scope: this, problem: 'has no values' });
     }
     const multiPod = checkAppTemplateValues(values, controller, this.rendered, 'release.spec.values', this);
-    if (APPLIED.get(release)?.get(controller) === this) return;
+    if (appliedTo(release)?.get(controller) === this) return;
     const hostNetwork = controllerHostNetwork(values, controller)?.why;
     if (hostNetwork) this.refuseHostNetwork(release.node.path, hostNetwork);
     this.checkSinglePod(release.node.path, multiPod);
@@ -429,10 +438,10 @@ export class MultusPodAnnotation extends Construct {
    * The end-of-app check: the annotation reached a pod when it was applied or handed out, or when
    * its value appears in a manifest of the app (written into a pod by hand from `value`).
    */
-  private checkReachesPod(context: AppCheckContext): ValidationError[] {
+  private checkReachesPod(context: AppCheckContext): ValidationProblem[] {
     if (this.handedOut) return [];
     if (annotationValuesOf(context).has(this.rendered)) return [];
-    return [refusal({ field: 'networks', value: this.rendered, hint: 'apply it to the workload whose pod joins the networks (applyTo, applyToHelmRelease), or use its value (toAnnotations, toAppTemplateValues); remove it otherwise', scope: this, problem: 'never reaches a pod' })];
+    return [problem({ field: 'networks', value: this.rendered, hint: 'apply it to the workload whose pod joins the networks (applyTo, applyToHelmRelease), or use its value (toAnnotations, toAppTemplateValues); remove it otherwise', scope: this, problem: 'never reaches a pod' })];
   }
 }
 

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
-import { Problems, refusal } from '../errors';
+import { ValidationProblem, problem } from '../errors';
 import { identityScopeOf } from '../util/identity';
+import { stateOf } from '../util/scope-state';
 
 // Who holds which pinned MAC on which network. One MAC on one layer-2 network belongs to one
 // interface: two interfaces of one pod with one MAC on one network are two macvlan children of one
@@ -24,7 +25,10 @@ export interface MacRequest {
   readonly planned: boolean;
 }
 
-const PLANS = new WeakMap<IConstruct, Map<string, string>>();
+/** Who holds which MAC on which network, in the identity scope of `scope` (kept in the scope). */
+function planOf(scope: IConstruct): Map<string, string> {
+  return stateOf(identityScopeOf(scope), 'cdk8s-multus.macs', () => new Map<string, string>());
+}
 
 function key(r: MacRequest): string {
   return `${r.network} ${r.mac}`;
@@ -32,22 +36,22 @@ function key(r: MacRequest): string {
 
 /**
  * Checks MAC requests of one pod against every earlier claim in the identity scope of `scope`, and
- * against each other; throws one ValidationError for all that cannot be granted. Records nothing.
+ * against each other: the problems of those that cannot be granted. Records nothing.
  * @internal
  */
-export function checkMacClaims(scope: IConstruct, requests: ReadonlyArray<MacRequest>): void {
-  const held = PLANS.get(identityScopeOf(scope));
-  const problems = new Problems();
+export function macClaimProblems(scope: IConstruct, requests: ReadonlyArray<MacRequest>): ValidationProblem[] {
+  const held = planOf(scope);
+  const problems: ValidationProblem[] = [];
   const inBatch = new Map<string, MacRequest>();
   for (const r of requests) {
     const holder = held?.get(key(r)) ?? inBatch.get(key(r))?.claimant;
     if (holder !== undefined) {
-      problems.add(refusal({ field: r.field, value: r.mac, problem: 'is already pinned on this network', hint: `${JSON.stringify(holder)} holds ${r.mac} on ${r.network} and ${JSON.stringify(r.claimant)} pins it too; give each interface on one network its own MAC (a locally administered one such as "02:...")`, scope }));
+      problems.push(problem({ field: r.field, value: r.mac, problem: 'is already pinned on this network', hint: `${JSON.stringify(holder)} holds ${r.mac} on ${r.network} and ${JSON.stringify(r.claimant)} pins it too; give each interface on one network its own MAC (a locally administered one such as "02:...")`, scope }));
       continue;
     }
     inBatch.set(key(r), r);
   }
-  problems.throwIfAny();
+  return problems;
 }
 
 /**
@@ -55,8 +59,6 @@ export function checkMacClaims(scope: IConstruct, requests: ReadonlyArray<MacReq
  * @internal
  */
 export function recordMacClaims(scope: IConstruct, requests: ReadonlyArray<MacRequest>): void {
-  const root = identityScopeOf(scope);
-  const held = PLANS.get(root) ?? new Map<string, string>();
+  const held = planOf(scope);
   for (const r of requests) if (r.planned) held.set(key(r), r.claimant);
-  PLANS.set(root, held);
 }

@@ -1,7 +1,7 @@
 import { isIPv6 } from 'node:net';
-import { ApiObjectMetadata, Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { ApiObject, ApiObjectMetadata, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { Pod } from 'kubernetes-types/core/v1';
 import { ValidationError, invalid } from '../errors';
 import { IotNetwork } from '../network/iot-network';
 import { INetworkAttachment } from '../network/network-ref';
@@ -81,10 +81,11 @@ const INTERFACE = 'net1';
  *   isolates the host from its children; test from the pod or from another machine.)
  * - mDNS, what Multus is installed for here: `avahi-browse -a -t` needs `avahi-browse`
  *   and a running `avahi-daemon`, and the netshoot image carries neither (its package list has no
- *   avahi), so it fails there with "not found". With netshoot, ask the IoT LAN directly:
- *   `kubectl exec multus-test -- dig -b 192.168.20.250 -p 5353 @224.0.0.251 _services._dns-sd._udp.local PTR`
- *   (a one-shot mDNS query sent out of `net1`, answered by the devices' responders), or listen:
- *   `kubectl exec multus-test -- timeout 30 tcpdump -ni net1 udp port 5353`.
+ *   avahi), so it fails there with "not found". With netshoot, ask the IoT LAN directly: a
+ *   one-shot mDNS query with `dig`, bound to the pod's address so that it leaves through `net1`,
+ *   to the mDNS group 224.0.0.251 on port 5353 for `_services._dns-sd._udp.local PTR`, answered by
+ *   the devices' responders (`verificationCommands` and docs/operations.md print the command), or
+ *   listen: `kubectl exec multus-test -- timeout 30 tcpdump -ni net1 udp port 5353`.
  *   `avahi-browse -a -t` works in an image that has `avahi-tools` and runs `avahi-daemon`.
  * - `kubectl delete pod multus-test` when done (or remove the construct and let Flux prune it),
  *   which frees its address.
@@ -94,7 +95,7 @@ const INTERFACE = 'net1';
  */
 export class MultusTestPod extends Construct {
   /** The pod. */
-  public readonly pod: k8s.KubePod;
+  public readonly pod: ApiObject;
   /** The pod's networks annotation. */
   public readonly annotation: MultusPodAnnotation;
   /** Name of the pod. */
@@ -140,7 +141,9 @@ export class MultusTestPod extends Construct {
       networks: [{ network, ...(props.ips !== undefined ? { ips: props.ips } : {}) }],
     });
 
-    this.pod = new k8s.KubePod(this, 'Resource', {
+    this.pod = new ApiObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'Pod',
       metadata: mergeMetadata(props.metadata, own),
       spec: {
         containers: [{
@@ -153,7 +156,7 @@ export class MultusTestPod extends Construct {
         // while the pod keeps its static address.
         terminationGracePeriodSeconds: 1,
       },
-    });
+    } satisfies Pod);
     this.annotation.applyTo(this.pod);
 
     const address = firstAddress(this.annotation.value);

@@ -1,15 +1,19 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ValidationError, ValidationProblem } from '../errors';
-import { AppCheckContext, AppManifest, registerLibraryCheck } from '../util/app-checks';
+import { ValidationProblem, problemsOf } from '../errors';
+import { dependsOnCycles } from '../flux/depends-on';
+import { AppCheckContext, AppManifest, SynthFindings, SynthRulebook } from '../util/app-checks';
 import { Finding, FluxContext, Manifest } from './model';
-import { runRules } from './rulebook';
+import { ClusterFacts } from '../knowledge/clusters';
+import { MultusInstall } from '../multus/install';
+import { runRules, suppressibleRuleIds } from './rulebook';
 import { GROUPS, isKind } from './values';
 
 // The rulebook at synth: every app that uses the library's constructs runs it over every manifest
-// of the app, hand-written ApiObjects and included YAML too. Error findings fail the synth with
-// one ValidationError listing them all; cdk8s has no channel for warnings, so warnings are written
-// to stderr, once per app and message.
+// of the app, hand-written ApiObjects and included YAML too, through the app's `MultusRulebook`
+// (util/app-checks.ts), to which the library's entry point (src/index.ts) hands `SYNTH_RULEBOOK`.
+// Error findings fail the synth with one ValidationError listing them all; cdk8s has no channel
+// for warnings, so warnings are written to stderr, once per app and message.
 
 /**
  * The Flux Kustomization that applies objects created below `scope`: the nearest scope with a
@@ -79,34 +83,47 @@ function problemOf(f: Finding): ValidationProblem {
   };
 }
 
-const WARNED = new WeakMap<IConstruct, Set<string>>();
-
-/** Writes a warning to stderr, once per app. */
-function warn(root: IConstruct, f: Finding): void {
-  const line = `cdk8s-multus warning ${f.rule}: ${f.message}${f.location.constructPath ? ` (at ${f.location.constructPath})` : ''}`;
-  let seen = WARNED.get(root);
-  if (!seen) {
-    seen = new Set();
-    WARNED.set(root, seen);
-  }
-  if (seen.has(line)) return;
-  seen.add(line);
-  process.stderr.write(`${line}\n`);
+/** A warning as one line of stderr. */
+function warningLine(f: Finding): string {
+  return `cdk8s-multus warning ${f.rule}: ${f.message}${f.location.constructPath ? ` (at ${f.location.constructPath})` : ''}`;
 }
 
 /**
- * The rulebook over an app: its findings. Errors come back as one ValidationError; warnings are
- * written to stderr.
- * @internal
+ * The cluster an app is for: the one ClusterProfile its MultusInstalls name (their `cluster` prop or
+ * their FluxTree's). Installs for two clusters (two FluxTrees) leave it unknown.
  */
-export function rulebookCheck(context: AppCheckContext): ValidationError[] {
-  const all = context.manifests;
-  if (all.length === 0) return [];
-  const root = all[0].object.node.root;
-  const findings = runRules(appManifests(all));
-  for (const f of findings) if (f.level === 'warning') warn(root, f);
-  const errors = findings.filter((f) => f.level === 'error').map(problemOf);
-  return errors.length > 0 ? [ValidationError.of(errors)] : [];
+function appCluster(context: AppCheckContext): ClusterFacts | undefined {
+  const facts = new Set<ClusterFacts>();
+  for (const object of context.objects) {
+    const install = object.node.scope;
+    if (install instanceof MultusInstall && install.cluster !== undefined) facts.add(install.cluster._facts);
+  }
+  return facts.size === 1 ? [...facts][0] : undefined;
 }
 
-registerLibraryCheck('rulebook', rulebookCheck);
+/**
+ * The rulebook over an app: its errors as problems (with any cycle of Flux `dependsOn`), its
+ * warnings as lines, leaving out the rules suppressed for the whole app (and, through the
+ * annotation, for single objects).
+ * @internal
+ */
+export function rulebookFindings(context: AppCheckContext, suppressed: ReadonlyMap<string, string>): SynthFindings {
+  const all = context.manifests;
+  if (all.length === 0) return { errors: [], warnings: [] };
+  const findings = runRules(appManifests(all), { suppressed, cluster: appCluster(context) });
+  // Over every manifest too: no cycle of dependsOn among the Flux Kustomizations of a cluster.
+  const cycles = dependsOnCycles(context.objects, (o) => context.manifestOf(o)).flatMap(problemsOf);
+  return {
+    errors: [...cycles, ...findings.filter((f) => f.level === 'error').map(problemOf)],
+    warnings: findings.filter((f) => f.level === 'warning').map(warningLine),
+  };
+}
+
+/**
+ * The rulebook at synth, as the library's entry point hands it to every app's `MultusRulebook`.
+ * @internal
+ */
+export const SYNTH_RULEBOOK: SynthRulebook = {
+  ruleIds: suppressibleRuleIds(),
+  run: rulebookFindings,
+};

@@ -7,10 +7,21 @@ import { ANGELNU_MULTUS, MULTUS_CHARTS, MultusChartId, MultusChartProfile, isJud
 // recognised here is never judged.
 
 /** The charts the rulebook knows. @internal */
-export type KnownChart = MultusChartId | 'app-template' | 'cilium';
+export type KnownChart = MultusChartId | 'app-template' | 'cilium' | 'multus-crd';
 
 /** The angelnu chart's default source, by which a release whose HelmRepository is elsewhere is still known. @internal */
 export const ANGELNU_CHART = { chart: ANGELNU_MULTUS.source.chart, url: ANGELNU_MULTUS.source.url, repositoryName: ANGELNU_MULTUS.source.repositoryName } as const;
+
+/**
+ * True iff a release of `chart` `version` installs the NetworkAttachmentDefinition CRD: a Multus
+ * chart version that carries it (its profile's `installsCrd`), or a chart that carries nothing else
+ * (bjw-s `multus-crd`).
+ * @internal
+ */
+export function installsNadCrd(chart: KnownChart | undefined, version: string | undefined): boolean {
+  if (chart === 'multus-crd') return true;
+  return multusProfile(chart)?.installsCrd(version) ?? false;
+}
 
 /** The profile of a known Multus chart, or undefined for any other chart. @internal */
 export function multusProfile(chart: KnownChart | undefined): MultusChartProfile | undefined {
@@ -36,6 +47,8 @@ function base(url: string): string {
 /** Every place a known chart is served: `{ kind, url, chart, known }`. */
 const SOURCES = [
   ...MULTUS_CHARTS.flatMap((p) => [p.source, ...p.alsoServedAt].map((s) => ({ ...s, known: p.id as KnownChart }))),
+  // The charts that carry the NetworkAttachmentDefinition CRD for a Multus chart's later versions.
+  ...MULTUS_CHARTS.flatMap((p) => (p.crdChart?.sources ?? []).map((s) => ({ ...s, known: 'multus-crd' as KnownChart }))),
   ...APP_TEMPLATE_SOURCES.map((s) => ({ ...s, known: 'app-template' as KnownChart })),
 ];
 

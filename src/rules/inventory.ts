@@ -1,3 +1,4 @@
+import { ClusterFacts } from '../knowledge/clusters';
 import { NadConfig, readNadConfig } from './cni';
 import { Manifest } from './model';
 import { AnnotationSite, Workload, annotationField, isWorkload, readAppTemplate, readUnknownChartAnnotations, readWorkload } from './pods';
@@ -85,7 +86,15 @@ export class Inventory implements ReleaseLookup {
     return { workloads, annotations };
   });
 
-  constructor(manifests: readonly Manifest[]) {
+  /** The cluster the input is for, when the user named it (`--cluster`, a ClusterProfile); undefined otherwise. */
+  public readonly cluster?: ClusterFacts;
+
+  /** The cluster's Kubernetes version, when the user gave it. */
+  public readonly kubernetesVersion?: readonly [number, number, number];
+
+  constructor(manifests: readonly Manifest[], cluster?: ClusterFacts, kubernetesVersion?: readonly [number, number, number]) {
+    this.cluster = cluster;
+    this.kubernetesVersion = kubernetesVersion;
     this.manifests = manifests;
     for (const m of manifests) {
       const kind = m.object?.kind;

@@ -1,4 +1,3 @@
-import { parse as parseYaml } from 'yaml';
 import { deepMerge, isPlainObject } from '../util/merge';
 import { ANGELNU_CHART, KnownChart, chartAt, ociChartAt } from './charts';
 import { Manifest } from './model';
@@ -143,7 +142,7 @@ function readValuesFrom(ref: any, namespace: string | undefined, lookup: Release
     return ref.targetPath.split('.').reduceRight<any>((inner, step) => ({ [step]: inner }), text);
   }
   try {
-    const parsed = parseYaml(text);
+    const parsed = parseYaml()(text);
     return isPlainObject(parsed) ? parsed : undefined;
   } catch {
     return undefined;
@@ -159,4 +158,14 @@ function dataOf(object: any, key: string): string | undefined {
     return typeof plain === 'string' ? Buffer.from(plain, 'base64').toString('utf8') : undefined;
   }
   return typeof plain === 'string' ? plain : undefined;
+}
+
+/**
+ * The YAML parser, loaded when a release first reads values from a ConfigMap: every app that uses
+ * the library loads the rulebook at synth, and most never need it (it is a second copy of the
+ * parser beside cdk8s's own, and costs a tenth of a second to load).
+ */
+function parseYaml(): (text: string) => unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('yaml') as { parse: (text: string) => unknown }).parse;
 }

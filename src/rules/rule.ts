@@ -20,7 +20,11 @@ export interface RuleReport {
 
 /** One rule of the rulebook: a stable id, a level, and a check over the whole input. @internal */
 export interface Rule {
-  /** The id, a contract: it names the rule in output, docs/rules.md and suppressions. */
+  /**
+   * The id, a contract: it names the rule in output, in docs/rules.md and in suppressions (the
+   * annotation `suppress.cdk8s-multus.io/<id>` on one object, `MultusRulebook.suppress(id, reason)`
+   * for a whole app; `runRules` leaves suppressed findings out).
+   */
   readonly id: string;
   readonly level: Level;
   /** What the rule catches, in one line (docs/rules.md has the rest). */

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { invalid } from '../errors';
+import { TREE_FILE_MARK } from '../util/file-mark';
 import { compare, unsafeCharacter } from '../util/strings';
 
 // Pure helpers of the Flux repository tree: file names, kustomize files, path rules. Everything
@@ -243,12 +244,14 @@ export function fluxPath(prefix: string, dir: string): string {
 
 /**
  * Renders the documents of one file as YAML, with cdk8s's own serializer (YAML 1.1 quoting, so
- * values such as `on` or `yes` stay strings for the Kubernetes parser).
+ * values such as `on` or `yes` stay strings for the Kubernetes parser), after the mark of the
+ * library's files.
  * @internal
  */
 export function renderFile(file: TreeFile): string {
-  return Yaml.stringify(...file.docs);
+  return `${TREE_FILE_MARK}\n${Yaml.stringify(...file.docs)}`;
 }
+
 
 /** The order of a Flux Kustomization's spec keys in the seed plan (and the Flux docs); the rest follow alphabetically. */
 const KUSTOMIZATION_SPEC_ORDER = ['targetNamespace', 'commonMetadata', 'dependsOn', 'path', 'prune', 'sourceRef', 'wait', 'healthChecks', 'interval', 'retryInterval', 'timeout'];

@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { HelmRepository } from '../../imports/source.toolkit.fluxcd.io';
 import { Problems, invalid, refusal } from '../errors';
 import { FLUX_NAMESPACE_CONTEXT, DEFAULT_FLUX_NAMESPACE } from '../flux/namespace';
+import { CLUSTER_CONTEXT, ClusterProfile } from '../cluster/cluster-profile';
 import { SOURCE_SCOPE_CONTEXT, ensureChartSource } from '../flux/source-objects';
 import { checkHelmRepositoryUrl, helmRepositorySpec } from '../flux/sources';
 import { useLibraryChecks, validateApp } from '../util/app-checks';
@@ -54,6 +55,14 @@ export interface FluxTreeProps {
    * @default 'flux-system'
    */
   readonly fluxNamespace?: string;
+
+  /**
+   * The cluster the tree is for. It reaches every MultusInstall and rule inside the tree: the CNI
+   * directories, the thick daemon's network-namespace mount and the charts' Kubernetes ranges follow
+   * from it (an install's own `cluster` prop wins).
+   * @default - unknown: every MultusInstall names its cniPaths
+   */
+  readonly cluster?: ClusterProfile;
 }
 
 /** Options of `FluxTree.addHelmRepository()`. */
@@ -66,7 +75,7 @@ export interface FluxHelmRepositoryOptions {
 }
 
 const FLUX_TREE_PROPS = propsShape<FluxTreeProps>('FluxTreeProps', {
-  clusterPath: true, pathPrefix: true, gitRepositoryName: true, gitRepositoryNamespace: true, fluxNamespace: true,
+  clusterPath: true, pathPrefix: true, gitRepositoryName: true, gitRepositoryNamespace: true, fluxNamespace: true, cluster: true,
 });
 const HELM_REPOSITORY_OPTIONS = propsShape<FluxHelmRepositoryOptions>('FluxHelmRepositoryOptions', { interval: true });
 
@@ -117,6 +126,8 @@ export class FluxTree extends Construct implements IFluxTree {
   public readonly gitRepositoryNamespace: string;
   /** Namespace of every Flux object of the tree. */
   public readonly fluxNamespace: string;
+  /** The cluster the tree is for, when given. */
+  public readonly cluster?: ClusterProfile;
 
   private sourcesChart?: Chart;
   private namespacesChart?: Chart;
@@ -144,10 +155,17 @@ export class FluxTree extends Construct implements IFluxTree {
     problems.check(() => checkDnsLabel('fluxNamespace', this.fluxNamespace, this));
     problems.check(() => checkDnsLabel('gitRepositoryName', this.gitRepositoryName, this));
     problems.check(() => checkDnsLabel('gitRepositoryNamespace', this.gitRepositoryNamespace, this));
+    problems.check(() => {
+      if (props.cluster !== undefined && !(props.cluster instanceof ClusterProfile)) {
+        invalid({ field: 'cluster', value: props.cluster, hint: "give a ClusterProfile, e.g. ClusterProfile.k3s({ primaryCni: PrimaryCni.CILIUM, kubernetesVersion: '1.33' })", scope: this });
+      }
+    });
+    this.cluster = props.cluster;
     problems.throwIfAny();
     // What the constructs inside read as their Flux namespace (flux/namespace.ts), and the scope
     // within which they share Flux source objects (flux/source-objects.ts).
     this.node.setContext(FLUX_NAMESPACE_CONTEXT, this.fluxNamespace);
+    if (props.cluster !== undefined) this.node.setContext(CLUSTER_CONTEXT, props.cluster);
     this.node.setContext(SOURCE_SCOPE_CONTEXT, this.node.path || this.node.id);
   }
 

@@ -5,8 +5,6 @@ import { Problems, invalid } from '../errors';
 import { fluxDuration } from '../flux/duration';
 import { FluxHealthCheck } from '../flux/health-check';
 import { IFluxKustomizationRef } from '../flux/kustomization-ref';
-import { dependsOnCycles } from '../flux/depends-on';
-import { registerLibraryCheck } from '../util/app-checks';
 import { checkConstructId } from '../util/construct-id';
 import { checkFluxKustomizationName } from '../util/names';
 import { checkKnownProps, propsShape } from '../util/props';
@@ -90,9 +88,6 @@ const KUSTOMIZATION_PROPS = propsShape<FluxKustomizationProps>('FluxKustomizatio
   name: true, directory: true, targetNamespace: true, dependsOn: true, healthChecks: true, wait: true, prune: true,
   interval: true, retryInterval: true, timeout: true,
 });
-
-// At synth, over every manifest: no cycle of dependsOn among the Flux Kustomizations of a cluster.
-registerLibraryCheck('flux-depends-on-cycles', (context) => dependsOnCycles(context.objects, (o) => context.manifestOf(o)));
 
 /**
  * One directory of an app and the Flux Kustomization that applies it.

@@ -1,4 +1,5 @@
 import * as fc from 'fast-check';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -8,12 +9,19 @@ import { FluxTreeApp } from '../../src';
 import { stringify } from 'yaml';
 import { NETWORKS, appTemplate, deployment, macvlan, nad, selection } from '../rules/manifests';
 import { PLAN, writePlanTree } from '../rules/plan';
+import { describeNeeding, testNeeding } from '../helpers';
 
 // `cdk8s-multus check` over repositories of YAML: the user's hand-written plan, the example
 // cluster's output, correct hand-written trees, and what a real repository holds besides
 // Kubernetes objects. Run in-process (the same function the `cdk8s-multus` bin calls).
 
 const FIXTURES = path.join(__dirname, 'fixtures');
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** The path of `setpriv` on PATH, if any. */
+function whichSetpriv(): string | undefined {
+  return (process.env.PATH ?? '').split(':').filter((d) => d !== '').map((d) => path.join(d, 'setpriv')).find((f) => fs.existsSync(f));
+}
 
 function check(...args: string[]): { code: number; out: string; err: string } {
   let out = '';
@@ -37,9 +45,8 @@ function tree(files: Record<string, string>): string {
   return dir;
 }
 
-const planAvailable = fs.existsSync(PLAN);
-
-(planAvailable ? describe : describe.skip)(`the user's plan, laid out as the tree it describes${planAvailable ? '' : ` (skipped: ${PLAN} not found)`}`, () => {
+// The plan is read from ../shared beside the repository: skipped locally without it, failed in CI.
+describeNeeding('the user\'s plan, laid out as the tree it describes', fs.existsSync(PLAN) ? undefined : `${PLAN} not found (../shared/seed beside the repository)`, () => {
   let dir: string;
   beforeAll(() => {
     dir = writePlanTree(fs.readFileSync(PLAN, 'utf8'));
@@ -236,14 +243,30 @@ describe('command line', () => {
     expect(r.out).toBe('');
   });
 
+  // Root reads every file whatever its mode, so the command runs as an unprivileged user then
+  // (setpriv, util-linux): the case runs in CI, which runs as root, too. A child process either way:
+  // the `cdk8s-multus` bin from the sources, through ts-node.
   const root = process.getuid?.() === 0;
-  (root ? test.skip : test)(`exit 2 for a file that cannot be read${root ? ' (skipped: root reads every file)' : ''}`, () => {
-    const dir = tree({ 'locked.yaml': 'apiVersion: v1\nkind: Pod\n' });
+  const setpriv = root ? whichSetpriv() : undefined;
+  testNeeding('exit 2 for a file that cannot be read', root && !setpriv ? 'running as root, and `setpriv` (util-linux) is not on PATH to drop to an unprivileged user' : undefined, () => {
+    const dir = tree({ 'locked.yaml': 'apiVersion: v1\nkind: Pod\n', 'open.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: open\n' });
+    // GIVEN a directory the user can list, holding one file the user cannot read
+    fs.chmodSync(dir, 0o755);
     fs.chmodSync(path.join(dir, 'locked.yaml'), 0o000);
-    const r = check('check', dir);
-    expect(r.code).toBe(2);
-    expect(r.err).toContain('locked.yaml: cannot be read');
-  });
+    try {
+      // WHEN the command runs on it as an unprivileged user
+      const bin = [process.execPath, '-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src', 'cli', 'main.ts'), 'check', dir];
+      const argv = setpriv ? [setpriv, '--reuid=65534', '--regid=65534', '--clear-groups', ...bin] : bin;
+      const r = spawnSync(argv[0], argv.slice(1), { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') } });
+      // THEN (the user really could not read it) it exits 2 naming the file
+      expect(r.error).toBeUndefined();
+      if (setpriv) expect(spawnSync(setpriv, ['--reuid=65534', '--regid=65534', '--clear-groups', 'cat', path.join(dir, 'locked.yaml')]).status).not.toBe(0);
+      expect({ code: r.status, err: r.stderr }).toEqual({ code: 2, err: expect.stringContaining('locked.yaml: cannot be read') });
+      expect(r.stdout).toBe('');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   test('--help lists every rule with its level; --version prints the package version', () => {
     const help = check('--help');

@@ -1,7 +1,7 @@
 import { COMMON_KEYS } from '../../src/knowledge/common';
 import { STANDARD_DIRS } from '../../src/knowledge/cni';
 import { KeyTree } from '../../src/knowledge/keys';
-import { ANGELNU_MULTUS, BJW_S_MULTUS, MULTUS_CHARTS, isJudgedVersion } from '../../src/knowledge/multus-charts';
+import { ANGELNU_MULTUS, BJW_S_MULTUS, HOME_OPERATIONS_MULTUS, MULTUS_CHARTS, isJudgedVersion } from '../../src/knowledge/multus-charts';
 import { inRange, semver } from '../../src/knowledge/versions';
 
 // The chart profiles are the one place the library's chart knowledge lives: the install writes
@@ -89,6 +89,28 @@ describe('facts the constructs and the rules both read', () => {
     expect(isJudgedVersion(BJW_S_MULTUS, '2.0.0')).toBe(false);
     expect(BJW_S_MULTUS.fixedReleaseName).toBe('multus');
     expect(BJW_S_MULTUS.fixedConfigDir).toBe('/etc/cni/net.d');
+  });
+
+  test('bjw-s: the CRD is in the chart up to 1.3.4, in multus-crd from 1.3.5', () => {
+    expect(BJW_S_MULTUS.installsCrd('1.3.1')).toBe(true);
+    expect(BJW_S_MULTUS.installsCrd('1.3.4')).toBe(true);
+    expect(BJW_S_MULTUS.installsCrd('1.3.5')).toBe(false);
+    expect(BJW_S_MULTUS.crdChart!.chart).toBe('multus-crd');
+    expect(ANGELNU_MULTUS.installsCrd('7.0.0')).toBe(true);
+  });
+
+  test('home-operations: 0.1.0 verified, the thin v4.3.0, its own keys only, tolerations read from values, an installer, Kubernetes 1.25', () => {
+    const p = HOME_OPERATIONS_MULTUS;
+    expect([p.defaultVersion, p.verifiedVersions, p.daemon, p.defaultImage.tag, p.readsCommonKeys]).toEqual(['0.1.0', ['0.1.0'], 'thin', 'v4.3.0', false]);
+    expect(p.accepts('0.1.3')).toBe(true);
+    expect(p.accepts('0.2.0')).toBe(false);
+    expect(p.tolerationsHardCoded).toBe(false);
+    expect(p.tolerationsPath).toEqual(['tolerations']);
+    expect(p.pluginInstaller).toEqual({ enabledPath: ['cniPlugins', 'enabled'] });
+    expect(p.keysRead.resources).toBe(true);
+    expect(p.keysRead.cni).toEqual({ netDir: true, binDir: true });
+    expect(p.kubernetes('0.1.0')).toEqual({ own: { text: '>=1.25.0-0', min: [1, 25] } });
+    expect(p.installsCrd('0.1.0')).toBe(true);
   });
 
   test('Kubernetes ranges: common 5 builds need 1.31, 6.0.4 on common 4.5.0 takes 1.28', () => {

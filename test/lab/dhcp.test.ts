@@ -1,21 +1,20 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IotNetwork, Ipam, MultusPodAnnotation } from '../../src';
-import { findKind, synth, testChart } from '../helpers';
-import { AttachmentRequest } from './cni-runtime';
+import { Ipam } from '../../src';
+import { labBuild } from './build-runner';
 import { LabDaemon } from './daemon';
 import { linkNames, linkState } from './lab';
-import { interfaceName, selectionElements } from './multus';
+import { LabNad, LabPod } from './multus-runtime';
 import { literal, startDhcpDaemon, startRouter } from './router';
-import { describeLab, LAB_SETUP_TIMEOUT_MS, useLab } from './suite';
+import { describeLab, LAB_SETUP_TIMEOUT_MS, libraryPod, useLab } from './suite';
 
 /**
  * `Ipam.dhcp()` against real parts: dnsmasq in the LAN namespace is the router's DHCP server, with a
  * fixed IP for one MAC (a UniFi "fixed IP"); the reference plugins' dhcp daemon runs in the node
  * namespace with the command line `CniDhcpDaemon` renders (in a socket directory of the lab's own,
- * so nothing on the host is touched). Pods are attached through libcni with the annotation the
- * library writes.
+ * so nothing on the host is touched). Pods are attached by the real Multus with the annotation the
+ * library writes; plugins and daemon are the reference plugins 1.10.
  *
  * The only key the lab adds to the synthesized config is `ipam.daemonSocketPath`, pointing the
  * plugin at the lab's daemon; on a node the plugin and the daemon both use `/run/cni/dhcp.sock`.
@@ -33,7 +32,7 @@ function inPool(address: string): boolean {
 }
 
 describeLab('CNI lab: Ipam.dhcp() with a real DHCP server and the CNI dhcp daemon', () => {
-  const { lab, runtime } = useLab();
+  const { lab, multus } = useLab();
   let dir: string;
   let router: LabDaemon | undefined;
   let daemon: LabDaemon | undefined;
@@ -50,7 +49,7 @@ describeLab('CNI lab: Ipam.dhcp() with a real DHCP server and the CNI dhcp daemo
       reservations: [{ mac: PINNED, address: FIXED_IP }],
       dir,
     });
-    daemon = await startDhcpDaemon(lab().node, '/usr/lib/cni', dir);
+    daemon = await startDhcpDaemon(lab().node, (await labBuild()).pluginDir, dir);
   }, LAB_SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -59,14 +58,13 @@ describeLab('CNI lab: Ipam.dhcp() with a real DHCP server and the CNI dhcp daemo
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, LAB_SETUP_TIMEOUT_MS);
 
-  /** The network as IotNetwork synthesizes it, and the annotation element of a pod on it. */
-  function network(options: { mac?: string }) {
-    const chart = testChart('kube-system');
-    const iot = new IotNetwork(chart, 'iot', { subnet: '192.0.2.0/24', gateway: '192.0.2.1', master: 'eth0', ipam: Ipam.dhcp(), macCapability: true });
-    const annotation = new MultusPodAnnotation(chart, 'pod', { networks: [{ network: iot, ...(options.mac ? { mac: options.mac } : {}) }] });
-    const [element] = selectionElements(annotation.toAnnotations()[MultusPodAnnotation.ANNOTATION_KEY]);
-    const config = JSON.parse(findKind(synth(chart), 'NetworkAttachmentDefinition').spec.config);
-    return { config: withLabSocket(config), element };
+  /** The network as IotNetwork synthesizes it (with the lab's daemon socket), and a pod's annotation for it. */
+  function network(options: { mac?: string }): { nads: LabNad[]; annotations: Record<string, string> } {
+    const library = libraryPod({
+      props: { subnet: '192.0.2.0/24', gateway: '192.0.2.1', master: 'eth0', ipam: Ipam.dhcp(), macCapability: true },
+      selection: options.mac ? { mac: options.mac } : {},
+    });
+    return { nads: library.nads.map((n) => ({ ...n, config: JSON.stringify(withLabSocket(JSON.parse(n.config))) })), annotations: library.annotations };
   }
 
   function withLabSocket(config: any): Record<string, unknown> {
@@ -77,48 +75,47 @@ describeLab('CNI lab: Ipam.dhcp() with a real DHCP server and the CNI dhcp daemo
     return copy;
   }
 
-  async function podRequest(element: ReturnType<typeof selectionElements>[number]): Promise<AttachmentRequest> {
-    const { name: _name, namespace: _namespace, interface: _interface, ...rest } = element;
-    return { ...rest, containerId: containerId(), netns: await lab().pod(), ifName: interfaceName(element, 0) };
+  async function podFor(annotations: Record<string, string>): Promise<LabPod> {
+    return { netns: await lab().pod(), containerId: containerId(), annotations };
   }
 
   test("a pod pinning the reserved MAC gets the router's fixed IP, and DEL releases the lease", async () => {
     // GIVEN the network with macCapability and a pod whose annotation pins the reserved MAC
-    const { config, element } = network({ mac: PINNED });
-    const request = await podRequest(element);
+    const { nads, annotations } = network({ mac: PINNED });
+    const pod = await podFor(annotations);
     const from = router!.output.length;
 
-    // WHEN the pod is attached
-    const result = await runtime().add(config, request);
+    // WHEN Multus attaches the pod
+    const added = await multus().add(pod, nads);
 
     // THEN the router saw the request come from the pinned MAC and acknowledged the fixed IP,
     await router!.waitFor(new RegExp(`DHCPDISCOVER\\(lan0\\) ${literal(PINNED)}`), 1000, from);
     await router!.waitFor(new RegExp(`DHCPACK\\(lan0\\) ${literal(FIXED_IP)} ${literal(PINNED)}`), 1000, from);
     // AND net1 carries it, with the pinned MAC
-    expect(result.ips?.map((i) => i.address)).toEqual([`${FIXED_IP}/24`]);
-    expect(await linkState(request.netns, 'net1')).toMatchObject({ mac: PINNED, ipv4: [`${FIXED_IP}/24`], up: true });
+    expect(added.networkStatus).toContainEqual(expect.objectContaining({ interface: 'net1', ips: [FIXED_IP], mac: PINNED }));
+    expect(await linkState(pod.netns, 'net1')).toMatchObject({ mac: PINNED, ipv4: [`${FIXED_IP}/24`], up: true });
     expect(readFileSync(join(dir, 'dnsmasq.leases'), 'utf8')).toContain(`${PINNED} ${FIXED_IP}`);
 
     // WHEN it is detached
-    await runtime().del(config, request);
+    await multus().del(pod, nads);
 
     // THEN the daemon released the lease: the router logs the release and forgets the lease
     await router!.waitFor(new RegExp(`DHCPRELEASE\\(lan0\\) ${literal(FIXED_IP)} ${literal(PINNED)}`), 3000, from);
     expect(readFileSync(join(dir, 'dnsmasq.leases'), 'utf8')).not.toContain(PINNED);
-    expect(await linkNames(request.netns)).toEqual(['lo']);
+    expect(await linkNames(pod.netns)).toEqual(['lo']);
   }, DHCP_TEST_TIMEOUT_MS);
 
   test('pods without a pinned MAC get addresses from the pool, a lease each, released on DEL', async () => {
     // GIVEN two pods on the network whose annotation pins no MAC (each its own container id)
-    const { config, element } = network({});
-    const requests = [await podRequest(element), await podRequest(element)];
+    const { nads, annotations } = network({});
+    const requests = [await podFor(annotations), await podFor(annotations)];
     const from = router!.output.length;
 
     // WHEN both are attached at once
-    const results = await Promise.all(requests.map((r) => runtime().add(config, r)));
+    await Promise.all(requests.map((r) => multus().add(r, nads)));
 
     // THEN each got its own pool address, leased to the MAC its net1 has
-    const addresses = results.map((r) => r.ips![0].address);
+    const addresses = await Promise.all(requests.map(async (r) => (await linkState(r.netns, 'net1'))!.ipv4[0]));
     expect(addresses.every(inPool)).toBe(true);
     expect(new Set(addresses).size).toBe(2);
     for (const [i, request] of requests.entries()) {
@@ -129,7 +126,7 @@ describeLab('CNI lab: Ipam.dhcp() with a real DHCP server and the CNI dhcp daemo
     }
 
     // WHEN they are detached
-    for (const request of requests) await runtime().del(config, request);
+    for (const request of requests) await multus().del(request, nads);
 
     // THEN both leases were released
     for (const address of addresses) {
@@ -137,31 +134,34 @@ describeLab('CNI lab: Ipam.dhcp() with a real DHCP server and the CNI dhcp daemo
     }
   }, DHCP_TEST_TIMEOUT_MS);
 
-  test('control: with tuning chained after macvlan the lease is asked for with a random MAC, and the reservation is missed', async () => {
-    // GIVEN how the library wrote a DHCP network with macCapability before: the MAC set by tuning
-    // after macvlan and its IPAM (multus examples/macvlan-pod.yml)
-    const config = withLabSocket({
-      cniVersion: '0.3.1',
+  test('mac on a chained tuning only: through Multus the lease is still asked for with the pinned MAC, and the reservation matches', async () => {
+    // GIVEN the MAC capability on tuning after macvlan and its IPAM (multus examples/macvlan-pod.yml)
+    const nad: LabNad = {
       name: 'iot',
-      plugins: [
-        { type: 'macvlan', master: 'eth0', mode: 'bridge', ipam: { type: 'dhcp' } },
-        { type: 'tuning', capabilities: { mac: true } },
-      ],
-    });
-    const request: AttachmentRequest = { containerId: containerId(), netns: await lab().pod(), mac: PINNED };
+      namespace: 'kube-system',
+      config: JSON.stringify(
+        withLabSocket({
+          cniVersion: '0.3.1',
+          name: 'iot',
+          plugins: [
+            { type: 'macvlan', master: 'eth0', mode: 'bridge', ipam: { type: 'dhcp' } },
+            { type: 'tuning', capabilities: { mac: true } },
+          ],
+        }),
+      ),
+    };
+    const pod = await podFor({ 'k8s.v1.cni.cncf.io/networks': JSON.stringify([{ name: 'iot', namespace: 'kube-system', mac: PINNED }]) });
     const from = router!.output.length;
 
-    // WHEN a pod pinning the reserved MAC is attached
-    const result = await runtime().add(config, request);
+    // WHEN Multus attaches a pod pinning the reserved MAC
+    await multus().add(pod, [nad]);
 
-    // THEN net1 ends with the pinned MAC, but the router was asked from another MAC and leased a
-    // pool address instead of the reservation: what the library no longer writes
-    const discover = await router!.waitFor(/DHCPDISCOVER\(lan0\) /, 1000, from);
-    expect(discover).not.toContain(PINNED);
-    const address = result.ips![0].address;
-    expect(inPool(address)).toBe(true);
-    expect(await linkState(request.netns, 'net1')).toMatchObject({ mac: PINNED, ipv4: [address] });
-    await runtime().del(config, request);
+    // THEN the router was asked from the pinned MAC and leased the reservation: Multus also passed
+    // the MAC as CNI_ARGS MAC=, which macvlan reads when it creates net1, before its IPAM runs
+    await router!.waitFor(new RegExp(`DHCPDISCOVER\\(lan0\\) ${literal(PINNED)}`), 1000, from);
+    expect(multus().invocationsOf(pod.containerId, 'net1', 'ADD')[0].args).toContainEqual(['MAC', PINNED]);
+    expect(await linkState(pod.netns, 'net1')).toMatchObject({ mac: PINNED, ipv4: [`${FIXED_IP}/24`] });
+    await multus().del(pod, [nad]);
   }, DHCP_TEST_TIMEOUT_MS);
 
   test("after the daemon is killed, CniDhcpDaemon's command line starts it again over the socket left behind", async () => {
@@ -171,14 +171,14 @@ describeLab('CNI lab: Ipam.dhcp() with a real DHCP server and the CNI dhcp daemo
     expect(existsSync(socket)).toBe(true);
 
     // WHEN it is started again with the same command line
-    daemon = await startDhcpDaemon(lab().node, '/usr/lib/cni', dir);
+    daemon = await startDhcpDaemon(lab().node, (await labBuild()).pluginDir, dir);
 
     // THEN it serves: a pod gets its fixed IP, and DEL releases it
-    const { config, element } = network({ mac: PINNED });
-    const request = await podRequest(element);
-    const result = await runtime().add(config, request);
-    expect(result.ips?.map((i) => i.address)).toEqual([`${FIXED_IP}/24`]);
-    await runtime().del(config, request);
-    expect(await linkNames(request.netns)).toEqual(['lo']);
+    const { nads, annotations } = network({ mac: PINNED });
+    const pod = await podFor(annotations);
+    await multus().add(pod, nads);
+    expect(await linkState(pod.netns, 'net1')).toMatchObject({ ipv4: [`${FIXED_IP}/24`] });
+    await multus().del(pod, nads);
+    expect(await linkNames(pod.netns)).toEqual(['lo']);
   }, DHCP_TEST_TIMEOUT_MS);
 }, [{ command: 'dnsmasq', debianPackage: 'dnsmasq-base' }, { command: 'setpriv', debianPackage: 'util-linux' }]);

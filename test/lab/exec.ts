@@ -13,6 +13,8 @@ export interface ExecOptions {
   readonly input?: string;
   /** Environment of the child (replaces, does not extend, this process's). */
   readonly env?: NodeJS.ProcessEnv;
+  /** Working directory of the child. @default this process's */
+  readonly cwd?: string;
   /** The child is killed (SIGKILL) after this long; every child of the lab is bounded. */
   readonly timeoutMs: number;
 }
@@ -25,6 +27,7 @@ export function exec(command: string, args: readonly string[], options: ExecOpti
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       env: options.env ?? process.env,
+      cwd: options.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
       timeout: options.timeoutMs,
       killSignal: 'SIGKILL',

@@ -23,7 +23,7 @@ export interface ProbeRecord {
 }
 
 /** Plugins linked through unchanged. */
-const REAL_PLUGINS = ['macvlan', 'tuning', 'sbr'];
+const REAL_PLUGINS = ['macvlan', 'tuning', 'sbr', 'ptp', 'host-local'];
 
 /**
  * The probe, a Node script. It only reads net1 (`ip -j link show`), so it cannot change what it
@@ -53,7 +53,7 @@ process.exit(real.status ?? 1);
 /** A plugin directory with the probing static IPAM, and what it recorded. */
 export class IpamProbe {
   /** Creates the directory; `realPluginDir` holds the reference plugins. */
-  public static create(realPluginDir = '/usr/lib/cni'): IpamProbe {
+  public static create(realPluginDir: string): IpamProbe {
     const dir = mkdtempSync(join(tmpdir(), 'cdk8s-multus-lab-ipam-'));
     const log = join(dir, 'probe.log');
     writeFileSync(log, '');

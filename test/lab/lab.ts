@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { exec, execOk } from './exec';
-import { runnerUnavailableReason } from './build-runner';
+import { DEBIAN_PLUGIN_DIR, runnerUnavailableReason } from './build-runner';
 
 /**
  * The lab's network: a "node" namespace whose uplinks are veth pairs into a "lan" namespace (the
- * IoT LAN: its end of each pair holds the gateway address and answers like a device on the LAN),
- * and "pod" namespaces that the CNI plugins attach to the node's uplinks.
+ * router: its end of each pair holds the gateway address and answers like a device on the LAN),
+ * and "pod" namespaces that Multus attaches (eth0 to the node through the cluster network, net1 and
+ * further to the node's uplinks).
  *
  * This kernel has no `vlan` link type, so a VLAN sub-interface (`eth0.20`) is stood in for by a
  * veth of that name: macvlan only needs a master of that name on the node.
@@ -36,11 +37,14 @@ export function ip(...args: string[]): Promise<string> {
   return execOk('ip', args, { timeoutMs: IP_TIMEOUT_MS });
 }
 
-/** Why the lab cannot run here, or undefined when it can (root, `ip`, the reference plugins, Go and libcni). */
-export function labUnavailableReason(pluginDir = '/usr/lib/cni'): string | undefined {
+/**
+ * Why the lab cannot run here, or undefined when it can: root, `ip`, Debian's reference plugins
+ * (what older nodes run) and Go 1.26 (which builds Multus and the current reference plugins).
+ */
+export function labUnavailableReason(pluginDir = DEBIAN_PLUGIN_DIR): string | undefined {
   if (process.platform !== 'linux') return `network namespaces need Linux, this is ${process.platform}`;
   if (process.getuid?.() !== 0) return 'not root (run `sudo npx jest test/lab`)';
-  const missing = ['macvlan', 'static', 'tuning', 'sbr', 'dhcp'].filter((p) => !existsSync(`${pluginDir}/${p}`));
+  const missing = ['macvlan', 'static', 'tuning', 'sbr', 'dhcp', 'ptp', 'host-local'].filter((p) => !existsSync(`${pluginDir}/${p}`));
   if (missing.length > 0) return `CNI plugins ${missing.join(', ')} not in ${pluginDir} (apt-get install containernetworking-plugins)`;
   const hasIp = (process.env.PATH ?? '').split(':').some((dir) => dir !== '' && existsSync(`${dir}/ip`));
   if (!hasIp) return '`ip` not found (apt-get install iproute2)';
@@ -84,7 +88,6 @@ export class Lab {
   private readonly lanInterfaces = new Map<string, string>();
   private pods = 0;
   private hosts = 0;
-  private clusterPods = 0;
 
   private constructor(private readonly prefix: string) {
     this.node = `${prefix}-node`;
@@ -116,29 +119,6 @@ export class Lab {
     await ip('-n', name, 'link', 'set', 'eth0', 'up');
     for (const r of hostRoutes) await ip('-n', name, 'route', 'add', r.dst, 'via', r.via, 'dev', 'eth0');
     return name;
-  }
-
-  /**
-   * A pod namespace on the cluster network: its `eth0` is a veth to the node, which routes for it
-   * (forwarding on), as a pod's eth0 is on k3s. Each pod gets a /30 of `203.0.113.0/24`, the node
-   * the first address of it; the pod's default route points at the node.
-   * @returns the namespace and the pod's address on eth0
-   */
-  public async clusterPod(): Promise<{ netns: string; address: string }> {
-    const netns = await this.pod();
-    const k = ++this.clusterPods;
-    if (k > 63) throw new Error('no more /30s for cluster pods in 203.0.113.0/24');
-    const nodeAddress = `203.0.113.${4 * k + 1}`;
-    const address = `203.0.113.${4 * k + 2}`;
-    const hostEnd = `cni${k}`;
-    await ip('-n', this.node, 'link', 'add', hostEnd, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns);
-    await ip('-n', this.node, 'addr', 'add', `${nodeAddress}/30`, 'dev', hostEnd);
-    await ip('-n', this.node, 'link', 'set', hostEnd, 'up');
-    await ip('-n', netns, 'addr', 'add', `${address}/30`, 'dev', 'eth0');
-    await ip('-n', netns, 'link', 'set', 'eth0', 'up');
-    await ip('-n', netns, 'route', 'add', 'default', 'via', nodeAddress, 'dev', 'eth0');
-    await execOk('ip', ['netns', 'exec', this.node, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1'], { timeoutMs: IP_TIMEOUT_MS });
-    return { netns, address };
   }
 
   /** The LAN namespace's end of the node's uplink `uplink`. */

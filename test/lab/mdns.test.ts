@@ -1,22 +1,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IotNetwork, MultusPodAnnotation } from '../../src';
-import { findKind, synth, testChart } from '../helpers';
 import { LabDaemon } from './daemon';
-import { ip } from './lab';
+import { ip, linkState } from './lab';
 import { browse, startAvahi } from './mdns';
-import { interfaceName, selectionElements } from './multus';
-import { describeLab, LAB_SETUP_TIMEOUT_MS, useLab } from './suite';
+import { CLUSTER_SUBNET } from './multus-runtime';
+import { describeLab, LAB_SETUP_TIMEOUT_MS, libraryPod, podOf, useLab } from './suite';
 import { unicastExchange } from './udp';
 
 /**
  * The plan's reason for Multus: Home Assistant finds HomeKit devices by mDNS, which only works on
  * the devices' own segment. An "IoT device" on the LAN runs avahi-daemon publishing a HomeKit
- * accessory (`_hap._tcp`); Home Assistant's pod, attached to the IotNetwork through libcni with the
- * annotation the library writes, finds it with a query sent out of net1. The control is the same
- * pod without Multus: it reaches the LAN only through the node's routed hop, as its eth0 on the
- * cluster network does, and finds nothing, though the device answers it by unicast.
+ * accessory (`_hap._tcp`); Home Assistant's pod, attached to the IotNetwork by the real Multus with
+ * the annotation the library writes, finds it with a query sent out of net1. The control is a pod
+ * without a networks annotation: Multus gives it the cluster network only, it reaches the LAN only
+ * through the node's routed hop, and finds nothing, though the device answers it by unicast.
  */
 
 const DEVICE = '192.0.2.60';
@@ -24,7 +22,7 @@ const ACCESSORY = { name: 'Lab Bulb', type: '_hap._tcp', port: 51827, txt: ['c#=
 const MDNS_TEST_TIMEOUT_MS = 15_000;
 
 describeLab('CNI lab: Home Assistant finds a HomeKit device by mDNS out of net1', () => {
-  const { lab, runtime } = useLab();
+  const { lab, multus } = useLab();
   let dir: string;
   let device: string;
   let avahi: LabDaemon | undefined;
@@ -32,7 +30,7 @@ describeLab('CNI lab: Home Assistant finds a HomeKit device by mDNS out of net1'
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cdk8s-multus-lab-mdns-'));
     // The device answers the cluster network's addresses through the node (a routed LAN).
-    device = await lab().lanHost('eth0', `${DEVICE}/24`, [{ dst: '203.0.113.0/24', via: '192.0.2.2' }]);
+    device = await lab().lanHost('eth0', `${DEVICE}/24`, [{ dst: CLUSTER_SUBNET, via: '192.0.2.2' }]);
     avahi = await startAvahi(device, dir, 'lab-bulb', 'eth0', ACCESSORY);
   }, LAB_SETUP_TIMEOUT_MS);
 
@@ -44,13 +42,9 @@ describeLab('CNI lab: Home Assistant finds a HomeKit device by mDNS out of net1'
   test("a pod on the IotNetwork finds the accessory with a query sent out of net1", async () => {
     // GIVEN Home Assistant's pod: eth0 on the cluster network (default route), and net1 attached to
     // the IotNetwork with the address its annotation asks for
-    const chart = testChart('kube-system');
-    const iot = new IotNetwork(chart, 'iot', { subnet: '192.0.2.0/24', gateway: '192.0.2.1', master: 'eth0' });
-    const annotation = new MultusPodAnnotation(chart, 'home-assistant', { networks: [{ network: iot, ips: ['192.0.2.50'] }] });
-    const [element] = selectionElements(annotation.toAnnotations()[MultusPodAnnotation.ANNOTATION_KEY]);
-    const config = JSON.parse(findKind(synth(chart), 'NetworkAttachmentDefinition').spec.config);
-    const pod = await lab().clusterPod();
-    await runtime().add(config, { containerId: `mdns${process.pid}a`, netns: pod.netns, ifName: interfaceName(element, 0), ips: element.ips, mac: element.mac });
+    const library = libraryPod({ props: { subnet: '192.0.2.0/24', gateway: '192.0.2.1', master: 'eth0' }, selection: { ips: ['192.0.2.50'] } });
+    const pod = await podOf(lab(), `mdns${process.pid}a`, library);
+    await multus().add(pod, library.nads);
     // AND a multicast route on net1 (the default route is eth0's; Home Assistant sends on every interface)
     await ip('-n', pod.netns, 'route', 'add', '224.0.0.0/4', 'dev', 'net1');
 
@@ -67,9 +61,11 @@ describeLab('CNI lab: Home Assistant finds a HomeKit device by mDNS out of net1'
   }, MDNS_TEST_TIMEOUT_MS);
 
   test('control: a pod that reaches the LAN only through the routed hop of its cluster network finds nothing', async () => {
-    // GIVEN a pod with eth0 on the cluster network only (no Multus), which reaches the device
-    const pod = await lab().clusterPod();
-    const exchange = await unicastExchange(pod.netns, pod.address, device, DEVICE);
+    // GIVEN a pod with eth0 on the cluster network only (no networks annotation), which reaches the device
+    const pod = { netns: await lab().pod(), containerId: `mdns${process.pid}b` };
+    await multus().add(pod);
+    const address = (await linkState(pod.netns, 'eth0'))!.ipv4[0].split('/')[0];
+    const exchange = await unicastExchange(pod.netns, address, device, DEVICE);
     expect(exchange.answer?.from).toBe(DEVICE);
 
     // WHEN it sends the same query (out of eth0, its only way out)

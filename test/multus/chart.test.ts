@@ -122,3 +122,41 @@ describe('refusals', () => {
   });
 
 });
+
+describe('MultusChart.homeOperations()', () => {
+  test('defaults: 0.1.0 from oci://ghcr.io/home-operations/charts/multus, OCIRepository multus, 15m, no digest; the thin plugin', () => {
+    const chart = MultusChart.homeOperations();
+    expect(chart).toMatchObject({
+      family: MultusChartFamily.HOME_OPERATIONS,
+      chart: 'multus',
+      version: '0.1.0',
+      url: 'oci://ghcr.io/home-operations/charts/multus',
+      repositoryName: 'multus',
+      layout: MultusValuesLayout.HOME_OPERATIONS,
+      existingRepository: false,
+    });
+    expect(MultusChartFamily.HOME_OPERATIONS).toMatchObject({ name: 'home-operations', sourceKind: 'OCIRepository', thickDaemon: false });
+    expect(chart.digest).toBeUndefined();
+    expect(chart.repositoryInterval.toMinutes()).toBe(15);
+    expect(MultusChart.homeOperations({ version: '0.1.0', digest: `sha256:${'a'.repeat(64)}` }).digest).toBe(`sha256:${'a'.repeat(64)}`);
+  });
+
+  test.each([
+    ['another line', { version: '0.2.0' }, 'chart.version', '"0.2.0"'],
+    ['bjw-s\'s version', { version: '1.3.1' }, 'chart.version', '"1.3.1"'],
+    ['a short digest', { digest: 'sha256:abc' }, 'chart.digest', '"sha256:abc"'],
+    ['an https URL', { url: 'https://ghcr.io/home-operations/charts/multus' }, 'chart.url', '"https://ghcr.io/home-operations/charts/multus"'],
+    ['an unknown option', { tag: '0.1.0' }, 'chart.tag', '"0.1.0"'],
+  ])('%s is refused', (_what, options, field, shown) => {
+    expectRefusal(() => MultusChart.homeOperations(options as any), field, shown);
+  });
+
+  test('every refused option at once', () => {
+    const e = validationError(() => MultusChart.homeOperations({ version: '0.2.0', digest: 'sha256:abc', repositoryName: 'Multus' }));
+    expect(e.problems.map((p) => p.field).sort()).toEqual(['chart.digest', 'chart.repositoryName', 'chart.version']);
+  });
+
+  test('its layout is not an angelnu valuesLayout', () => {
+    expect(() => MultusChart.angelnu({ version: '7.0.1', valuesLayout: MultusValuesLayout.HOME_OPERATIONS })).toThrow(/HOME_OPERATIONS of MultusChart.homeOperations\(\)/);
+  });
+});

@@ -470,3 +470,47 @@ describe('refusals', () => {
     expect(err.message).toContain('(at test/multus)');
   });
 });
+
+describe('MultusChart.homeOperations(): a chart that reads its tolerations from values', () => {
+  const chart = () => MultusChart.homeOperations({ version: '0.1.0' });
+
+  test('an OCIRepository and a chartRef HelmRelease; the tolerations in values, no post-renderer', () => {
+    const { multus, manifests, release } = install({ cniPaths: CniPaths.STANDARD, chart: chart() });
+    expect(manifests.map((m) => m.kind)).toEqual(['OCIRepository', 'HelmRelease']);
+    expect(findKind(manifests, 'OCIRepository').spec).toMatchObject({ url: 'oci://ghcr.io/home-operations/charts/multus', ref: { tag: '0.1.0' } });
+    expect(release.spec.chartRef).toEqual({ kind: 'OCIRepository', name: 'multus', namespace: 'flux-system' });
+    expect(release.spec.postRenderers).toBeUndefined();
+    expect(release.spec.values.tolerations).toEqual([{ operator: 'Exists' }]);
+    expect(multus.image).toBe('ghcr.io/k8snetworkplumbingwg/multus-cni:v4.3.0');
+  });
+
+  test('addToleration adds to the values; an empty list leaves the chart\'s own', () => {
+    const scope = testChart();
+    const multus = new MultusInstall(scope, 'multus', { cniPaths: CniPaths.STANDARD, chart: chart(), tolerations: [] });
+    expect(multus.values.tolerations).toBeUndefined();
+    multus.addToleration({ key: 'dedicated', value: 'iot', effect: TaintEffect.NO_EXECUTE });
+    const release = findKind(synth(scope), 'HelmRelease');
+    expect(release.spec.values.tolerations).toEqual([{ key: 'dedicated', operator: 'Equal', value: 'iot', effect: 'NoExecute' }]);
+    expect(release.spec.postRenderers).toBeUndefined();
+  });
+
+  test('the tolerations, the token, the image and the directories cannot be given in values; every one is reported', () => {
+    const e = validationError(() => install({
+      cniPaths: CniPaths.STANDARD, chart: chart(),
+      values: { tolerations: [], serviceAccount: { automount: false }, image: { tag: 'v4.2.4' }, cni: { netDir: '/etc/cni/net.d' } },
+    }));
+    expect(e.problems.map((p) => p.field).sort()).toEqual(['values.cni.netDir', 'values.image.tag', 'values.serviceAccount.automount', 'values.tolerations']);
+    expect(e.message).toMatch(/values.tolerations.*tolerations prop/s);
+    // settings it does not own pass
+    expect(install({ cniPaths: CniPaths.STANDARD, chart: chart(), values: { image: { pullPolicy: 'Always' }, priorityClassName: 'system-node-critical' } }).release.spec.values.image)
+      .toEqual({ repository: 'ghcr.io/k8snetworkplumbingwg/multus-cni', tag: 'v4.3.0', pullPolicy: 'Always' });
+  });
+
+  test('a thick tag, k3s\'s config directory, logLevel and cniVersion are refused with the reason', () => {
+    const e = validationError(() => install({ cniPaths: CniPaths.K3S, chart: chart(), image: { tag: 'v4.3.0-thick' }, logLevel: MultusLogLevel.DEBUG, cniVersion: '1.0.0' }));
+    expect(e.problems.map((p) => p.field).sort()).toEqual(['cniPaths.configDir', 'cniVersion', 'image.tag', 'logLevel']);
+    expect(e.message).toMatch(/--multus-kubeconfig-file-host/);
+    // any release name renders: the chart names its ServiceAccount after the release
+    expect(install({ cniPaths: CniPaths.STANDARD, chart: chart(), releaseName: 'net' }).release.metadata.name).toBe('net');
+  });
+});

@@ -1,35 +1,14 @@
 // The package as a user gets it: `npm pack`, install the tarball with its peers into a fresh app,
-// compile the README's marked code blocks (the quick start, Home Assistant and ESPHome) exactly as
-// printed there, run `cdk8s synth` on each, check the output.
+// and run the rulebook's three surfaces from it. (Every TypeScript block of the README, and `init`
+// as the README prints it, in readme.test.ts.)
 // Slow (an npm install), so it runs with `npm run test:package` (in .ci/run), not in `npm test`.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Yaml } from 'cdk8s';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-const CLI = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
-
-/** The first ```ts block after the `<!-- <name> -->` marker of the README. */
-export function markedBlock(readme: string, name: string): string {
-  const marker = readme.indexOf(`<!-- ${name} -->`);
-  if (marker < 0) throw new Error(`README.md has no <!-- ${name} --> marker`);
-  const match = /```ts\n([\s\S]*?)```/.exec(readme.slice(marker));
-  if (!match) throw new Error(`no \`\`\`ts block after the ${name} marker`);
-  return match[1];
-}
-
-/** The first ```ts block after the `<!-- quick-start -->` marker of the README. */
-export function quickStart(readme: string): string {
-  return markedBlock(readme, 'quick-start');
-}
-
-function run(cmd: string, args: string[], cwd: string): string {
-  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' } });
-}
+import { CLI, markedBlock, packedTarball, pkg, ROOT, run, TSC } from './tarball';
 
 describe('the published package', () => {
   let work: string;
@@ -37,11 +16,9 @@ describe('the published package', () => {
   let packed: { files: Array<{ path: string }>; size: number; unpackedSize: number };
 
   beforeAll(() => {
+    // The tarball the global setup packed (`npm pack` runs `prepack`, which compiles the library with jsii).
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-multus-package-'));
-    // `npm pack` runs `prepack`, which compiles the library with jsii.
-    const out = run('npm', ['pack', '--json', '--pack-destination', work], ROOT);
-    packed = JSON.parse(out.slice(out.indexOf('[')))[0];
-    tarball = path.join(work, (packed as any).filename);
+    ({ tarball, packed } = packedTarball());
   }, 240_000);
 
   afterAll(() => {
@@ -56,7 +33,7 @@ describe('the published package', () => {
       'lib/src/index.js', 'lib/src/index.d.ts', 'lib/src/errors.d.ts',
       'lib/imports/helm.toolkit.fluxcd.io.js', 'lib/imports/k8s.cni.cncf.io.d.ts',
       'node_modules/yaml/package.json', 'lib/src/cli/main.js', 'lib/src/rules/rulebook.js',
-      'node_modules/ipaddr.js/package.json',
+      'node_modules/ipaddr.js/package.json', 'LICENSE', 'docs/rules.md',
     ]));
     const unwanted = files.filter((f) => /^(test|examples|bench|scripts|\.ci|src|imports)\//.test(f)
       || /^lib\/(test|examples|bench)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts') || f.endsWith('.snap'));
@@ -92,45 +69,11 @@ describe('the published package', () => {
       .flatMap((f) => Yaml.load(path.join(dir, 'dist', f)) as any[]).filter(Boolean);
   }
 
-  test('the README quick start compiles against the installed package and synthesizes', () => {
-    // GIVEN a fresh app with the tarball and the peers a user installs
-    // WHEN the quick start, exactly as the README prints it, is compiled and synthesized
-    const docs = compileAndSynth('quick-start');
-
-    // THEN the output holds the Flux install, the network and the annotated pod template
-    const kinds = docs.map((d) => d.kind);
-    expect(kinds).toEqual(expect.arrayContaining(['HelmRepository', 'HelmRelease', 'NetworkAttachmentDefinition', 'Deployment']));
-    const deployment = docs.find((d) => d.kind === 'Deployment');
-    expect(deployment.metadata.annotations?.['k8s.v1.cni.cncf.io/networks']).toBeUndefined();
-    expect(JSON.parse(deployment.spec.template.metadata.annotations['k8s.v1.cni.cncf.io/networks'])).toEqual([
-      expect.objectContaining({ name: 'iot', namespace: 'kube-system' }),
-    ]);
-  }, 300_000);
-
-  test('the README\'s Home Assistant and ESPHome compile against the installed package and synthesize', () => {
-    // GIVEN the same app WHEN the Home Assistant block, exactly as printed, is compiled and synthesized
-    const docs = compileAndSynth('home-assistant');
-
-    // THEN one shared OCIRepository, two app-template releases on the network, one pod each
-    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`).sort()).toEqual([
-      'HelmRelease/esphome', 'HelmRelease/home-assistant', 'NetworkAttachmentDefinition/iot', 'OCIRepository/app-template',
-    ]);
-    for (const release of docs.filter((d) => d.kind === 'HelmRelease')) {
-      expect(release.spec.chartRef).toEqual({ kind: 'OCIRepository', name: 'app-template', namespace: 'flux-system' });
-      const controller = release.spec.values.controllers[release.metadata.name];
-      expect(controller).toMatchObject({ replicas: 1, strategy: 'Recreate' });
-      expect(controller.annotations).toBeUndefined();
-      expect(JSON.parse(controller.pod.annotations['k8s.v1.cni.cncf.io/networks'])).toEqual([
-        expect.objectContaining({ name: 'iot', namespace: 'kube-system', ips: [expect.stringMatching(/^192\.168\.20\.10[01]\/24$/)] }),
-      ]);
-    }
-  }, 300_000);
-
   test('the rulebook at synth: a static address under the default RollingUpdate is refused', () => {
-    // GIVEN the quick start's Deployment without its Recreate strategy
+    // GIVEN the README's Deployment with a static address, without its Recreate strategy
     const app = installedApp();
-    const broken = markedBlock(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'), 'quick-start')
-      .replace('  strategy: kplus.DeploymentStrategy.recreate(),\n', '');
+    const broken = markedBlock(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'), 'pod-annotation')
+      .replace(/ {2}strategy: kplus\.DeploymentStrategy\.recreate\(\),.*\n/, '');
     expect(broken).not.toContain('recreate()');
     fs.mkdirSync(path.join(app, 'broken'));
     fs.writeFileSync(path.join(app, 'broken', 'main.ts'), broken);
@@ -142,7 +85,7 @@ describe('the published package', () => {
     // WHEN it is synthesized THEN the library's ValidationError names the rule
     const r = spawnSync(process.execPath, [CLI, 'synth', '--check-upgrade=false', '--app', 'node broken/main.js', '--output', 'dist-broken'], { cwd: app, encoding: 'utf8' });
     expect(r.status).not.toBe(0);
-    expect(`${r.stdout}${r.stderr}`).toMatch(/ValidationError: static-ip-rollout: Deployment home-automation\/home-automation-esphome-\w+: spec\.template\.metadata\.annotations/);
+    expect(`${r.stdout}${r.stderr}`).toMatch(/ValidationError: static-ip-rollout: Deployment home-automation\/home-automation-mdns-browser-\w+: spec\.template\.metadata\.annotations/);
   }, 300_000);
 
   test('the validation plugin from the tarball: cdk8s.yaml validations: ./node_modules/cdk8s-multus', () => {
@@ -169,7 +112,7 @@ describe('the published package', () => {
   }, 300_000);
 
   test('npx cdk8s-multus check from the tarball: findings, exit status, JSON', () => {
-    // GIVEN a hand-written NAD applied together with the chart, and the quick start's own output
+    // GIVEN a hand-written NAD applied together with the chart, and the output of a README block
     const app = installedApp();
     const repo = path.join(app, 'repo');
     fs.mkdirSync(path.join(repo, 'multus'), { recursive: true });
@@ -184,8 +127,9 @@ describe('the published package', () => {
     // the JSON form, one object per finding
     const json = npx(['check', '--format', 'json', 'repo']);
     expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ rule: 'nad-same-kustomization', level: 'error', file: 'multus/app/all.yaml', kind: 'NetworkAttachmentDefinition', namespace: 'kube-system', name: 'iot' })]);
-    // the quick start's output is clean, and unreadable input exits 2
-    expect(npx(['check', 'quick-start/dist']).status).toBe(0);
+    // the README block's output is clean, and unreadable input exits 2
+    compileAndSynth('pod-annotation');
+    expect(npx(['check', 'pod-annotation/dist']).status).toBe(0);
     expect(npx(['check', 'no-such-directory']).status).toBe(2);
   }, 300_000);
 });

@@ -104,7 +104,7 @@ function expectIdentical(title: string, ts: string, py: string): string[] {
 
 /** The manifests of every YAML file under `dir`, parsed. */
 function manifests(dir: string): any[] {
-  return filesUnder(dir).flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => d.toJS()));
+  return filesUnder(dir).filter((f) => f.endsWith('.yaml')).flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => d.toJS()));
 }
 
 const missing = pythonMissing();
@@ -214,22 +214,33 @@ describePython(`the Python package${missing && !process.env.CI ? ` (skipped: ${m
     const ts = synthTypeScript('quick-start', readmeBlock('quick-start', 'ts'));
     const py = synthPython('quick-start', readmeBlock('python-quick-start', 'python'));
 
-    // THEN the same files, byte for byte, with the pod template on the network
-    expect(expectIdentical('README quick start', ts, py)).toEqual(['home-automation.k8s.yaml', 'multus.k8s.yaml']);
-    const deployment = manifests(py).find((d) => d.kind === 'Deployment');
-    expect(JSON.parse(deployment.spec.template.metadata.annotations['k8s.v1.cni.cncf.io/networks'])).toEqual([
-      { name: 'iot', namespace: 'kube-system', ips: ['192.168.20.101/24'] },
+    // THEN the same files, byte for byte: the Flux tree, with both releases on the network
+    const files = expectIdentical('README quick start', ts, py);
+    expect(files).toEqual(expect.arrayContaining([expect.stringMatching(/^kubernetes\/main\/apps\/kube-system\/multus\//)]));
+    const docs = manifests(py);
+    expect(docs.filter((d) => d?.kind === 'NetworkAttachmentDefinition').map((d) => `${d.metadata.namespace}/${d.metadata.name}`)).toEqual(['kube-system/iot']);
+    const ha = docs.find((d) => d?.kind === 'HelmRelease' && d.metadata.name === 'home-assistant');
+    expect(JSON.parse(ha.spec.values.controllers['home-assistant'].pod.annotations['k8s.v1.cni.cncf.io/networks'])).toEqual([
+      { name: 'iot', namespace: 'kube-system', ips: ['192.168.20.100/24'] },
     ]);
   }, 300_000);
 
-  test('the rulebook runs at synth in Python too: the quick start without Recreate is refused and writes nothing', () => {
-    // GIVEN the README's Python quick start without its Recreate strategy
-    const source = readmeBlock('python-quick-start', 'python');
-    const broken = source.replace(/^ *strategy=kplus\.DeploymentStrategy\.recreate\(\),\n/m, '');
-    expect(broken).not.toEqual(source);
-    const dir = path.join(work, 'py', 'broken');
+  test('the rulebook runs at synth in Python too: a static address under RollingUpdate is refused and nothing is written', () => {
+    // GIVEN a Deployment with a static address on the network and the default RollingUpdate strategy
+    const dir = path.join(work, 'py', 'rollout');
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'main.py'), broken);
+    fs.writeFileSync(path.join(dir, 'main.py'), [
+      'from cdk8s import App, Chart',
+      'import cdk8s_plus_28 as kplus',
+      'from cdk8s_multus import IotNetwork, MultusPodAnnotation, NetworkSelection',
+      'app = App()',
+      'iot = IotNetwork(Chart(app, "multus", namespace="kube-system"), "iot", subnet="192.168.20.0/24")',
+      'apps = Chart(app, "home-automation", namespace="home-automation")',
+      'esphome = kplus.Deployment(apps, "esphome", replicas=1, containers=[kplus.ContainerProps(image="ghcr.io/esphome/esphome:2025.11.2",',
+      '    port_number=6052, security_context=kplus.ContainerSecurityContextProps(ensure_non_root=False))])',
+      'MultusPodAnnotation(apps, "esphome-iot", networks=[NetworkSelection(network=iot, ips=["192.168.20.101"])]).apply_to(esphome)',
+      'app.synth()',
+    ].join('\n'));
 
     // WHEN it is synthesized
     const r = spawnSync(python, ['main.py'], { cwd: dir, encoding: 'utf8', env: synthEnv(), timeout: 120_000 });

@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { ValidationError, refusal } from '../../src/errors';
-import { AppCheckContext, addAppCheck, runAppChecks, validateApp } from '../../src/util/app-checks';
+import { AppCheckContext, MultusRulebook, addAppCheck, appProblems, runAppChecks, validateApp } from '../../src/util/app-checks';
 import { configMap, testApp, thrown, validationError } from '../helpers';
 
 // src/util/app-checks.ts: the checks that run once the whole app exists, reported together as the
@@ -50,16 +50,58 @@ describe('addAppCheck and runAppChecks', () => {
     expect((e as ValidationError).constructPath).toBe('pods/forgotten');
   });
 
-  test('the root validates first: its checks run before any construct below it is validated', () => {
-    // GIVEN an app check with a problem, and a construct whose validation throws outright
+  test('no order: checks added before any chart, or after every chart, report the same, with the other constructs\' messages', () => {
+    // GIVEN the rulebook created first in one app, and last in another, each with a construct whose validation fails
+    const early = testApp();
+    addAppCheck(early, finds('forgotten'));
+    const earlyObject = configMap(new Chart(early, 'pods', { namespace: 'home-automation' }), 'settings');
+    earlyObject.node.addValidation({ validate: () => ['something else is wrong'] });
+    const late = world();
+    late.object.node.addValidation({ validate: () => ['something else is wrong'] });
+    addAppCheck(late.chart, finds('forgotten'));
+    // WHEN both are synthesized
+    const a = validationError(() => early.synthYaml());
+    const b = validationError(() => late.app.synthYaml());
+    // THEN one ValidationError each, listing the check's problem and the construct's message
+    expect(a.problems.map((p) => p.message)).toEqual(b.problems.map((p) => p.message));
+    expect(a.problems.map((p) => p.field)).toEqual(['annotation', 'validation']);
+    expect(a.problems[1].message).toBe('[pods/settings] something else is wrong');
+  });
+
+  test('the app\'s checks live in the app: one MultusRulebook child of the root, found from any construct', () => {
+    // GIVEN checks added from two constructs of one app
     const { app, chart, object } = world();
-    object.node.addValidation({ validate: () => { throw new Error('validated before the root'); } });
-    addAppCheck(chart, finds('forgotten'));
-    // WHEN the app is synthesized
-    const e = thrown(() => app.synthYaml());
-    // THEN the app checks' error comes out: the root ran before the throwing construct
-    expect(e).toBeInstanceOf(ValidationError);
-    expect((e as ValidationError).value).toBe('"forgotten"');
+    addAppCheck(chart, finds('first'));
+    addAppCheck(object, finds('second'));
+    // THEN the root has one MultusRulebook, and MultusRulebook.of finds it from anywhere
+    const rulebooks = app.node.children.filter((c) => c instanceof MultusRulebook);
+    expect(rulebooks).toHaveLength(1);
+    expect(MultusRulebook.of(object)).toBe(rulebooks[0]);
+    expect(appProblems(object).map((p) => p.value)).toEqual(['"first"', '"second"']);
+  });
+
+  test('a synth renders every object once: the checks and the output share one manifest', () => {
+    // GIVEN an app with checks that read every manifest, and three charts of objects
+    const app = testApp();
+    const objects = ['a', 'b', 'c'].map((id) => configMap(new Chart(app, id), `settings-${id}`));
+    let runs = 0;
+    addAppCheck(app, (ctx) => {
+      runs++;
+      expect(ctx.manifests).toHaveLength(3);
+      return [];
+    });
+    const spy = jest.spyOn(ApiObject.prototype, 'toJson');
+    // WHEN the app is synthesized (cdk8s validates it once, and again for each chart)
+    const yaml = app.synthYaml();
+    // THEN the checks ran once, and every object was rendered once
+    expect(runs).toBe(1);
+    expect(spy).toHaveBeenCalledTimes(3);
+    expect(yaml).toContain('name: settings-c');
+    spy.mockRestore();
+    // AND after the synth, objects render afresh: a change is seen by the next synth
+    objects[0].metadata.addLabel('changed', 'later');
+    expect(app.synthYaml()).toContain('changed: later');
+    expect(runs).toBe(2);
   });
 
   test('runAppChecks from any construct of the app runs the app\'s checks; an app without checks passes', () => {

@@ -14,6 +14,15 @@ function yamlPrintable(c: number): boolean {
   return c === 0x09 || c === 0x0a || c === 0x0d || (c >= 0x20 && c <= 0x7e) || c === 0x85 || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || c >= 0x10000;
 }
 
+/** The characters parsers read as line breaks (YAML 1.1, go-yaml), or that a reader does not see (bidirectional controls, a BOM). */
+const LINE_BREAKS = [0x0a, 0x0d, 0x85, 0x2028, 0x2029];
+const INVISIBLE = [0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069, 0xfeff];
+
+/** A character YAML carries unchanged in a one-line string: printable, no line break, no tab, nothing invisible that reorders or hides text. */
+function carried(c: number): boolean {
+  return yamlPrintable(c) && c !== 0x09 && !LINE_BREAKS.includes(c) && !INVISIBLE.includes(c);
+}
+
 describe('the characters refused', () => {
   test.each([
     ['\u0000', 'U+0000'], ['\t', 'U+0009'], ['\n', 'U+000A'], ['\r', 'U+000D'], ['\u001b', 'U+001B'], ['\u007f', 'U+007F'],
@@ -32,10 +41,32 @@ describe('the characters refused', () => {
     expect(isSafeString('a\r\nb', { multiline: true })).toBe(false);
   });
 
-  test('every character the rule lets through is one YAML can carry (property)', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 30 }), (s) => {
-      if (isSafeString(s)) for (const ch of s) expect(yamlPrintable(ch.codePointAt(0)!)).toBe(true);
+  test('a string is safe exactly when YAML carries each of its characters unchanged on one line, and otherwise its first other character is named (property)', () => {
+    // GIVEN any string, and strings of the characters either side of the rule's borders
+    const border = ['a', ' ', '~', 'é', '中', '😀', '\u00a0', '\ud7ff', '\ue000', '\ufffd', '\u061b', '\u061d', '\u200d', '\u2030', '\u206a',
+      '\t', '\n', '\r', '\u0000', '\u007f', '\u0085', '\u009f', '\u061c', '\u200e', '\u2028', '\u202a', '\u2066', '\ufeff', '\ufffe', '\ud800', '\udfff'];
+    const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 30 }), fc.string({ unit: fc.constantFrom(...border), maxLength: 6 }));
+    const seen = { safe: 0, unsafe: 0 };
+    fc.assert(fc.property(text, (s) => {
+      // WHEN the rule reads it
+      const found = unsafeCharacter(s);
+      // THEN it is safe exactly when no character falls under the rules of the top of this file
+      const offending = [...s].findIndex((ch) => !carried(ch.codePointAt(0)!));
+      expect({ s, safe: isSafeString(s) }).toEqual({ s, safe: offending < 0 });
+      if (offending < 0) {
+        seen.safe++;
+        expect(found).toBeUndefined();
+      } else {
+        // ... and the first character that falls under them is the one named, at its index
+        seen.unsafe++;
+        const ch = [...s][offending];
+        const index = [...s].slice(0, offending).join('').length;
+        expect(found).toMatchObject({ index, codePoint: `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` });
+      }
     }), { numRuns: 3000 });
+    // Both halves ran
+    expect(seen.safe).toBeGreaterThan(300);
+    expect(seen.unsafe).toBeGreaterThan(300);
   });
 });
 

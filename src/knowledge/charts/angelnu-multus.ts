@@ -70,6 +70,7 @@ export const ANGELNU_MULTUS: MultusChartProfile = {
       ...(i.logLevel !== undefined ? { logLevel: i.logLevel } : {}),
       ...(i.cniVersion !== undefined ? { version: i.cniVersion } : {}),
     },
+    ...(i.netnsDir !== undefined ? { hostPaths: { netns: i.netnsDir } } : {}),
   }),
   ownedKeys: (l) => [
     { path: ['cni', 'paths'], owner: 'cniPaths' },
@@ -79,6 +80,8 @@ export const ANGELNU_MULTUS: MultusChartProfile = {
   ],
   settings: { logLevel: true, cniVersion: true },
   tolerationsHardCoded: true,
+  // The CRD is in its crds/ directory (6.0.4, 7.0.0).
+  installsCrd: () => true,
   // templates/common.yaml `host-run-netns`.
   netnsMount: { valuesPath: ['hostPaths', 'netns'], defaultDir: '/run/netns/' },
   kubernetes: (version) => version === '6.0.4'

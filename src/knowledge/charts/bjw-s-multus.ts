@@ -1,7 +1,10 @@
 import { STANDARD_DIRS } from '../cni';
 import { commonKubernetesRange } from '../common';
-import { semver } from '../versions';
+import { compareVersions, semver } from '../versions';
 import { MULTUS_IMAGE, MultusChartProfile, TOKEN_KEY } from './profile';
+
+/** The first version whose CRD is the `multus-crd` chart's. */
+const CRD_SPLIT = [1, 3, 5];
 
 /**
  * bjw-s-labs' chart (https://github.com/bjw-s-labs/helm-charts, `charts/other/multus`), 1.3.x on
@@ -59,6 +62,19 @@ export const BJW_S_MULTUS: MultusChartProfile = {
   fixedConfigDir: STANDARD_DIRS.configDir,
   settings: { logLevel: false, cniVersion: false },
   tolerationsHardCoded: true,
+  // 1.3.0 and 1.3.1 carry the CRD in crds/; from 1.3.5 (on common 5.2.1) it is the chart
+  // `multus-crd`'s, a release of its own (bjw-s-labs/helm-charts#524).
+  installsCrd: (version) => {
+    const v = semver(version);
+    return v === undefined || compareVersions(v, CRD_SPLIT) < 0;
+  },
+  crdChart: {
+    chart: 'multus-crd',
+    sources: [
+      { kind: 'OCIRepository', url: 'oci://ghcr.io/bjw-s-labs/helm/multus-crd', chart: 'multus-crd', repositoryName: 'multus-crd' },
+      { kind: 'HelmRepository', url: 'https://bjw-s-labs.github.io/helm-charts', chart: 'multus-crd', repositoryName: 'bjw-s' },
+    ],
+  },
   kubernetes: () => ({ library: { name: 'common 5', range: commonKubernetesRange('5.0.0') } }),
 };
 

@@ -6,7 +6,7 @@ import { KubernetesRange } from '../versions';
 // other files of this directory; src/knowledge/multus-charts.ts lists them.
 
 /** The Multus charts the library knows, by id. */
-export type MultusChartId = 'angelnu-multus' | 'bjw-s-multus';
+export type MultusChartId = 'angelnu-multus' | 'bjw-s-multus' | 'home-operations-multus';
 
 /** Where a chart's values put the Multus daemon's container (bjw-s common: a controller, a container). */
 export interface DaemonContainer {
@@ -26,10 +26,17 @@ export interface InstallValuesInput {
   readonly dirs: CniDirs;
   readonly logLevel?: string;
   readonly cniVersion?: string;
+  /** The host directory of pod network namespaces, when the cluster's differs from the chart's default. */
+  readonly netnsDir?: string;
+  /**
+   * Whether the chart's plugin installer (`pluginInstaller`) copies the reference plugins to the
+   * nodes: false only where the cluster's nodes carry them.
+   */
+  readonly pluginInstaller?: boolean;
 }
 
 /** Who owns a key of the values the library writes: the prop that sets it, or the install itself. */
-export type OwnedKeyOwner = 'cniPaths' | 'image' | 'token' | 'serviceAccount';
+export type OwnedKeyOwner = 'cniPaths' | 'image' | 'token' | 'serviceAccount' | 'netns' | 'tolerations';
 
 /** A values key the install writes and refuses in hand-given values. */
 export interface OwnedKey {
@@ -113,6 +120,23 @@ export interface MultusChartProfile {
   readonly settings: { readonly logLevel: boolean; readonly cniVersion: boolean };
   /** True iff the chart overwrites the daemon's tolerations in values with its own (CriticalAddonsOnly). */
   readonly tolerationsHardCoded: boolean;
+  /**
+   * Where the chart reads the daemon's tolerations from its values, as given, when it does: the
+   * install writes them there instead of patching the DaemonSet with a post-renderer.
+   */
+  readonly tolerationsPath?: readonly string[];
+  /**
+   * The chart's switch for its plugin installer (an init container that copies the reference
+   * plugins, macvlan, static, dhcp, into the bin dir), when it has one.
+   */
+  readonly pluginInstaller?: { readonly enabledPath: readonly string[] };
+  /**
+   * True iff a release of `version` installs the NetworkAttachmentDefinition CRD itself; false when
+   * the CRD comes from another chart (`crdChart`).
+   */
+  installsCrd(version: string | undefined): boolean;
+  /** The chart that carries the CRD for versions that do not (`installsCrd` false), and where it is served. */
+  readonly crdChart?: { readonly chart: string; readonly sources: readonly ChartSource[] };
   /** The host directory the thick daemon mounts for pod network namespaces, and where the values set it. */
   readonly netnsMount?: { readonly valuesPath: readonly string[]; readonly defaultDir: string };
   /** The Kubernetes ranges `version` declares, as served today. */

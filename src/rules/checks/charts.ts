@@ -3,6 +3,7 @@ import { KeyTree } from '../../knowledge/keys';
 import { MULTUS_IMAGE, MultusChartProfile } from '../../knowledge/multus-charts';
 import { parseImageReference } from '../../util/image';
 import { acceptedAngelnuVersions, chartLabel, isJudged, multusProfile } from '../charts';
+import { multusDaemons } from '../daemons';
 import { Release } from '../releases';
 import { Rule, RuleReport } from '../rule';
 import { dig, isMap, isTemplated } from '../values';
@@ -50,6 +51,32 @@ export const chartVersionRefused: Rule = {
         value: version,
         problem: `must not be installed: chart ${chartLabel(r.chart.known, r.chart.name, version)} ${why}`,
         fix: `pin version ${newest} (Kubernetes 1.31 or later) or ${older}, and write its values in that version's layout (MultusChart.angelnu() in cdk8s-multus)`,
+      });
+    }
+  },
+};
+
+export const chartVersionUnverified: Rule = {
+  id: 'chart-version-unverified',
+  level: 'warning',
+  summary: 'a version of a known Multus chart that cdk8s-multus has not verified (rendered with the real helm): bjw-s multus 1.3.3, 1.3.5, ...',
+  check(inventory, report) {
+    for (const r of inventory.releases()) {
+      const version = r.chart.version;
+      const profile = multusProfile(r.chart.known);
+      if (profile === undefined || version === undefined) continue;
+      if (profile.verifiedVersions.includes(version) || Object.prototype.hasOwnProperty.call(profile.refusedVersions, version)) continue;
+      const label = chartLabel(profile.id, r.chart.name, version);
+      const verified = profile.verifiedVersions.join(', ');
+      const judged = profile.judges(version)
+        ? `its values are judged as those of the versions it shares its keys with (${verified}), which may not hold`
+        : 'its values are not judged at all';
+      report.add({
+        manifest: r.manifest,
+        field: r.chart.versionField,
+        value: version,
+        problem: `is a version cdk8s-multus has not verified: chart ${label} was never rendered here with the real helm (verified: ${verified}), so ${judged}`,
+        fix: `pin a verified version (${verified}; ${profile.factory} in cdk8s-multus writes its values), or check this version's values.yaml and templates yourself: a key it moved or dropped is silently ignored`,
       });
     }
   },
@@ -160,7 +187,7 @@ function bareTag(tag: string): string {
 export const imageFlavor: Rule = {
   id: 'image-flavor',
   level: 'error',
-  summary: 'a thin Multus image for a chart that runs the thick daemon (angelnu), or a thick one for a chart that runs the thin plugin (bjw-s-labs)',
+  summary: 'a thin Multus image for a chart that runs the thick daemon (angelnu), a thick one for a chart that runs the thin plugin (bjw-s-labs, home-operations), or a Multus daemon without a chart whose command runs the other',
   check(inventory, report) {
     for (const { release, profile, version } of multusReleases(inventory.releases())) {
       const image = daemonImage(release, profile, version);
@@ -178,9 +205,23 @@ export const imageFlavor: Rule = {
         report.add({
           manifest: release.manifest, field: release.originOf(image.path), value: image.tag,
           problem: `is a thick tag: chart ${label} runs the thin plugin (the image's entrypoint with --multus-cni-conf-dir=/tmp), not the thick daemon`,
-          fix: 'use a thin tag such as "v4.2.4" (the chart\'s default), or leave the tag out',
+          fix: `use a thin tag such as "${profile.defaultImage.tag}", or leave the tag out`,
         });
       }
+    }
+    // Multus without a chart: a command of one daemon in an image of the other.
+    for (const d of multusDaemons(inventory)) {
+      if (d.tag === undefined || isTemplated(d.tag)) continue;
+      const thickTag = bareTag(d.tag).endsWith('-thick');
+      const runs = /multus-daemon/.test(d.container.commandLine) ? 'thick' : /thin_entrypoint/.test(d.container.commandLine) ? 'thin' : undefined;
+      if (runs === undefined || (runs === 'thick') === thickTag) continue;
+      report.add({
+        manifest: d.manifest, field: `${d.container.field}.image`, value: d.container.image,
+        problem: runs === 'thick'
+          ? `is not a thick image: ${d.workload.owner} runs the thick daemon (multus-daemon), which thin images do not contain`
+          : `is a thick image: ${d.workload.owner} runs the thin plugin's entrypoint (thin_entrypoint), which thick images do not contain`,
+        fix: runs === 'thick' ? 'use a -thick tag such as "v4.3.0-thick"' : 'use a thin tag such as "v4.3.0"',
+      });
     }
   },
 };
@@ -268,4 +309,4 @@ export const common5ServiceAccounts: Rule = {
 };
 
 /** @internal */
-export const CHART_RULES: Rule[] = [chartVersionRefused, valuesIgnored, imageFlavor, imageTagUnpublished, common5ServiceAccounts];
+export const CHART_RULES: Rule[] = [chartVersionRefused, chartVersionUnverified, valuesIgnored, imageFlavor, imageTagUnpublished, common5ServiceAccounts];

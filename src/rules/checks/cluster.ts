@@ -4,6 +4,7 @@ import { MultusInstall } from '../../multus/install';
 import { renderResources } from '../../multus/resources';
 import { parseImageReference } from '../../util/image';
 import { chartLabel, isJudged, multusProfile } from '../charts';
+import { MultusDaemon, multusDaemons } from '../daemons';
 import { Inventory } from '../inventory';
 import { Manifest } from '../model';
 import { Release } from '../releases';
@@ -60,16 +61,13 @@ export const memoryLimitLow: Rule = {
       if (bytes === undefined || bytes >= floor) continue;
       report.add({ manifest: r.manifest, field: r.originOf(path), value: limit, problem, fix });
     }
-    for (const w of inventory.workloads()) {
-      for (const c of w.containers) {
-        const ref = c.image !== undefined ? parseImageReference(c.image) : undefined;
-        const thick = (ref?.name === DEFAULT_IMAGE && (ref.tag ?? '').includes('-thick')) || /multus-daemon/.test(c.commandLine);
-        if (!thick) continue;
-        const limit = dig(c.resources, 'limits', 'memory');
-        const bytes = memoryBytes(limit);
-        if (bytes === undefined || bytes >= floor) continue;
-        report.add({ manifest: w.manifest, field: `${c.field}.resources.limits.memory`, value: limit, problem, fix });
-      }
+    // The thick daemon without a Multus chart: plain manifests, an app-template controller.
+    for (const d of multusDaemons(inventory)) {
+      if (d.flavor !== 'thick') continue;
+      const limit = dig(d.container.resources, 'limits', 'memory');
+      const bytes = memoryBytes(limit);
+      if (bytes === undefined || bytes >= floor) continue;
+      report.add({ manifest: d.manifest, field: `${d.container.field}.resources.limits.memory`, value: limit, problem, fix });
     }
   },
 };
@@ -132,14 +130,33 @@ function multusPaths(r: Release): { config?: string; bin?: string; fields: [stri
   };
 }
 
+/** The CNI directories of a Multus daemon without a chart: its hostPath volumes mounted where upstream's manifests mount them. */
+function daemonPaths(d: MultusDaemon): { config?: string; bin?: string; fields: [string, string] } | undefined {
+  if (!d.configDir && !d.binDir) return undefined;
+  return { config: d.configDir?.hostPath, bin: d.binDir?.hostPath, fields: [d.configDir?.field ?? d.volumesField, d.binDir?.field ?? d.volumesField] };
+}
+
+/** The Multus daemons whose CNI directories the input shows: chart releases and daemons without a chart. */
+function multusWithPaths(inventory: Inventory): Array<{ manifest: Manifest; paths: { config?: string; bin?: string; fields: [string, string] }; label: string }> {
+  const out: Array<{ manifest: Manifest; paths: { config?: string; bin?: string; fields: [string, string] }; label: string }> = [];
+  for (const r of inventory.releases()) {
+    const paths = multusPaths(r);
+    if (paths) out.push({ manifest: r.manifest, paths, label: `chart ${chartLabel(r.chart.known, r.chart.name, r.chart.version)}` });
+  }
+  for (const d of multusDaemons(inventory)) {
+    const paths = daemonPaths(d);
+    if (paths) out.push({ manifest: d.manifest, paths, label: d.workload.owner });
+  }
+  return out;
+}
+
 export const cniPathsPrimary: Rule = {
   id: 'cni-paths-primary',
   level: 'error',
   summary: 'Multus CNI directories other than the primary CNI\'s (k3s\'s embedded-flannel paths while the primary CNI is Cilium, or the reverse)',
   check(inventory, report) {
-    const multus = inventory.releases().filter((r) => multusPaths(r) !== undefined);
-    for (const [m, cilium] of sameCluster(multus, ciliumReleases(inventory))) {
-      const paths = multusPaths(m)!;
+    for (const [m, cilium] of sameCluster(multusWithPaths(inventory), ciliumReleases(inventory))) {
+      const paths = m.paths;
       const confPath = dig(cilium.values, 'cni', 'confPath');
       const binPath = dig(cilium.values, 'cni', 'binPath');
       const wanted = [
@@ -149,12 +166,11 @@ export const cniPathsPrimary: Rule = {
       for (const w of wanted) {
         if (typeof w.ours !== 'string' || typeof w.theirs !== 'string' || isTemplated(w.ours) || isTemplated(w.theirs)) continue;
         if (w.ours.replace(/\/+$/, '') === w.theirs.replace(/\/+$/, '')) continue;
-        const label = chartLabel(m.chart.known, m.chart.name, m.chart.version);
         report.add({
           manifest: m.manifest,
           field: w.field,
           value: w.ours,
-          problem: `is not where the primary CNI keeps its ${w.what}: Cilium (${releaseLabel(cilium)}) uses ${render(w.theirs)} (${w.key}${w.given ? '' : ', the chart\'s default'}), and Multus (chart ${label}) must use the directories containerd and the primary CNI use, or every new pod on the node fails`,
+          problem: `is not where the primary CNI keeps its ${w.what}: Cilium (${releaseLabel(cilium)}) uses ${render(w.theirs)} (${w.key}${w.given ? '' : ', the chart\'s default'}), and Multus (${m.label}) must use the directories containerd and the primary CNI use, or every new pod on the node fails`,
           fix: `use ${render(w.theirs)}${w.theirs === CILIUM_DEFAULTS.confPath || w.theirs === CILIUM_DEFAULTS.binPath ? ' (CniPaths.STANDARD: k3s with --flannel-backend=none, Talos, kubeadm, RKE2)' : ''}`,
         });
       }

@@ -1,3 +1,4 @@
+import { installsNadCrd } from '../charts';
 import { declares } from '../cni';
 import { Inventory, Nad } from '../inventory';
 import { AnnotationSite, ownerOf } from '../pods';
@@ -38,8 +39,8 @@ function owners(sites: Set<AnnotationSite>): string {
 
 /** Why a missing capability matters, per capability. */
 const DEPRECATED_PATH: Record<'ips' | 'mac', string> = {
-  ips: 'Multus 4.x hands the addresses to the plugins only through its deprecated CNI_ARGS path ("Deprecated in ver 3.5"), and a runtime that follows the CNI spec refuses or drops them (static IPAM then fails with "IPAM plugin returned missing IP config")',
-  mac: 'Multus 4.x hands the MAC to the plugins only through its deprecated CNI_ARGS path ("Deprecated in ver 3.5"), and a runtime that follows the CNI spec refuses or drops it (the pod then gets a random MAC, and a router reservation keyed on it misses)',
+  ips: 'Multus 4.x then hands the addresses on only as CNI_ARGS "IP=" (its path marked "Deprecated in ver 3.5"), which the reference static IPAM still reads: the pod gets its address today (measured with Multus 4.3.0 on the reference plugins 1.1.1 and 1.10.0), but only by that deprecated path, and static IPAM that gets no address fails with "IPAM plugin returned missing IP config"',
+  mac: 'Multus 4.x then hands the MAC on only as CNI_ARGS "MAC=" (its path marked "Deprecated in ver 3.5"), which the reference macvlan plugin still reads when it creates the interface: the pod gets its MAC today (measured with Multus 4.3.0 on the reference plugins 1.1.1 and 1.10.0), but only by that deprecated path, and without it the interface gets a random MAC, which a router reservation keyed on the pinned one misses',
 };
 
 /** The config as compact JSON, for messages (the YAML block's line breaks and indentation left out). */
@@ -101,12 +102,13 @@ export const nadConfigInvalid: Rule = {
 export const nadSameKustomization: Rule = {
   id: 'nad-same-kustomization',
   level: 'error',
-  summary: 'a NAD applied by the same Flux Kustomization as the HelmRelease that installs its CRD: the first install deadlocks',
+  summary: 'a NAD applied by the same Flux Kustomization as the HelmRelease that installs its CRD (a Multus chart, or bjw-s multus-crd beside bjw-s multus 1.3.5 and later): the first install deadlocks',
   check(inventory, report) {
     const installers = new Map<string, string>();
     for (const r of inventory.releases()) {
       const flux = r.manifest.flux;
-      if (!flux || (r.chart.known !== 'angelnu-multus' && r.chart.known !== 'bjw-s-multus')) continue;
+      // The release that carries the CRD: bjw-s multus from 1.3.5 leaves it to a multus-crd release.
+      if (!flux || !installsNadCrd(r.chart.known, r.chart.version)) continue;
       installers.set(`${flux.cluster}|${flux.namespace ?? ''}/${flux.name}`, `HelmRelease ${r.namespace ? `${r.namespace}/` : ''}${r.manifest.object.metadata?.name}`);
     }
     for (const nad of inventory.nads()) {

@@ -1,90 +1,110 @@
-// The lab's CNI runtime: one ADD or DEL of one network for one pod, executed by libcni, the
-// library containerd and Multus use to run delegate plugins. libcni does the parts of the CNI spec
-// the lab must not reimplement: conflist chaining with prevResult, the name and cniVersion of the
-// list injected into each plugin, runtimeConfig holding only the capability arguments a plugin
-// declares, and the result cache that hands DEL the ADD result.
+// The lab's container runtime side of one pod: one CNI ADD or DEL of the pod, handed to the real
+// Multus (multus-cni's own pkg/multus CmdAdd/CmdDel, the code path of the thin plugin) as the
+// container runtime hands it to the `multus` binary. Multus then does everything itself: it reads
+// the pod's k8s.v1.cni.cncf.io/networks annotation, fetches each NetworkAttachmentDefinition, turns
+// every selection element into the delegate's runtime config (capability arguments) and CNI_ARGS,
+// names the interfaces, runs the cluster network and every delegate through libcni, applies
+// `default-route`, writes the pod's network-status annotation, and on DEL tears it all down from
+// its cache.
 //
-// Multus calls libcni in the same two ways (pkg/multus/multus.go confAdd/conflistAdd and
-// confDel/conflistDel): AddNetwork/DelNetwork for a single plugin configuration,
-// AddNetworkList/DelNetworkList for a conflist.
+// The Kubernetes API server is stood in for by client-go's fake clientset (the pod) and the
+// network-attachment-definition-client's fake (the NADs): the well-kept test doubles Multus's own
+// tests use, holding exactly the objects the request names. Nothing of Multus is modelled here.
 //
 // It reads one request (JSON) on stdin and writes one reply (JSON) on stdout; it exits non-zero
 // only when it cannot read the request. It runs in the node's network namespace (the caller starts
 // it with `ip netns exec`), where the plugins look their master interface up.
-//
-// Built by the lab from this file alone against Debian's golang-github-appc-cni-dev
-// (GO111MODULE=off GOPATH=/usr/share/gocode go build).
 package main
 
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
-	"time"
 
-	"github.com/containernetworking/cni/libcni"
 	"github.com/containernetworking/cni/pkg/invoke"
-	"github.com/containernetworking/cni/pkg/types"
+	"github.com/containernetworking/cni/pkg/skel"
 	"github.com/containernetworking/cni/pkg/version"
+	nadv1 "github.com/k8snetworkplumbingwg/network-attachment-definition-client/pkg/apis/k8s.cni.cncf.io/v1"
+	netfake "github.com/k8snetworkplumbingwg/network-attachment-definition-client/pkg/client/clientset/versioned/fake"
+	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	k8stypes "k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/kubernetes/fake"
+	"k8s.io/client-go/tools/record"
+
+	"gopkg.in/k8snetworkplumbingwg/multus-cni.v4/pkg/k8sclient"
+	"gopkg.in/k8snetworkplumbingwg/multus-cni.v4/pkg/multus"
 )
 
+type object struct {
+	Name        string            `json:"name"`
+	Namespace   string            `json:"namespace"`
+	Annotations map[string]string `json:"annotations,omitempty"`
+}
+
+type nad struct {
+	object
+	Config string `json:"config"` // spec.config, as the NAD carries it (a JSON string)
+}
+
 type request struct {
-	Command     string          `json:"command"` // ADD or DEL
-	Config      json.RawMessage `json:"config"`  // the NAD's spec.config
-	ContainerID string          `json:"containerId"`
-	NetNS       string          `json:"netns"` // path, e.g. /var/run/netns/<name>
-	IfName      string          `json:"ifName"`
-	// CNI_ARGS pairs, in order (Multus: IgnoreUnknown, K8S_POD_NAMESPACE, ...).
-	Args [][2]string `json:"args"`
-	// Capability arguments; libcni hands each plugin only the keys it declares.
-	CapabilityArgs map[string]interface{} `json:"capabilityArgs"`
-	CNIPath        []string               `json:"cniPath"`
-	CacheDir       string                 `json:"cacheDir"`
-	// Refuse capability arguments that no plugin of the network declares, before running any
-	// plugin (the NPWG multi-net spec asks this of a runtime; libcni alone drops them silently).
-	StrictCapabilities bool `json:"strictCapabilities"`
-	TimeoutMs          int  `json:"timeoutMs"`
+	Command string `json:"command"` // ADD or DEL
+	// The pod as the API server holds it (name, namespace, annotations); its uid is derived from
+	// the sandbox id, and passed in CNI_ARGS as the container runtime does.
+	Pod  object `json:"pod"`
+	NADs []nad  `json:"nads"`
+	// Multus's own configuration (00-multus.conf: cniVersion, delegates or clusterNetwork, ...).
+	// binDir and cniDir are set here from CNIPath and CacheDir.
+	MultusConfig map[string]interface{} `json:"multusConfig"`
+	ContainerID  string                 `json:"containerId"`
+	NetNS        string                 `json:"netns"`  // path, e.g. /var/run/netns/<name>
+	IfName       string                 `json:"ifName"` // what the runtime asks for: eth0
+	CNIPath      []string               `json:"cniPath"`
+	// Multus's cniDir: its delegate cache and libcni's result cache (/var/lib/cni/multus on a node).
+	CacheDir string `json:"cacheDir"`
 }
 
 type invocation struct {
 	Plugin  string          `json:"plugin"`
 	Command string          `json:"command"`
+	IfName  string          `json:"ifName"`
+	Args    string          `json:"args"` // CNI_ARGS as the plugin got it
 	Stdin   json.RawMessage `json:"stdin"`
 }
 
-type failure struct {
-	// The plugin that failed, or "runtime" when nothing was executed.
-	Plugin  string `json:"plugin"`
-	Code    uint   `json:"code"`
-	Msg     string `json:"msg"`
-	Details string `json:"details,omitempty"`
-}
-
 type reply struct {
-	Result      json.RawMessage `json:"result,omitempty"`
-	Error       *failure        `json:"error,omitempty"`
-	Invocations []invocation    `json:"invocations"`
+	Result json.RawMessage `json:"result,omitempty"`
+	// Multus's error text, exactly as the runtime (and kubelet's event) would show it.
+	Error       string       `json:"error,omitempty"`
+	Invocations []invocation `json:"invocations"`
+	// The pod's annotations after the command (Multus writes k8s.v1.cni.cncf.io/network-status).
+	PodAnnotations map[string]string `json:"podAnnotations,omitempty"`
+	// The Kubernetes events Multus recorded (AddedInterface, ...).
+	Events []string `json:"events"`
 }
 
-// recorder is libcni's default executor, noting what each plugin was given on stdin.
+// recorder is libcni's default executor, noting what each plugin was given.
 type recorder struct {
 	raw   invoke.RawExec
 	calls []invocation
 }
 
 func (r *recorder) ExecPlugin(ctx context.Context, pluginPath string, stdin []byte, environ []string) ([]byte, error) {
-	command := ""
+	call := invocation{Plugin: filepath.Base(pluginPath), Stdin: append(json.RawMessage(nil), stdin...)}
 	for _, e := range environ {
-		if strings.HasPrefix(e, "CNI_COMMAND=") {
-			command = strings.TrimPrefix(e, "CNI_COMMAND=")
+		switch {
+		case strings.HasPrefix(e, "CNI_COMMAND="):
+			call.Command = strings.TrimPrefix(e, "CNI_COMMAND=")
+		case strings.HasPrefix(e, "CNI_IFNAME="):
+			call.IfName = strings.TrimPrefix(e, "CNI_IFNAME=")
+		case strings.HasPrefix(e, "CNI_ARGS="):
+			call.Args = strings.TrimPrefix(e, "CNI_ARGS=")
 		}
 	}
-	r.calls = append(r.calls, invocation{Plugin: filepath.Base(pluginPath), Command: command, Stdin: append(json.RawMessage(nil), stdin...)})
+	r.calls = append(r.calls, call)
 	return r.raw.ExecPlugin(ctx, pluginPath, stdin, environ)
 }
 
@@ -103,135 +123,110 @@ func main() {
 		fmt.Fprintf(os.Stderr, "cannot read the request: %v\n", err)
 		os.Exit(2)
 	}
-	exec := &recorder{raw: invoke.RawExec{Stderr: os.Stderr}}
-	out := reply{}
-	result, fail := run(req, exec)
-	out.Invocations = exec.calls
-	if out.Invocations == nil {
-		out.Invocations = []invocation{}
-	}
-	if fail != nil {
-		out.Error = fail
-	} else if result != nil {
-		out.Result = result
+	out, err := run(req)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%v\n", err)
+		os.Exit(2)
 	}
 	_ = json.NewEncoder(os.Stdout).Encode(out)
 }
 
-func run(req request, exec *recorder) (json.RawMessage, *failure) {
-	list, single, err := parse(req.Config)
-	if err != nil {
-		return nil, &failure{Plugin: "runtime", Code: 1, Msg: err.Error()}
+func run(req request) (*reply, error) {
+	ctx := context.Background()
+	uid := k8stypes.UID("uid-" + req.ContainerID)
+
+	// The API server: the pod and the NADs, nothing else.
+	pods := fake.NewSimpleClientset()
+	pod := &v1.Pod{ObjectMeta: metav1.ObjectMeta{Name: req.Pod.Name, Namespace: req.Pod.Namespace, UID: uid, Annotations: req.Pod.Annotations}}
+	if _, err := pods.CoreV1().Pods(pod.Namespace).Create(ctx, pod, metav1.CreateOptions{}); err != nil {
+		return nil, fmt.Errorf("fake API server: %v", err)
 	}
-	rt := &libcni.RuntimeConf{
-		ContainerID:    req.ContainerID,
-		NetNS:          req.NetNS,
-		IfName:         req.IfName,
-		Args:           req.Args,
-		CapabilityArgs: req.CapabilityArgs,
-	}
-	if req.StrictCapabilities && req.Command == "ADD" {
-		if missing := undeclared(list, req.CapabilityArgs); len(missing) > 0 {
-			return nil, &failure{
-				Plugin:  "runtime",
-				Code:    1,
-				Msg:     fmt.Sprintf("network %s was asked for %s but no plugin declares the capability", list.Name, strings.Join(missing, ", ")),
-				Details: `NPWG multi-net spec: declare "capabilities" on a plugin of the network`,
-			}
+	nads := netfake.NewSimpleClientset()
+	for _, n := range req.NADs {
+		obj := &nadv1.NetworkAttachmentDefinition{
+			ObjectMeta: metav1.ObjectMeta{Name: n.Name, Namespace: n.Namespace, Annotations: n.Annotations},
+			Spec:       nadv1.NetworkAttachmentDefinitionSpec{Config: n.Config},
+		}
+		if _, err := nads.K8sCniCncfIoV1().NetworkAttachmentDefinitions(n.Namespace).Create(ctx, obj, metav1.CreateOptions{}); err != nil {
+			return nil, fmt.Errorf("fake API server: %v", err)
 		}
 	}
-	timeout := time.Duration(req.TimeoutMs) * time.Millisecond
-	if timeout <= 0 {
-		timeout = 10 * time.Second
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	cni := libcni.NewCNIConfigWithCacheDir(req.CNIPath, req.CacheDir, exec)
+	events := record.NewFakeRecorder(100)
+	client := &k8sclient.ClientInfo{Client: pods, NetClient: nads, EventRecorder: events}
 
-	var result types.Result
+	// Multus's configuration, with its directories in the lab's.
+	conf := map[string]interface{}{}
+	for k, v := range req.MultusConfig {
+		conf[k] = v
+	}
+	conf["binDir"] = req.CNIPath[0]
+	conf["cniDir"] = req.CacheDir
+	stdin, err := json.Marshal(conf)
+	if err != nil {
+		return nil, err
+	}
+
+	// The environment the container runtime gives the multus binary.
+	cniArgs := strings.Join([]string{
+		"IgnoreUnknown=1",
+		"K8S_POD_NAMESPACE=" + pod.Namespace,
+		"K8S_POD_NAME=" + pod.Name,
+		"K8S_POD_INFRA_CONTAINER_ID=" + req.ContainerID,
+		"K8S_POD_UID=" + string(uid),
+	}, ";")
+	env := map[string]string{
+		"CNI_COMMAND":     req.Command,
+		"CNI_CONTAINERID": req.ContainerID,
+		"CNI_NETNS":       req.NetNS,
+		"CNI_IFNAME":      req.IfName,
+		"CNI_ARGS":        cniArgs,
+		"CNI_PATH":        strings.Join(req.CNIPath, string(os.PathListSeparator)),
+	}
+	for k, v := range env {
+		if err := os.Setenv(k, v); err != nil {
+			return nil, err
+		}
+	}
+	args := &skel.CmdArgs{
+		ContainerID: req.ContainerID,
+		Netns:       req.NetNS,
+		IfName:      req.IfName,
+		Args:        cniArgs,
+		Path:        env["CNI_PATH"],
+		StdinData:   stdin,
+	}
+
+	exec := &recorder{raw: invoke.RawExec{Stderr: os.Stderr}}
+	out := &reply{Invocations: []invocation{}, Events: []string{}}
 	switch req.Command {
 	case "ADD":
-		if single != nil {
-			result, err = cni.AddNetwork(ctx, single, rt)
-		} else {
-			result, err = cni.AddNetworkList(ctx, list, rt)
-		}
-	case "DEL":
-		if single != nil {
-			err = cni.DelNetwork(ctx, single, rt)
-		} else {
-			err = cni.DelNetworkList(ctx, list, rt)
-		}
-	default:
-		return nil, &failure{Plugin: "runtime", Code: 1, Msg: fmt.Sprintf("unknown command %q", req.Command)}
-	}
-	if err != nil {
-		return nil, pluginFailure(err, exec)
-	}
-	if result == nil {
-		return nil, nil
-	}
-	// The result in the version of the network, as the last plugin printed it.
-	bytes, err := json.Marshal(result)
-	if err != nil {
-		return nil, &failure{Plugin: "runtime", Code: 1, Msg: fmt.Sprintf("cannot encode the result: %v", err)}
-	}
-	return bytes, nil
-}
-
-// parse reads a configuration the way Multus does (pkg/types/conf.go LoadDelegateNetConf): with
-// a "type" it is a single plugin, otherwise a conflist. The list form of a single plugin is only
-// used to look at its capabilities.
-func parse(config []byte) (*libcni.NetworkConfigList, *libcni.NetworkConfig, error) {
-	var probe struct {
-		Type string `json:"type"`
-	}
-	if err := json.Unmarshal(config, &probe); err != nil {
-		return nil, nil, err
-	}
-	if probe.Type != "" {
-		single, err := libcni.ConfFromBytes(config)
+		result, err := multus.CmdAdd(args, exec, client)
 		if err != nil {
-			return nil, nil, err
-		}
-		list, err := libcni.ConfListFromConf(single)
-		if err != nil {
-			return nil, nil, err
-		}
-		return list, single, nil
-	}
-	list, err := libcni.ConfListFromBytes(config)
-	return list, nil, err
-}
-
-// undeclared names the capability arguments that no plugin of the list declares, as parsed by libcni.
-func undeclared(list *libcni.NetworkConfigList, args map[string]interface{}) []string {
-	missing := []string{}
-	for key := range args {
-		declared := false
-		for _, plugin := range list.Plugins {
-			if plugin.Network.Capabilities[key] {
-				declared = true
+			out.Error = err.Error()
+		} else if result != nil {
+			if out.Result, err = json.Marshal(result); err != nil {
+				return nil, err
 			}
 		}
-		if !declared {
-			missing = append(missing, fmt.Sprintf("%q", key))
+	case "DEL":
+		if err := multus.CmdDel(args, exec, client); err != nil {
+			out.Error = err.Error()
+		}
+	default:
+		return nil, fmt.Errorf("unknown command %q", req.Command)
+	}
+	out.Invocations = append(out.Invocations, exec.calls...)
+
+	if after, err := pods.CoreV1().Pods(pod.Namespace).Get(ctx, pod.Name, metav1.GetOptions{}); err == nil {
+		out.PodAnnotations = after.Annotations
+	}
+	for drained := false; !drained; {
+		select {
+		case e := <-events.Events:
+			out.Events = append(out.Events, e)
+		default:
+			drained = true
 		}
 	}
-	sort.Strings(missing)
-	return missing
-}
-
-// pluginFailure turns libcni's error into the plugin's CNI error: the last plugin executed is the
-// one that failed (libcni stops at the first failure).
-func pluginFailure(err error, exec *recorder) *failure {
-	plugin := "runtime"
-	if n := len(exec.calls); n > 0 {
-		plugin = exec.calls[n-1].Plugin
-	}
-	var cniErr *types.Error
-	if errors.As(err, &cniErr) {
-		return &failure{Plugin: plugin, Code: cniErr.Code, Msg: cniErr.Msg, Details: cniErr.Details}
-	}
-	return &failure{Plugin: plugin, Code: 999, Msg: err.Error()}
+	return out, nil
 }

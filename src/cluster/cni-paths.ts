@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { invalid } from '../errors';
-import { K3S_DIRS, K3S_LEGACY_DIRS, STANDARD_DIRS } from '../knowledge/cni';
+import { CniDirs, K3S_DIRS, K3S_LEGACY_DIRS, STANDARD_DIRS } from '../knowledge/cni';
 import { checkSafeString } from '../util/strings';
 
 /**
@@ -83,4 +83,10 @@ function checkDir(field: string, dir: string): void {
   if (dir === '/') {
     invalid({ field, value: dir, hint: 'the filesystem root is not a CNI directory; give the directory containerd uses' });
   }
+}
+
+/** The preset with these directories, else a custom pair. @internal */
+export function cniPathsFor(dirs: CniDirs): CniPaths {
+  return [CniPaths.K3S, CniPaths.K3S_LEGACY, CniPaths.STANDARD].find((p) => p.configDir === dirs.configDir && p.binDir === dirs.binDir)
+    ?? CniPaths.custom(dirs.configDir, dirs.binDir);
 }

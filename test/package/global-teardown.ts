@@ -1,0 +1,5 @@
+import { removePacked } from './tarball';
+
+export default function globalTeardown(): void {
+  removePacked();
+}
