@@ -8,8 +8,9 @@ module.exports = {
   maxWorkers: 2,
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // The package test runs npm install; it has its own command (`npm run test:package`).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/package/'],
+  // The package tests run npm install and pip install; they have their own commands
+  // (`npm run test:package`, `npm run test:python`).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/package/', '<rootDir>/test/python/'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, target: 'es2020' }, module: { type: 'commonjs' } }],
   },
