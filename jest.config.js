@@ -10,7 +10,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // The package tests run npm install and pip install; they have their own commands
   // (`npm run test:package`, `npm run test:python`).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/package/', '<rootDir>/test/python/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/package/', '<rootDir>/test/python/', '<rootDir>/test/repos/'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, target: 'es2020' }, module: { type: 'commonjs' } }],
   },
