@@ -167,6 +167,9 @@ export const nadMissing: Rule = {
         if (namespace !== undefined && isTemplated(namespace)) continue;
         const found = namespace !== undefined ? inventory.nad(namespace, element.name) : inventory.nadsNamed(element.name)[0];
         if (found) continue;
+        // A NAD of that name whose namespace the input does not tell (its Flux Kustomization's path
+        // or namespace comes from a substitution) may be the one: never an error on an unknown fact.
+        if (inventory.nadsNamed(element.name).some((n) => n.namespace === undefined)) continue;
         const elsewhere = inventory.nadsNamed(element.name).map((n) => n.namespace).filter((ns): ns is string => ns !== undefined);
         const target = namespace !== undefined ? `${namespace}/${element.name}` : element.name;
         const defaulted = element.namespace === undefined && namespace !== undefined ? ' (the pod\'s namespace, as no namespace is given)' : '';
