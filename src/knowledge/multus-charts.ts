@@ -27,3 +27,11 @@ export function multusChart(id: MultusChartId): MultusChartProfile {
 export function isJudgedVersion(profile: MultusChartProfile, version: string): boolean {
   return profile.judges(version);
 }
+
+/**
+ * The Multus daemon's requests and limits when none is given (MiB, millicores): 10m CPU and 64Mi
+ * requested, a 512Mi memory limit (what public home-ops clusters run; the thick daemon is OOM-killed
+ * with upstream's 50Mi and the common 128Mi, https://github.com/k8snetworkplumbingwg/multus-cni/issues/1346),
+ * no CPU limit (a throttled daemon delays every pod start on its node).
+ */
+export const DAEMON_RESOURCE_DEFAULTS = { cpuRequest: 10, memoryRequest: 64, memoryLimit: 512 } as const;

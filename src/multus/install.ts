@@ -11,6 +11,7 @@ import { isPlainObject } from '../util/merge';
 import { MultusChart, profileOf } from './chart';
 import { CniPaths } from '../cluster/cni-paths';
 import { ClusterProfile, clusterOf } from '../cluster/cluster-profile';
+import { PRIMARY_CNIS } from '../knowledge/clusters';
 import { SUPPRESS_ANNOTATION_PREFIX } from '../knowledge/suppressions';
 import { InstallModel, MultusInstallProps, checkNoModelledValues, installValues, resolveInstall } from './install-model';
 import { MultusToleration, checkToleration, tolerationPostRenderers } from './toleration';
@@ -42,7 +43,7 @@ export class MultusInstall extends Construct {
    * `00-multus.conf` again.
    */
   public static ciliumValues(): { [key: string]: any } {
-    return { cni: { exclusive: false } };
+    return JSON.parse(JSON.stringify(PRIMARY_CNIS.cilium.needs!.values));
   }
 
   /** The Flux HelmRelease. */

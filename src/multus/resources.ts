@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { DAEMON_RESOURCE_DEFAULTS } from '../knowledge/multus-charts';
 import { ContainerResources, checkResources } from '../util/resources';
 
 /**
@@ -11,7 +12,7 @@ import { ContainerResources, checkResources } from '../util/resources';
  * and the common hand-written 128Mi are too small, and a killed daemon blocks pod creation on its
  * node. Public home-ops clusters run 512Mi. A limit is a ceiling, not a reservation.
  */
-const DAEMON_DEFAULTS = { cpuRequest: 10, memoryRequest: 64, memoryLimit: 512 };
+const DAEMON_DEFAULTS = DAEMON_RESOURCE_DEFAULTS;
 
 /**
  * The daemon's container resources as the chart values take them, checked (util/resources) with

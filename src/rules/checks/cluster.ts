@@ -1,7 +1,6 @@
 import { CILIUM_DEFAULTS } from '../../knowledge/cni';
-import { MULTUS_IMAGE } from '../../knowledge/multus-charts';
-import { MultusInstall } from '../../multus/install';
-import { renderResources } from '../../multus/resources';
+import { PRIMARY_CNIS } from '../../knowledge/clusters';
+import { DAEMON_RESOURCE_DEFAULTS, MULTUS_IMAGE } from '../../knowledge/multus-charts';
 import { parseImageReference } from '../../util/image';
 import { chartLabel, isJudged, multusProfile } from '../charts';
 import { MultusDaemon, multusDaemons } from '../daemons';
@@ -48,7 +47,7 @@ export const memoryLimitLow: Rule = {
   check(inventory, report) {
     const floor = memoryBytes(MEMORY_FLOOR)!;
     const problem = `is below ${MEMORY_FLOOR}: the thick daemon is OOM-killed on node reboots and bursts of pod starts, and while it is down no pod on its node can start`;
-    const fix = `set the memory limit to ${MEMORY_FLOOR} or more (public home-ops clusters run 512Mi; cdk8s-multus defaults to ${renderResources({}).limits.memory})`;
+    const fix = `set the memory limit to ${MEMORY_FLOOR} or more (public home-ops clusters run 512Mi; cdk8s-multus defaults to ${DAEMON_RESOURCE_DEFAULTS.memoryLimit}Mi)`;
     for (const r of inventory.releases()) {
       const version = r.chart.version;
       const profile = multusProfile(r.chart.known);
@@ -93,7 +92,7 @@ export const ciliumExclusive: Rule = {
   level: 'error',
   summary: 'a Cilium HelmRelease without cni.exclusive: false where Multus is installed',
   check(inventory, report) {
-    const fix = MultusInstall.ciliumValues();
+    const fix = PRIMARY_CNIS.cilium.needs!.values;
     const pairs = sameCluster(ciliumReleases(inventory), multusInstalls(inventory));
     const judged = new Set<Release>();
     for (const [cilium] of pairs) {
