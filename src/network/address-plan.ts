@@ -29,6 +29,13 @@ export interface ParsedAddress extends Address {
 const PREFIX_LENGTH = /^(0|[1-9][0-9]{0,2})$/;
 
 /**
+ * Dotted-decimal IPv4 exactly as `node:net` reads it (each octet 0-255 without a leading zero),
+ * with an optional prefix length in `PREFIX_LENGTH`'s form: such text is its own canonical form.
+ */
+const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])';
+const DOTTED_QUAD = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}(?:/(0|[1-9][0-9]{0,2}))?$`);
+
+/**
  * The host part of an address, parsed, or undefined when it is none: `node:net` decides what an
  * address is (plain dotted-decimal or IPv6 text; no octal, hex or short IPv4 forms, which
  * `ipaddr.js` would quietly accept), and an IPv6 zone index ("fe80::1%eth0"), which `node:net`
@@ -49,6 +56,14 @@ function parseHost(text: unknown): { family: Family; addr: ipaddr.IPv4 | ipaddr.
  * @internal
  */
 export function parseAddress(field: string, text: string, scope?: IConstruct, allowPrefix = true): ParsedAddress {
+  // The common case, read without `ipaddr.js`: plain dotted-decimal IPv4 (the form `node:net`
+  // accepts, which is already canonical) with an optional well-formed prefix. Anything else,
+  // refusals included, takes the general path below.
+  const quad = typeof text === 'string' ? DOTTED_QUAD.exec(text) : null;
+  if (quad && (quad[5] === undefined || (allowPrefix && Number(quad[5]) <= 32))) {
+    const value = BigInt(((Number(quad[1]) * 256 + Number(quad[2])) * 256 + Number(quad[3])) * 256 + Number(quad[4]));
+    return { family: 4, value, text: quad[5] === undefined ? text : text.slice(0, text.indexOf('/')), prefixLength: quad[5] === undefined ? undefined : Number(quad[5]) };
+  }
   const example = allowPrefix ? 'an IP address such as "192.168.20.10" or "192.168.20.10/24"' : 'an IP address such as "192.168.20.10"';
   if (typeof text !== 'string') invalid({ field, value: text, hint: `give ${example}`, scope });
   const slash = text.indexOf('/');

@@ -1,4 +1,4 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject, ImplicitTokenResolver, JsonPatch, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { invalid } from '../errors';
 import { plusHostNetwork, plusMultiPod, podAnnotationsPath, podHostNetwork, podTemplatePath, workloadMultiPod } from '../knowledge/workloads';
@@ -51,7 +51,7 @@ export function findPodAnnotationSite(target: IConstruct, field: string): PodAnn
       multiPod: plusMultiPod(t, kind),
       hostNetwork: plusHostNetwork(t, kind),
       key: ApiObject.isApiObject(target.node.defaultChild) ? target.node.defaultChild as ApiObject : target,
-      existing: (key) => metadata.toJson()?.annotations?.[key],
+      existing: (key) => annotationOf(metadata, target, key),
       set: (key, value) => metadata.addAnnotation(key, value),
     };
   }
@@ -68,7 +68,7 @@ export function findPodAnnotationSite(target: IConstruct, field: string): PodAnn
       kind: 'Pod',
       hostNetwork: podHostNetwork(manifest)?.why,
       key: apiObject,
-      existing: (key) => apiObject.metadata.toJson()?.annotations?.[key],
+      existing: (key) => annotationOf(apiObject.metadata, apiObject, key),
       set: (key, value) => apiObject.metadata.addAnnotation(key, value),
     };
   }
@@ -85,6 +85,28 @@ export function findPodAnnotationSite(target: IConstruct, field: string): PodAnn
     existing: (key) => readNested(apiObject, annotationsPath, field)?.[key],
     set: (key, value) => setNested(apiObject, annotationsPath, key, value, field),
   };
+}
+
+/**
+ * One annotation of a metadata object (`ApiObjectMetadataDefinition`), as its `toJson()` renders
+ * it. cdk8s keeps the annotations as a plain map in a private field, and renders a string value
+ * as it is unless the app has resolvers of its own; then, or for any other value (a `Lazy`, a
+ * token), or when the field is not there, the whole metadata is rendered to read it.
+ */
+function annotationOf(metadata: any, scope: IConstruct, key: string): string | undefined {
+  const annotations = metadata?.annotations;
+  if (isPlainObject(annotations) && defaultResolvers(scope)) {
+    const value = annotations[key];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === 'string') return value;
+  }
+  return metadata.toJson()?.annotations?.[key];
+}
+
+/** True iff the app of `scope` resolves values with cdk8s's built-in resolvers only. */
+function defaultResolvers(scope: IConstruct): boolean {
+  const resolvers = (scope.node.root as any).resolvers;
+  return Array.isArray(resolvers) && resolvers.every((r) => r instanceof LazyResolver || r instanceof ImplicitTokenResolver || r instanceof NumberStringUnionResolver);
 }
 
 /**

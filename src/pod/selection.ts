@@ -139,13 +139,14 @@ export function checkInterfaces(fieldOf: (index: number) => string, requested: R
  * @internal
  */
 export function renderSelections(elements: ReadonlyArray<SelectionElement>): string {
-  return JSON.stringify(elements.map((e) => ({
-    name: e.name,
-    namespace: e.namespace,
-    ...(e.interface !== undefined ? { interface: e.interface } : {}),
-    ...(e.ips !== undefined ? { ips: e.ips } : {}),
-    ...(e.mac !== undefined ? { mac: e.mac } : {}),
-    ...(e['default-route'] !== undefined ? { 'default-route': e['default-route'] } : {}),
-    ...(e['cni-args'] !== undefined ? { 'cni-args': e['cni-args'] } : {}),
-  })));
+  return JSON.stringify(elements.map((e) => {
+    // Keys in the order of SelectionElement; a key left out is absent, not null.
+    const out: Record<string, unknown> = { name: e.name, namespace: e.namespace };
+    if (e.interface !== undefined) out.interface = e.interface;
+    if (e.ips !== undefined) out.ips = e.ips;
+    if (e.mac !== undefined) out.mac = e.mac;
+    if (e['default-route'] !== undefined) out['default-route'] = e['default-route'];
+    if (e['cni-args'] !== undefined) out['cni-args'] = e['cni-args'];
+    return out;
+  }));
 }
