@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Yaml } from 'cdk8s';
-import { CLI, packedTarball, pkg, quickStart, readme, run, TSC } from './tarball';
+import { CLI, markedBlock, packedTarball, pkg, readme, run, TSC } from './tarball';
 
 const KEY = 'k8s.v1.cni.cncf.io/networks';
 const DOCUMENTED_LINE = 'cdk8s-plus-28';
@@ -186,7 +186,9 @@ describe.each(LINES)('an app with %s as its only cdk8s-plus line', (line) => {
     if (install.status !== 0) throw new Error(`npm install failed:\n${installOutput}`);
 
     // the quick start written with this line, and the scenarios, compiled as a user compiles them
-    const block = quickStart(readme());
+    // (the README's quick start is a Flux tree of app-template releases; its block that uses a
+    // cdk8s-plus workload is the one that puts a Deployment on the network)
+    const block = markedBlock(readme(), 'pod-annotation');
     expect(block.split(`from '${DOCUMENTED_LINE}'`)).toHaveLength(2);
     fs.writeFileSync(path.join(app, 'quick-start.ts'), block.replace(`from '${DOCUMENTED_LINE}'`, `from '${line}'`));
     fs.writeFileSync(path.join(app, 'scenarios.ts'), scenariosProgram(line));
@@ -208,15 +210,15 @@ describe.each(LINES)('an app with %s as its only cdk8s-plus line', (line) => {
     expect(spawnSync('npm', ['ls', '--all'], { cwd: app, encoding: 'utf8' }).status).toBe(0);
   });
 
-  test('the README quick start, written with this line, synthesizes; the annotation is on the pod template', () => {
+  test('the README\'s cdk8s-plus block, written with this line, synthesizes; the annotation is on the pod template', () => {
     // WHEN the quick start runs under cdk8s synth
     run(process.execPath, [CLI, 'synth', '--check-upgrade=false', '--app', 'node quick-start.js', '--output', 'dist/quick-start'], app);
     // THEN
     const docs = manifestsIn(path.join(app, 'dist', 'quick-start'));
-    expect(docs.map((d) => d.kind)).toEqual(expect.arrayContaining(['HelmRepository', 'HelmRelease', 'NetworkAttachmentDefinition', 'Deployment']));
+    expect(docs.map((d) => d.kind)).toEqual(expect.arrayContaining(['NetworkAttachmentDefinition', 'Deployment']));
     const deployment = docs.find((d) => d.kind === 'Deployment');
     expect(deployment.metadata.annotations ?? {}).not.toHaveProperty(KEY);
-    expect(JSON.parse(deployment.spec.template.metadata.annotations[KEY])).toEqual([{ name: 'iot', namespace: 'kube-system', ips: ['192.168.20.101/24'] }]);
+    expect(JSON.parse(deployment.spec.template.metadata.annotations[KEY])).toEqual([{ name: 'iot', namespace: 'kube-system', ips: ['192.168.20.102/24'], mac: '02:42:c0:a8:14:66' }]);
   });
 
   test('Deployment, StatefulSet, DaemonSet, Job, CronJob and Pod get the annotation on their pod template', () => {

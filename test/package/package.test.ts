@@ -123,7 +123,7 @@ describe('the published package', () => {
     // WHEN / THEN the text form names the finding and exits 1
     const text = npx(['check', 'repo']);
     expect(text.status).toBe(1);
-    expect(text.stdout).toMatch(/^multus\/app\/all\.yaml: NetworkAttachmentDefinition\/kube-system\/iot: nad-same-kustomization: error: /);
+    expect(text.stdout).toMatch(/^multus\/app\/all\.yaml:\d+:\d+: error: nad-same-kustomization: NetworkAttachmentDefinition kube-system\/iot: /);
     // the JSON form, one object per finding
     const json = npx(['check', '--format', 'json', 'repo']);
     expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ rule: 'nad-same-kustomization', level: 'error', file: 'multus/app/all.yaml', kind: 'NetworkAttachmentDefinition', namespace: 'kube-system', name: 'iot' })]);
