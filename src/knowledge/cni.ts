@@ -29,3 +29,8 @@ export const K3S_LEGACY_DIRS: CniDirs = { configDir: '/var/lib/rancher/k3s/agent
  * the directory, `00-multus.conf` included.
  */
 export const CILIUM_DEFAULTS = { exclusive: true, confPath: STANDARD_DIRS.configDir, binPath: STANDARD_DIRS.binDir } as const;
+
+/** A directory path without its trailing slashes (`/run/netns/` and `/run/netns` name one directory); `/` stays. */
+export function trimDirectory(dir: string): string {
+  return dir.length > 1 ? dir.replace(/\/+$/, '') : dir;
+}

@@ -23,10 +23,6 @@ export function multusChart(id: MultusChartId): MultusChartProfile {
   return MULTUS_CHARTS.find((p) => p.id === id)!;
 }
 
-/** True iff the rulebook judges `version` of a chart (its profile's `judges`). */
-export function isJudgedVersion(profile: MultusChartProfile, version: string): boolean {
-  return profile.judges(version);
-}
 
 /**
  * The Multus daemon's requests and limits when none is given (MiB, millicores): 10m CPU and 64Mi

@@ -8,6 +8,7 @@ import { deepMerge, isPlainObject } from '../util/merge';
 import { checkHelmReleaseName } from '../util/names';
 import { checkDnsLabel } from '../util/validate';
 import { ClusterProfile } from '../cluster/cluster-profile';
+import { trimDirectory } from '../knowledge/cni';
 import { MULTUS_IMAGE, MultusChartProfile, OwnedKeyOwner } from '../knowledge/multus-charts';
 import { inRange } from '../knowledge/versions';
 import { MultusChart, profileOf } from './chart';
@@ -261,7 +262,7 @@ export function resolveInstall(props: MultusInstallProps, context: InstallContex
   });
   if (props.cniVersion !== undefined) problems.check(() => checkCniVersion('cniVersion', props.cniVersion!, scope));
   const netns = chart ? profileOf(chart.family).netnsMount : undefined;
-  const netnsDir = cluster !== undefined && netns !== undefined && trimSlash(netns.defaultDir) !== trimSlash(cluster.netnsDir) ? `${trimSlash(cluster.netnsDir)}/` : undefined;
+  const netnsDir = cluster !== undefined && netns !== undefined && trimDirectory(netns.defaultDir) !== trimDirectory(cluster.netnsDir) ? `${trimDirectory(cluster.netnsDir)}/` : undefined;
   if (cluster !== undefined) {
     checkAgainstCluster(cniPaths, props.cniPaths !== undefined, cluster, problems, scope);
     if (chart) checkKubernetesRange(chart, cluster, problems, scope);
@@ -449,9 +450,6 @@ function checkImage(repository: string, tag: string, chart: MultusChart, scope?:
   }
 }
 
-function trimSlash(dir: string): string {
-  return dir.length > 1 ? dir.replace(/\/+$/, '') : dir;
-}
 
 /**
  * Refuses CNI directories that contradict the cluster: a preset other than the cluster's own (the

@@ -1,5 +1,5 @@
 import { APP_TEMPLATE_SOURCES } from '../knowledge/app-template';
-import { ANGELNU_MULTUS, MULTUS_CHARTS, MultusChartId, MultusChartProfile, isJudgedVersion, multusChart } from '../knowledge/multus-charts';
+import { ANGELNU_MULTUS, MULTUS_CHARTS, MultusChartId, MultusChartProfile } from '../knowledge/multus-charts';
 
 // Which chart a HelmRelease installs, read from where it comes from. Everything the rulebook knows
 // of the Multus charts themselves (versions, layouts, the keys they read) is their profile in
@@ -32,12 +32,6 @@ export function multusProfile(chart: KnownChart | undefined): MultusChartProfile
 export function acceptedAngelnuVersions(): string[] {
   return ANGELNU_MULTUS.verifiedVersions.filter((v) => ANGELNU_MULTUS.accepts(v));
 }
-
-/** True iff the rulebook judges `version` of the Multus chart `chart`. @internal */
-export function isJudged(chart: MultusChartId, version: string): boolean {
-  return isJudgedVersion(multusChart(chart), version);
-}
-
 
 /** Trims trailing slashes of a URL. */
 function base(url: string): string {

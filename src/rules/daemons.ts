@@ -1,4 +1,6 @@
+import { trimDirectory } from '../knowledge/cni';
 import { MULTUS_IMAGE } from '../knowledge/multus-charts';
+import { podTemplatePath } from '../knowledge/workloads';
 import { parseImageReference } from '../util/image';
 import { Inventory } from './inventory';
 import { Manifest } from './model';
@@ -63,15 +65,12 @@ export function flavorOf(c: ContainerView): { flavor: 'thick' | 'thin'; tag?: st
   return { flavor: (tag ?? '').includes('-thick') ? 'thick' : 'thin', tag };
 }
 
-function trimSlash(dir: string): string {
-  return dir.length > 1 ? dir.replace(/\/+$/, '') : dir;
-}
 
 /** The hostPath volumes of a raw workload's pod, with the container's mounts of them. */
 function rawMounts(w: Workload, containerIndex: number): { mounts: HostMount[]; volumesField: string } {
   const o = w.manifest.object;
-  const kind = o?.kind;
-  const prefix = kind === 'Pod' ? [] : kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template'] : ['spec', 'template'];
+  // Where the workload model finds the pod template (a raw workload always has one).
+  const prefix = [...(podTemplatePath(o) ?? ['spec', 'template'])];
   const spec = prefix.length === 0 ? o?.spec : dig(o, ...prefix, 'spec');
   const volumes: any[] = Array.isArray(spec?.volumes) ? spec.volumes : [];
   const container = Array.isArray(spec?.containers) ? spec.containers.filter(isMap)[containerIndex] : undefined;
@@ -136,7 +135,7 @@ export function multusDaemons(inventory: Inventory): MultusDaemon[] {
       } else {
         ({ mounts, volumesField } = rawMounts(w, i));
       }
-      const at = (path: string) => mounts.find((m) => m.mountPath !== undefined && trimSlash(m.mountPath) === path);
+      const at = (path: string) => mounts.find((m) => m.mountPath !== undefined && trimDirectory(m.mountPath) === path);
       out.push({ manifest: w.manifest, workload: w, container: c, flavor, tag, hostMounts: mounts, configDir: at(CONFIG_MOUNT), binDir: at(BIN_MOUNT), volumesField, release });
     });
   }

@@ -1,5 +1,6 @@
 import { deepMerge, isPlainObject } from '../util/merge';
-import { ANGELNU_CHART, KnownChart, chartAt, ociChartAt } from './charts';
+import { MultusChartProfile } from '../knowledge/multus-charts';
+import { ANGELNU_CHART, KnownChart, chartAt, multusProfile, ociChartAt } from './charts';
 import { Manifest } from './model';
 import { dig, digMap, digString, isMap, isTemplated } from './values';
 
@@ -168,4 +169,27 @@ function dataOf(object: any, key: string): string | undefined {
 function parseYaml(): (text: string) => unknown {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('yaml') as { parse: (text: string) => unknown }).parse;
+}
+
+/** A HelmRelease as messages name it: `HelmRelease kube-system/multus`. @internal */
+export function releaseLabel(r: Release): string {
+  return `HelmRelease ${r.namespace ? `${r.namespace}/` : ''}${r.manifest.object.metadata?.name}`;
+}
+
+/** A release of a known Multus chart, with its profile and the version it is judged by. @internal */
+export interface MultusRelease {
+  readonly release: Release;
+  readonly profile: MultusChartProfile;
+  readonly version: string;
+}
+
+/** The Multus chart releases the rulebook judges (their profile's `judges`), with the version it judges them by. @internal */
+export function multusReleases(releases: readonly Release[]): MultusRelease[] {
+  const out: MultusRelease[] = [];
+  for (const release of releases) {
+    const version = release.chart.version;
+    const profile = multusProfile(release.chart.known);
+    if (version !== undefined && profile !== undefined && profile.judges(version)) out.push({ release, profile, version });
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 import { COMMON_KEYS } from '../../src/knowledge/common';
 import { STANDARD_DIRS } from '../../src/knowledge/cni';
 import { KeyTree } from '../../src/knowledge/keys';
-import { ANGELNU_MULTUS, BJW_S_MULTUS, HOME_OPERATIONS_MULTUS, MULTUS_CHARTS, isJudgedVersion } from '../../src/knowledge/multus-charts';
+import { ANGELNU_MULTUS, BJW_S_MULTUS, HOME_OPERATIONS_MULTUS, MULTUS_CHARTS } from '../../src/knowledge/multus-charts';
 import { inRange, semver } from '../../src/knowledge/versions';
 
 // The chart profiles are the one place the library's chart knowledge lives: the install writes
@@ -61,7 +61,7 @@ describe.each(MULTUS_CHARTS.map((p) => [p.label, p] as const))('the %s profile',
     expect(profile.defaultImage.tag.endsWith('-thick')).toBe(profile.daemon === 'thick');
     for (const v of Object.keys(profile.refusedVersions)) {
       expect(profile.accepts(v)).toBe(false);
-      expect(isJudgedVersion(profile, v)).toBe(true);
+      expect(profile.judges(v)).toBe(true);
     }
   });
 
@@ -85,8 +85,8 @@ describe('facts the constructs and the rules both read', () => {
   test('bjw-s: the 1.3 line is accepted, 1.0-1.3 judged, 2.0.0 neither; the release name and config dir are fixed', () => {
     expect(BJW_S_MULTUS.accepts('1.3.3')).toBe(true);
     expect(BJW_S_MULTUS.accepts('1.2.0')).toBe(false);
-    expect(isJudgedVersion(BJW_S_MULTUS, '1.2.0')).toBe(true);
-    expect(isJudgedVersion(BJW_S_MULTUS, '2.0.0')).toBe(false);
+    expect(BJW_S_MULTUS.judges('1.2.0')).toBe(true);
+    expect(BJW_S_MULTUS.judges('2.0.0')).toBe(false);
     expect(BJW_S_MULTUS.fixedReleaseName).toBe('multus');
     expect(BJW_S_MULTUS.fixedConfigDir).toBe('/etc/cni/net.d');
   });

@@ -2,9 +2,9 @@ import { COMMON_KEYS } from '../../knowledge/common';
 import { KeyTree } from '../../knowledge/keys';
 import { MULTUS_IMAGE, MultusChartProfile } from '../../knowledge/multus-charts';
 import { parseImageReference } from '../../util/image';
-import { acceptedAngelnuVersions, chartLabel, isJudged, multusProfile } from '../charts';
+import { acceptedAngelnuVersions, chartLabel, multusProfile } from '../charts';
 import { multusDaemons } from '../daemons';
-import { Release } from '../releases';
+import { Release, multusReleases } from '../releases';
 import { Rule, RuleReport } from '../rule';
 import { dig, isMap, isTemplated } from '../values';
 
@@ -13,25 +13,6 @@ import { dig, isMap, isTemplated } from '../values';
 // entrypoint needs.
 
 const DEFAULT_IMAGE = MULTUS_IMAGE;
-
-/** A release of a known Multus chart, with its profile and the version it is judged by. */
-interface MultusRelease {
-  readonly release: Release;
-  readonly profile: MultusChartProfile;
-  readonly version: string;
-}
-
-/** The Multus chart releases the rulebook knows, with the version it judges them by. */
-function multusReleases(releases: Release[]): MultusRelease[] {
-  const out: MultusRelease[] = [];
-  for (const r of releases) {
-    const version = r.chart.version;
-    const profile = multusProfile(r.chart.known);
-    if (version === undefined || profile === undefined) continue;
-    if (isJudged(profile.id, version)) out.push({ release: r, profile, version });
-  }
-  return out;
-}
 
 export const chartVersionRefused: Rule = {
   id: 'chart-version-refused',

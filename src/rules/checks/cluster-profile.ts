@@ -1,12 +1,12 @@
 import { APP_TEMPLATE_VERSIONS, appTemplateKubernetes } from '../../knowledge/app-template';
 import { PRIMARY_CNIS } from '../../knowledge/clusters';
-import { MultusChartProfile } from '../../knowledge/multus-charts';
 import { ChartKubernetes } from '../../knowledge/charts/profile';
 import { inRange } from '../../knowledge/versions';
-import { chartLabel, isJudged, multusProfile } from '../charts';
+import { trimDirectory } from '../../knowledge/cni';
+import { chartLabel, multusProfile } from '../charts';
 import { multusDaemons } from '../daemons';
 import { Inventory } from '../inventory';
-import { Release } from '../releases';
+import { Release, multusReleases, releaseLabel } from '../releases';
 import { Rule } from '../rule';
 import { dig, isTemplated, render } from '../values';
 
@@ -15,25 +15,6 @@ import { dig, isTemplated, render } from '../values';
 // user names the cluster (`cdk8s-multus check --cluster`, `.cdk8s-multus.yaml`, or a
 // `ClusterProfile` at synth); without one nothing here is reported.
 
-function releaseLabel(r: Release): string {
-  return `HelmRelease ${r.namespace ? `${r.namespace}/` : ''}${r.manifest.object.metadata?.name}`;
-}
-
-function trimSlash(dir: string): string {
-  return dir.length > 1 ? dir.replace(/\/+$/, '') : dir;
-}
-
-/** The Multus chart releases the rulebook judges, with their profile and version. */
-function multusReleases(inventory: Inventory): Array<{ release: Release; profile: MultusChartProfile; version: string }> {
-  const out: Array<{ release: Release; profile: MultusChartProfile; version: string }> = [];
-  for (const release of inventory.releases()) {
-    const profile = multusProfile(release.chart.known);
-    const version = release.chart.version;
-    if (profile && version !== undefined && isJudged(profile.id, version)) out.push({ release, profile, version });
-  }
-  return out;
-}
-
 export const cniPathsCluster: Rule = {
   id: 'cni-paths-cluster',
   level: 'error',
@@ -41,7 +22,7 @@ export const cniPathsCluster: Rule = {
   check(inventory, report) {
     const cluster = inventory.cluster;
     if (!cluster) return;
-    for (const { release, profile, version } of multusReleases(inventory)) {
+    for (const { release, profile, version } of multusReleases(inventory.releases())) {
       const defaults = profile.defaultDirs(version);
       const pairs = [
         { path: profile.dirsPaths.config, want: cluster.dirs.configDir, accepted: cluster.acceptedDirs.map((d) => d.configDir), fallback: defaults?.configDir, what: 'config' },
@@ -50,7 +31,7 @@ export const cniPathsCluster: Rule = {
       for (const p of pairs) {
         const given = dig(release.values, ...p.path);
         const dir = given ?? p.fallback;
-        if (typeof dir !== 'string' || isTemplated(dir) || p.accepted.some((a) => trimSlash(dir) === trimSlash(a))) continue;
+        if (typeof dir !== 'string' || isTemplated(dir) || p.accepted.some((a) => trimDirectory(dir) === trimDirectory(a))) continue;
         report.add({
           manifest: release.manifest,
           field: release.originOf([...p.path]),
@@ -67,7 +48,7 @@ export const cniPathsCluster: Rule = {
         { mount: d.binDir, want: cluster.dirs.binDir, what: 'plugin' },
       ];
       for (const p of pairs) {
-        if (!p.mount || trimSlash(p.mount.hostPath) === trimSlash(p.want)) continue;
+        if (!p.mount || trimDirectory(p.mount.hostPath) === trimDirectory(p.want)) continue;
         report.add({
           manifest: d.manifest,
           field: p.mount.field,
@@ -89,11 +70,11 @@ export const netnsMount: Rule = {
     if (!cluster) return;
     const fix = `mount the host's ${cluster.netnsDir} into the daemon (angelnu chart: hostPaths.netns: "${cluster.netnsDir}/"; MultusInstall with cluster: ClusterProfile.${cluster.distribution}() writes it)`;
     const why = `${cluster.label} keeps pod network namespaces in ${cluster.netnsDir}; the thick daemon cannot enter a new pod's namespace, and every new pod on the node fails its sandbox`;
-    for (const { release, profile } of multusReleases(inventory)) {
+    for (const { release, profile } of multusReleases(inventory.releases())) {
       if (profile.daemon !== 'thick' || !profile.netnsMount) continue;
       const given = dig(release.values, ...profile.netnsMount.valuesPath);
       const dir = given ?? profile.netnsMount.defaultDir;
-      if (typeof dir !== 'string' || isTemplated(dir) || trimSlash(dir) === trimSlash(cluster.netnsDir)) continue;
+      if (typeof dir !== 'string' || isTemplated(dir) || trimDirectory(dir) === trimDirectory(cluster.netnsDir)) continue;
       report.add({
         manifest: release.manifest,
         field: release.originOf([...profile.netnsMount.valuesPath]),
@@ -105,8 +86,8 @@ export const netnsMount: Rule = {
     // Multus as plain manifests or an app-template controller: the thick daemon without the mount.
     for (const d of multusDaemons(inventory)) {
       if (d.flavor !== 'thick') continue;
-      const mounted = [...new Set(d.hostMounts.map((m) => trimSlash(m.hostPath)))];
-      if (mounted.includes(trimSlash(cluster.netnsDir))) continue;
+      const mounted = [...new Set(d.hostMounts.map((m) => trimDirectory(m.hostPath)))];
+      if (mounted.includes(trimDirectory(cluster.netnsDir))) continue;
       report.add({
         manifest: d.manifest,
         field: d.volumesField,
@@ -203,7 +184,7 @@ export const ciliumExclusiveUnseen: Rule = {
     if (!cluster || cluster.primaryCni !== 'cilium') return;
     if (inventory.releases().some((r) => r.chart.known === 'cilium')) return;
     const needs = PRIMARY_CNIS.cilium.needs!;
-    for (const { release } of multusReleases(inventory)) {
+    for (const { release } of multusReleases(inventory.releases())) {
       report.add({
         manifest: release.manifest,
         field: 'spec.chart',

@@ -2,11 +2,11 @@ import { CILIUM_DEFAULTS } from '../../knowledge/cni';
 import { PRIMARY_CNIS } from '../../knowledge/clusters';
 import { DAEMON_RESOURCE_DEFAULTS, MULTUS_IMAGE } from '../../knowledge/multus-charts';
 import { parseImageReference } from '../../util/image';
-import { chartLabel, isJudged, multusProfile } from '../charts';
+import { chartLabel, multusProfile } from '../charts';
 import { MultusDaemon, multusDaemons } from '../daemons';
 import { Inventory } from '../inventory';
 import { Manifest } from '../model';
-import { Release } from '../releases';
+import { Release, releaseLabel } from '../releases';
 import { Rule } from '../rule';
 import { dig, isTemplated, memoryBytes, render } from '../values';
 
@@ -26,10 +26,6 @@ function sameCluster<A extends { manifest: Manifest }, B extends { manifest: Man
 }
 
 const DEFAULT_IMAGE = MULTUS_IMAGE;
-
-function releaseLabel(r: Release): string {
-  return `HelmRelease ${r.namespace ? `${r.namespace}/` : ''}${r.manifest.object.metadata?.name}`;
-}
 
 /**
  * The smallest memory limit public clusters run the thick daemon with and report no OOM kills at:
@@ -119,7 +115,7 @@ function multusPaths(r: Release): { config?: string; bin?: string; fields: [stri
   const version = r.chart.version;
   if (version === undefined) return undefined;
   const profile = multusProfile(r.chart.known);
-  if (profile === undefined || !isJudged(profile.id, version)) return undefined;
+  if (profile === undefined || !profile.judges(version)) return undefined;
   const defaults = profile.defaultDirs(version);
   const { config, bin } = profile.dirsPaths;
   return {
