@@ -130,6 +130,11 @@ export function clusterFacts(spec: ClusterSpec): ClusterFacts {
   }
 }
 
+/** True iff the cluster's nodes may use `dirs` (one of its accepted pairs). */
+export function acceptsDirs(cluster: ClusterFacts, dirs: CniDirs): boolean {
+  return cluster.acceptedDirs.some((d) => d.configDir === dirs.configDir && d.binDir === dirs.binDir);
+}
+
 /**
  * The cluster names of the checker's `--cluster` (and `.cdk8s-multus.yaml`'s `cluster:`), each with
  * its distribution and primary CNI.

@@ -9,6 +9,7 @@ import { checkHelmReleaseName } from '../util/names';
 import { checkDnsLabel } from '../util/validate';
 import { ClusterProfile } from '../cluster/cluster-profile';
 import { trimDirectory } from '../knowledge/cni';
+import { acceptsDirs } from '../knowledge/clusters';
 import { MULTUS_IMAGE, MultusChartProfile, OwnedKeyOwner } from '../knowledge/multus-charts';
 import { inRange } from '../knowledge/versions';
 import { MultusChart, profileOf } from './chart';
@@ -277,7 +278,7 @@ export function resolveInstall(props: MultusInstallProps, context: InstallContex
   const interval = problems.check(() => fluxDuration('interval', props.interval ?? Duration.minutes(30), scope));
   const timeout = problems.check(() => fluxDuration('timeout', props.timeout ?? Duration.minutes(15), scope));
   problems.throwIfAny();
-  const overridden = cluster !== undefined && !cluster._facts.acceptedDirs.some((d) => d.configDir === cniPaths.configDir && d.binDir === cniPaths.binDir);
+  const overridden = cluster !== undefined && !acceptsDirs(cluster._facts, cniPaths);
   return {
     cniPaths,
     cluster,
@@ -459,7 +460,7 @@ function checkImage(repository: string, tag: string, chart: MultusChart, scope?:
 function checkAgainstCluster(cniPaths: CniPaths, given: boolean, cluster: ClusterProfile, problems: Problems, scope?: IConstruct): void {
   if (!given || cniPaths.preset === 'custom') return;
   const want = cluster.cniPaths;
-  if (cluster._facts.acceptedDirs.some((d) => d.configDir === cniPaths.configDir && d.binDir === cniPaths.binDir)) return;
+  if (acceptsDirs(cluster._facts, cniPaths)) return;
   problems.add(refusal({
     field: 'cniPaths',
     value: `CniPaths.${cniPaths.preset}`,
