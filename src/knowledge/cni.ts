@@ -22,6 +22,12 @@ export const K3S_DIRS: CniDirs = { configDir: '/var/lib/rancher/k3s/agent/etc/cn
 /** k3s with its embedded flannel, releases before October 2024: plugins in `data/current/bin`. */
 export const K3S_LEGACY_DIRS: CniDirs = { configDir: '/var/lib/rancher/k3s/agent/etc/cni/net.d', binDir: '/var/lib/rancher/k3s/data/current/bin' };
 
+/** The name of the `CniPaths` preset with exactly these directories, if one has them. */
+export function presetName(dirs: CniDirs): 'STANDARD' | 'K3S' | 'K3S_LEGACY' | undefined {
+  const presets = { STANDARD: STANDARD_DIRS, K3S: K3S_DIRS, K3S_LEGACY: K3S_LEGACY_DIRS } as const;
+  return (Object.keys(presets) as Array<keyof typeof presets>).find((k) => presets[k].configDir === dirs.configDir && presets[k].binDir === dirs.binDir);
+}
+
 /**
  * The Cilium chart's CNI settings when its values leave them out (cilium/cilium
  * `install/kubernetes/cilium/values.yaml`: `cni.exclusive: true`, `cni.confPath: /etc/cni/net.d`,

@@ -2,7 +2,7 @@ import { APP_TEMPLATE_VERSIONS, appTemplateKubernetes } from '../../knowledge/ap
 import { PRIMARY_CNIS } from '../../knowledge/clusters';
 import { ChartKubernetes } from '../../knowledge/charts/profile';
 import { inRange } from '../../knowledge/versions';
-import { trimDirectory } from '../../knowledge/cni';
+import { presetName, trimDirectory } from '../../knowledge/cni';
 import { chartLabel, multusProfile } from '../charts';
 import { multusDaemons } from '../daemons';
 import { Inventory } from '../inventory';
@@ -37,7 +37,7 @@ export const cniPathsCluster: Rule = {
           field: release.originOf([...p.path]),
           value: dir,
           problem: `${given === undefined ? '(the chart\'s default) ' : ''}is not the CNI ${p.what} directory of ${cluster.label} (${cluster.dirsWhy}): Multus writes its config where containerd never reads it, or looks for plugins where there are none, and every new pod on the node fails`,
-          fix: `use ${render(p.want)} (CniPaths.${cluster.dirs.binDir === '/opt/cni/bin' ? 'STANDARD' : cluster.dirs.binDir.endsWith('/current/bin') ? 'K3S_LEGACY' : 'K3S'}, or MultusInstall's cluster prop)`,
+          fix: `use ${render(p.want)} (${presetName(cluster.dirs) !== undefined ? `CniPaths.${presetName(cluster.dirs)}, ` : ''}or MultusInstall's cluster prop)`,
         });
       }
     }
