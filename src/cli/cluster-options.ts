@@ -54,8 +54,9 @@ export function readConfigFile(root: string): { options?: ClusterOptions; error?
   return {
     options: {
       cluster: doc.cluster === undefined ? undefined : String(doc.cluster),
-      // YAML reads 1.30 as a number: keep what the user wrote.
-      kubernetesVersion: version === undefined ? undefined : typeof version === 'number' ? version.toFixed(2).replace(/0$/, '') : String(version),
+      // YAML reads an unquoted 1.30 as the number 1.3: every Kubernetes minor since 1.10 has two
+      // digits, so two decimals give back what the user wrote.
+      kubernetesVersion: version === undefined ? undefined : typeof version === 'number' ? version.toFixed(2) : String(version),
     },
   };
 }

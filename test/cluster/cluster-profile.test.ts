@@ -167,6 +167,13 @@ describe('cdk8s-multus check with a cluster', () => {
     expect(check('--kubernetes-version', '1.30', older).out).not.toContain('kubernetes-range');
   });
 
+  test('an unquoted kubernetesVersion: 1.30 in .cdk8s-multus.yaml is Kubernetes 1.30, not 1.3', () => {
+    // GIVEN the file as a user writes it (YAML reads 1.30 as the number 1.3)
+    const dir = repo([angelnuRepo, angelnu('7.0.0', good)], { cluster: 'k3s-flannel', kubernetesVersion: 1.30 });
+    // THEN the Kubernetes range is judged for 1.30
+    expect(check(dir).out).toContain('and the cluster runs 1.30: chart angelnu multus 7.0.0 renders there');
+  });
+
   test('an unknown cluster name or version is a usage error naming the choices', () => {
     const dir = repo([angelnuRepo]);
     const r = check('--cluster', 'minikube', dir);
