@@ -26,6 +26,29 @@ const REFUSED: ReadonlyArray<readonly [number, number, string]> = [
   [0xfffe, 0xffff, 'a noncharacter that YAML does not allow'],
 ];
 
+/** A character class of REFUSED's ranges, less `allowed`: a string it does not match is safe. */
+function refusedClass(allowed: readonly number[]): RegExp {
+  const unit = (c: number) => `\\u${c.toString(16).padStart(4, '0')}`;
+  const ranges: string[] = [];
+  for (const [from, to] of REFUSED) {
+    let start: number | undefined;
+    for (let c = from; c <= to + 1; c++) {
+      const inside = c <= to && !allowed.includes(c);
+      if (inside && start === undefined) start = c;
+      if (!inside && start !== undefined) {
+        ranges.push(start === c - 1 ? unit(start) : `${unit(start)}-${unit(c - 1)}`);
+        start = undefined;
+      }
+    }
+  }
+  return new RegExp(`[${ranges.join('')}]`);
+}
+
+/** Any code unit REFUSED names (a surrogate pair matches too, and is read by code point). */
+const MAY_REFUSE = refusedClass([]);
+/** The same, less tabs and line feeds, which multiline text may hold. */
+const MAY_REFUSE_MULTILINE = refusedClass([0x09, 0x0a]);
+
 const NAMES: Record<number, string> = {
   0x0009: 'a tab', 0x000a: 'a line feed', 0x000d: 'a carriage return', 0x0000: 'a NUL byte',
   0x0085: 'NEXT LINE (U+0085), which YAML reads as a line break',
@@ -65,6 +88,9 @@ export interface SafeStringOptions {
  * @internal
  */
 export function unsafeCharacter(value: string, options: SafeStringOptions = {}): UnsafeCharacter | undefined {
+  // Almost every string holds none of them: one scan for any refused code unit (a surrogate pair
+  // matches too, and is then read by code point below) settles it.
+  if (!(options.multiline ? MAY_REFUSE_MULTILINE : MAY_REFUSE).test(value)) return undefined;
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
     if (code >= 0xd800 && code <= 0xdbff && i + 1 < value.length) {

@@ -96,3 +96,31 @@ describe('cni-args through YAML (property)', () => {
     }), { numRuns: 2000 });
   });
 });
+
+describe('unsafeCharacter over every UTF-16 code unit', () => {
+  // The refused code units as the module's comment states them: C0 and C1 controls, DEL, the
+  // bidirectional controls, the line and paragraph separators, lone surrogates, the byte order mark
+  // and U+FFFE/U+FFFF. Whatever shortcut the scan takes must agree with this on every code unit.
+  const refused = (c: number) => c <= 0x1f || (c >= 0x7f && c <= 0x9f) || c === 0x061c || c === 0x200e || c === 0x200f
+    || (c >= 0x2028 && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || (c >= 0xd800 && c <= 0xdfff) || c === 0xfeff || c >= 0xfffe;
+
+  test('refuses exactly the refused code units, alone and inside other text', () => {
+    const wrong: string[] = [];
+    for (let c = 0; c <= 0xffff; c++) {
+      const ch = String.fromCharCode(c);
+      for (const multiline of [false, true]) {
+        const expected = refused(c) && !(multiline && (c === 0x09 || c === 0x0a));
+        for (const text of [ch, `iot-${ch}-net`]) {
+          if ((unsafeCharacter(text, { multiline }) !== undefined) !== expected) wrong.push(`U+${c.toString(16)} multiline=${multiline} in ${JSON.stringify(text)}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  test('a surrogate pair is one safe character; either half alone is refused, at its index', () => {
+    expect(unsafeCharacter('home 🏠 lan')).toBeUndefined();
+    expect(unsafeCharacter('ab\ud83c')).toMatchObject({ index: 2, codePoint: 'U+D83C' });
+    expect(unsafeCharacter('ab\udfe0c')).toMatchObject({ index: 2, codePoint: 'U+DFE0' });
+  });
+});
