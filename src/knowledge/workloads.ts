@@ -72,13 +72,14 @@ export function podAnnotationsPath(templatePath: readonly string[]): string[] {
 
 /**
  * Where a networks annotation is often written on a workload but never reaches its pods: the
- * workload's own metadata, and a CronJob's Job template metadata. None for a Pod.
+ * workload's own metadata, and a CronJob's Job template metadata. None for a Pod. `templatePath`:
+ * where the pod template is, when the caller has it at hand.
  * @internal
  */
-export function misplacedAnnotationsPaths(object: any): string[][] {
+export function misplacedAnnotationsPaths(object: any, templatePath: readonly string[] | undefined = podTemplatePath(object)): string[][] {
   if (object?.kind === 'Pod') return [];
   const paths = [['metadata', 'annotations']];
-  if (podTemplatePath(object) === JOB_TEMPLATE_PATH) paths.push(['spec', 'jobTemplate', 'metadata', 'annotations']);
+  if (templatePath === JOB_TEMPLATE_PATH) paths.push(['spec', 'jobTemplate', 'metadata', 'annotations']);
   return paths;
 }
 
@@ -99,12 +100,12 @@ export interface HostNetworkUse {
 
 /**
  * Whether the pods of a manifest use the node's network (`hostNetwork: true` on the Pod or in the
- * pod template).
+ * pod template). `templatePath`: where the pod template is, when the caller has it at hand.
  * @internal
  */
-export function podHostNetwork(object: any): HostNetworkUse | undefined {
-  const path = podTemplatePath(object);
-  if (path === undefined || dig(object, [...path, 'spec', 'hostNetwork']) !== true) return undefined;
+export function podHostNetwork(object: any, templatePath: readonly string[] | undefined = podTemplatePath(object)): HostNetworkUse | undefined {
+  const path = templatePath;
+  if (path === undefined || dig(dig(object, path), ['spec', 'hostNetwork']) !== true) return undefined;
   const kind = typeof object?.kind === 'string' ? object.kind : 'workload';
   return {
     path: [...path, 'spec', 'hostNetwork'],

@@ -1,7 +1,6 @@
 import { trimDirectory } from '../knowledge/cni';
 import { MULTUS_IMAGE } from '../knowledge/multus-charts';
 import { podTemplatePath } from '../knowledge/workloads';
-import { parseImageReference } from '../util/image';
 import { Inventory } from './inventory';
 import { Manifest } from './model';
 import { ContainerView, Workload } from './pods';
@@ -52,14 +51,12 @@ export interface MultusDaemon {
 
 /** True iff the container runs Multus: the upstream image, or its daemon or thin entrypoint by name. */
 function isMultusContainer(c: ContainerView): boolean {
-  const ref = c.image !== undefined ? parseImageReference(c.image) : undefined;
-  return ref?.name === MULTUS_IMAGE || /multus-daemon|thin_entrypoint/.test(c.commandLine);
+  return c.reference?.name === MULTUS_IMAGE || /multus-daemon|thin_entrypoint/.test(c.commandLine);
 }
 
 /** Thick or thin, from the command when it names one, else from the image's tag. @internal */
 export function flavorOf(c: ContainerView): { flavor: 'thick' | 'thin'; tag?: string } {
-  const ref = c.image !== undefined ? parseImageReference(c.image) : undefined;
-  const tag = ref?.tag;
+  const tag = c.reference?.tag;
   if (/multus-daemon/.test(c.commandLine)) return { flavor: 'thick', tag };
   if (/thin_entrypoint/.test(c.commandLine)) return { flavor: 'thin', tag };
   return { flavor: (tag ?? '').includes('-thick') ? 'thick' : 'thin', tag };
@@ -118,6 +115,10 @@ function appTemplateMounts(release: Release, controller: string, container: stri
  * @internal
  */
 export function multusDaemons(inventory: Inventory): MultusDaemon[] {
+  return inventory.derived('multus-daemons', () => findDaemons(inventory));
+}
+
+function findDaemons(inventory: Inventory): MultusDaemon[] {
   const releases = new Map<Manifest, Release>(inventory.releases().map((r) => [r.manifest, r]));
   const out: MultusDaemon[] = [];
   for (const w of inventory.workloads()) {

@@ -35,7 +35,7 @@ function memo<T>(compute: () => T): () => T {
 export class Inventory implements ReleaseLookup {
   public readonly manifests: readonly Manifest[];
   private readonly byKind = new Map<string, Manifest[]>();
-  private readonly byName = new Map<string, Manifest[]>();
+  private readonly derivations = new Map<string, unknown>();
 
   public readonly releases = memo((): Release[] => this.ofKind(GROUPS.helm, 'HelmRelease').map((m) => readRelease(m, this)));
 
@@ -53,6 +53,22 @@ export class Inventory implements ReleaseLookup {
       else byName.set(n.name, [n]);
     }
     return { byKey, byName };
+  });
+
+  /** The manifests by kind, namespace and name, and by kind and name alone (for `find`). */
+  private readonly byName = memo(() => {
+    const byName = new Map<string, Manifest[]>();
+    for (const m of this.manifests) {
+      const kind = m.object?.kind;
+      const name = m.object?.metadata?.name;
+      if (typeof kind !== 'string' || typeof name !== 'string') continue;
+      for (const key of [`${kind}/${m.namespace ?? ''}/${name}`, `${kind}/*/${name}`]) {
+        const list = byName.get(key);
+        if (list) list.push(m);
+        else byName.set(key, [m]);
+      }
+    }
+    return byName;
   });
 
   private readonly pods = memo(() => {
@@ -102,14 +118,16 @@ export class Inventory implements ReleaseLookup {
       const ofKind = this.byKind.get(kind);
       if (ofKind) ofKind.push(m);
       else this.byKind.set(kind, [m]);
-      const name = m.object?.metadata?.name;
-      if (typeof name !== 'string') continue;
-      for (const key of [`${kind}/${m.namespace ?? ''}/${name}`, `${kind}/*/${name}`]) {
-        const list = this.byName.get(key);
-        if (list) list.push(m);
-        else this.byName.set(key, [m]);
-      }
     }
+  }
+
+  /**
+   * What a rule derives from the inventory and other rules read too (the Multus daemons, ...),
+   * computed once per inventory under `key`.
+   */
+  public derived<T>(key: string, compute: () => T): T {
+    if (!this.derivations.has(key)) this.derivations.set(key, compute());
+    return this.derivations.get(key) as T;
   }
 
   /** The manifests of `kind` in API group `group`. */
@@ -122,13 +140,14 @@ export class Inventory implements ReleaseLookup {
    * single object of that kind and name, wherever it is, answers.
    */
   public find(kind: string, namespace: string | undefined, name: string): Manifest | undefined {
+    const byName = this.byName();
     if (namespace !== undefined) {
-      const exact = this.byName.get(`${kind}/${namespace}/${name}`);
+      const exact = byName.get(`${kind}/${namespace}/${name}`);
       if (exact && exact.length > 0) return exact[0];
-      const unplaced = this.byName.get(`${kind}//${name}`);
+      const unplaced = byName.get(`${kind}//${name}`);
       return unplaced && unplaced.length === 1 ? unplaced[0] : undefined;
     }
-    const any = this.byName.get(`${kind}/*/${name}`);
+    const any = byName.get(`${kind}/*/${name}`);
     return any && any.length === 1 ? any[0] : undefined;
   }
 

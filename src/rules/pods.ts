@@ -2,6 +2,7 @@ import {
   NETWORKS_ANNOTATION, controllerHostNetwork, controllerNetworksAnnotation, controllerPodAnnotationsPath, controllerRolloutMultiPod,
   isWorkload, misplacedAnnotationsPaths, podAnnotationsPath, podHostNetwork, podTemplatePath, rawResourceAutoscaling, workloadMultiPod,
 } from '../knowledge/workloads';
+import { ImageReference, parseImageReference } from '../util/image';
 import { Manifest } from './model';
 import { Release } from './releases';
 import { ParsedSelections, parseSelections } from './selections';
@@ -23,6 +24,24 @@ export interface ContainerView {
   readonly resources?: Record<string, any>;
   /** Where the container is written, for messages. */
   readonly field: string;
+  /** The image, split into its parts (read once, for every rule); undefined when unwritten or not an image reference. */
+  readonly reference?: ImageReference;
+}
+
+/** A container of a workload, its image read on first use. */
+function containerView(c: Omit<ContainerView, 'reference'>): ContainerView {
+  let read = false;
+  let reference: ImageReference | undefined;
+  return {
+    ...c,
+    get reference() {
+      if (!read) {
+        reference = c.image !== undefined ? parseImageReference(c.image) : undefined;
+        read = true;
+      }
+      return reference;
+    },
+  };
 }
 
 /** One source of pods. @internal */
@@ -99,36 +118,57 @@ export { isWorkload };
 export function readWorkload(m: Manifest, autoscaled: AutoscalerLookup): { workload: Workload; annotations: AnnotationSite[] } {
   const o = m.object;
   const kind: string = o.kind;
-  const owner = label(m);
-  const templatePath = [...(podTemplatePath(o) ?? [])];
-  const template = dig(o, ...templatePath);
-  const podSpec = dig(template, 'spec');
-  const containers = (Array.isArray(podSpec?.containers) ? podSpec.containers : []).filter(isMap).map((c: any, i: number): ContainerView => ({
-    name: typeof c.name === 'string' ? c.name : `${i}`,
-    image: typeof c.image === 'string' && !isTemplated(c.image) ? c.image : undefined,
-    commandLine: [...(Array.isArray(c.command) ? c.command : []), ...(Array.isArray(c.args) ? c.args : [])].join(' '),
-    resources: isMap(c.resources) ? c.resources : undefined,
-    field: [...templatePath, 'spec', `containers[${i}]`].join('.'),
-  }));
+  const templatePath = podTemplatePath(o) ?? [];
+  const template = templatePath.length === 0 ? o : digPath(o, templatePath);
+  const podSpec = isMap(template) ? template.spec : undefined;
+  const written: unknown[] = isMap(podSpec) && Array.isArray(podSpec.containers) ? podSpec.containers : [];
+  const containers: ContainerView[] = [];
+  written.forEach((c: any, i) => {
+    if (!isMap(c)) return;
+    containers.push(containerView({
+      name: typeof c.name === 'string' ? c.name : `${i}`,
+      image: typeof c.image === 'string' && !isTemplated(c.image) ? c.image : undefined,
+      commandLine: commandLine(c.command, c.args),
+      resources: isMap(c.resources) ? c.resources : undefined,
+      field: [...templatePath, 'spec', `containers[${i}]`].join('.'),
+    }));
+  });
   const name = typeof o.metadata?.name === 'string' ? o.metadata.name : '';
   const multiPod = workloadMultiPod(o, 'rollout') ?? autoscaled(m.namespace, kind, name);
-  const host = podHostNetwork(o);
-  const workload: Workload = { manifest: m, kind, owner, namespace: m.namespace, containers, multiPod, daemonSet: kind === 'DaemonSet', hostNetwork: host && { field: host.path.join('.'), why: host.why } };
+  const host = podHostNetwork(o, templatePath);
+  const workload: Workload = { manifest: m, kind, owner: label(m), namespace: m.namespace, containers, multiPod, daemonSet: kind === 'DaemonSet', hostNetwork: host && { field: host.path.join('.'), why: host.why } };
   const holder = `${kind}/${m.namespace ?? ''}/${name}`;
   const annotations: AnnotationSite[] = [];
-  const podPrefix = podAnnotationsPath(templatePath).join('.');
-  const podValue = dig(o, ...podAnnotationsPath(templatePath), NETWORKS_ANNOTATION);
+  const podAnnotations = isMap(template) && isMap(template.metadata) ? template.metadata.annotations : undefined;
+  const podValue = isMap(podAnnotations) ? podAnnotations[NETWORKS_ANNOTATION] : undefined;
+  const belongs = annotationField(podAnnotationsPath(templatePath).join('.'));
   if (typeof podValue === 'string') {
-    annotations.push(site(m, annotationField(podPrefix), podValue, 'pod', holder, { workload, podNamespace: m.namespace }));
+    annotations.push(site(m, belongs, podValue, 'pod', holder, { workload, podNamespace: m.namespace }));
   }
-  const belongs = annotationField(podPrefix);
-  for (const path of misplacedAnnotationsPaths(o)) {
-    const own = dig(o, ...path, NETWORKS_ANNOTATION);
+  for (const path of misplacedAnnotationsPaths(o, templatePath)) {
+    const own = digPath(o, path)?.[NETWORKS_ANNOTATION];
     if (typeof own === 'string') {
       annotations.push(site(m, annotationField(path.join('.')), own, 'misplaced', holder, { belongs, podsAnnotated: typeof podValue === 'string', podNamespace: m.namespace }));
     }
   }
   return { workload, annotations };
+}
+
+/** The map at `path` under `value`, or undefined. */
+function digPath(value: unknown, path: readonly string[]): Record<string, any> | undefined {
+  let current: unknown = value;
+  for (const step of path) {
+    if (!isMap(current)) return undefined;
+    current = current[step];
+  }
+  return isMap(current) ? current : undefined;
+}
+
+/** A container's command and args, joined by spaces. */
+function commandLine(command: unknown, args: unknown): string {
+  const a = Array.isArray(command) ? command : [];
+  const b = Array.isArray(args) ? args : [];
+  return a.length === 0 && b.length === 0 ? '' : [...a, ...b].join(' ');
 }
 
 function site(m: Manifest, field: string, value: string, placement: Placement, holder: string, extra: Partial<AnnotationSite>): AnnotationSite {
@@ -167,7 +207,7 @@ export function readAppTemplate(release: Release): { workloads: Workload[]; anno
       const tag = dig(spec, 'image', 'tag');
       const image = typeof repo === 'string' && !isTemplated(repo) ? `${repo}${typeof tag === 'string' ? `:${tag}` : ''}` : undefined;
       const command = [spec.command, spec.args].flatMap((x) => (Array.isArray(x) ? x : typeof x === 'string' ? [x] : []));
-      return { name: k, image, commandLine: command.join(' '), resources: isMap(spec.resources) ? spec.resources : undefined, field: release.originOf(['controllers', id, 'containers', k]) };
+      return containerView({ name: k, image, commandLine: command.join(' '), resources: isMap(spec.resources) ? spec.resources : undefined, field: release.originOf(['controllers', id, 'containers', k]) });
     });
     const type = typeof c.type === 'string' ? c.type : 'deployment';
     const multiPod = controllerRolloutMultiPod(id, c) ?? (typeof releaseName === 'string' ? rawResourceAutoscaling(values, releaseName, id) : undefined);

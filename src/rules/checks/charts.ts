@@ -1,7 +1,6 @@
 import { COMMON_KEYS } from '../../knowledge/common';
 import { KeyTree } from '../../knowledge/keys';
 import { MULTUS_IMAGE, MultusChartProfile } from '../../knowledge/multus-charts';
-import { parseImageReference } from '../../util/image';
 import { acceptedAngelnuVersions, chartLabel, multusProfile } from '../charts';
 import { multusDaemons } from '../daemons';
 import { Release, multusReleases } from '../releases';
@@ -236,7 +235,7 @@ export const imageTagUnpublished: Rule = {
     }
     for (const w of inventory.workloads()) {
       for (const c of w.containers) {
-        const ref = c.image !== undefined ? parseImageReference(c.image) : undefined;
+        const ref = c.reference;
         if (!ref || ref.name !== DEFAULT_IMAGE || ref.tag === undefined || !/^\d/.test(ref.tag)) continue;
         report.add({
           manifest: w.manifest, field: `${c.field}.image`, value: c.image,

@@ -1,7 +1,6 @@
 import { CILIUM_DEFAULTS } from '../../knowledge/cni';
 import { PRIMARY_CNIS } from '../../knowledge/clusters';
 import { DAEMON_RESOURCE_DEFAULTS, MULTUS_IMAGE } from '../../knowledge/multus-charts';
-import { parseImageReference } from '../../util/image';
 import { chartLabel, multusProfile } from '../charts';
 import { MultusDaemon, multusDaemons } from '../daemons';
 import { Inventory } from '../inventory';
@@ -74,7 +73,7 @@ function multusInstalls(inventory: Inventory): Array<{ manifest: Manifest }> {
     if (multusProfile(r.chart.known) !== undefined || r.chart.name === 'multus') out.push(r);
   }
   for (const w of inventory.workloads()) {
-    if (w.containers.some((c) => (c.image !== undefined ? parseImageReference(c.image)?.name === DEFAULT_IMAGE : false))) out.push(w);
+    if (w.containers.some((c) => c.reference?.name === DEFAULT_IMAGE)) out.push(w);
   }
   return out;
 }
