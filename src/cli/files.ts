@@ -35,9 +35,34 @@ export interface YamlFile {
   readonly documents: YamlDocument[];
   /** True when the file is SOPS-encrypted (a top-level `sops` map): only each object's kind and name are read. */
   readonly encrypted: boolean;
-  /** The parsed documents with their source positions, by index (for a finding's line and column). */
+  /**
+   * The parsed documents with their source positions, by index, and the file's lines (for a
+   * finding's line and column). Parsed again when first asked: only the few files with a finding
+   * need them, and keeping every document's syntax tree for the whole run would double the memory.
+   */
+  source(): YamlSource;
+}
+
+/** The parsed documents of a file, with their source positions. @internal */
+export interface YamlSource {
   readonly parsed: ReadonlyArray<Document.Parsed>;
   readonly lines: LineCounter;
+}
+
+/** `YamlFile.source` of `text`: parsed on first use, then kept. */
+function lazySource(text: string | undefined): () => YamlSource {
+  let source: YamlSource | undefined;
+  return () => {
+    if (source === undefined) {
+      try {
+        const { docs, lines } = text === undefined ? { docs: [], lines: new LineCounter() } : parseDocuments(text);
+        source = { parsed: docs, lines };
+      } catch {
+        source = { parsed: [], lines: new LineCounter() };
+      }
+    }
+    return source;
+  };
 }
 
 /** The names kustomize reads a directory's kustomization from. @internal */
@@ -71,6 +96,8 @@ export class FileReader {
   private readonly resolved = new Map<string, { real?: string; type?: Entry; outside?: true }>();
   private readonly roots: string[];
   private readonly reals = new Map<string, string>();
+  /** The names in each directory listed, by its real path. */
+  private readonly listed = new Map<string, Set<string>>();
 
   private readonly only?: ReadonlySet<string>;
 
@@ -111,7 +138,9 @@ export class FileReader {
     if (r === undefined) {
       try {
         const real = this.realpath(p);
-        if (!this.roots.some((root) => within(real, root))) {
+        if (real === undefined) {
+          r = {};
+        } else if (!this.roots.some((root) => within(real, root))) {
           r = { real, outside: true };
         } else {
           const stat = fs.statSync(real);
@@ -127,9 +156,10 @@ export class FileReader {
 
   /**
    * The real path of `p`: each directory's real path is kept, so a path below one costs one lstat
-   * (and a realpath only where an entry is a symlink), whatever its depth.
+   * (and a realpath only where an entry is a symlink), whatever its depth. Undefined when a
+   * directory listed before has no such entry (a path that is missing costs no system call).
    */
-  private realpath(p: string): string {
+  private realpath(p: string): string | undefined {
     const missing: string[] = [];
     let at = path.resolve(p);
     while (!this.reals.has(at)) {
@@ -143,7 +173,9 @@ export class FileReader {
     }
     for (let i = missing.length - 1; i >= 0; i--) {
       const written = missing[i];
-      const joined = path.join(this.reals.get(path.dirname(written))!, path.basename(written));
+      const parent = this.reals.get(path.dirname(written))!;
+      if (this.listed.get(parent)?.has(path.basename(written)) === false) return undefined;
+      const joined = path.join(parent, path.basename(written));
       // Throws (ENOENT) for a missing path, as realpath does.
       this.reals.set(written, fs.lstatSync(joined).isSymbolicLink() ? fs.realpathSync.native(joined) : joined);
     }
@@ -165,12 +197,21 @@ export class FileReader {
       const r = this.resolve(dir);
       if (r.type === 'directory') {
         try {
-          entries = fs.readdirSync(r.real!, { withFileTypes: true })
-            .map((e) => e.name)
-            .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-            .map((name) => {
-              const p = path.join(dir, name);
-              return { name, path: p, type: this.typeOf(p) ?? 'other' };
+          const real = r.real!;
+          const dirents = fs.readdirSync(real, { withFileTypes: true });
+          this.listed.set(real, new Set(dirents.map((e) => e.name)));
+          entries = dirents
+            .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+            .map((e) => {
+              const p = path.join(dir, e.name);
+              // An entry that is no symlink lies where its directory does: what it is, the listing
+              // says (no lstat, no stat); a symlink is resolved as any path is.
+              if (!e.isSymbolicLink() && !this.resolved.has(p)) {
+                const entryReal = path.join(real, e.name);
+                this.reals.set(path.resolve(p), entryReal);
+                this.resolved.set(p, { real: entryReal, type: e.isFile() ? 'file' : e.isDirectory() ? 'directory' : 'other' });
+              }
+              return { name: e.name, path: p, type: this.typeOf(p) ?? 'other' };
             });
         } catch {
           entries = undefined;
@@ -273,13 +314,12 @@ export class FileReader {
     let broken = 0;
     let index = 0;
     let parsed: Document.Parsed[];
-    let lines: LineCounter;
     try {
-      ({ docs: parsed, lines } = parseDocuments(text));
+      ({ docs: parsed } = parseDocuments(text));
     } catch {
       // A document nested deeper than the parser's stack: not YAML this command can read.
       this.notes.push(`${this.display(file)}: cannot be parsed (nested too deeply?), skipped`);
-      return { file, documents: [], encrypted: false, parsed: [], lines: new LineCounter() };
+      return { file, documents: [], encrypted: false, source: lazySource(undefined) };
     }
     for (const doc of parsed) {
       const at = index++;
@@ -308,7 +348,7 @@ export class FileReader {
     }
     if (encrypted) this.notes.push(`${this.display(file)}: SOPS-encrypted, skipped`);
     if (broken > 0) this.notes.push(`${this.display(file)}: ${broken === 1 ? 'a document is' : `${broken} documents are`} not valid YAML (a template?), skipped`);
-    return { file, documents: encrypted ? sealed : documents, encrypted, parsed, lines };
+    return { file, documents: encrypted ? sealed : documents, encrypted, source: lazySource(text) };
   }
 }
 

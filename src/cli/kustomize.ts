@@ -51,7 +51,25 @@ export class Kustomize {
   private readonly building = new Set<string>();
   private depth = 0;
 
+  /** Each patch, replacement and transformer text parsed once (a component's patches apply in many builds). */
+  private readonly texts = new Map<string, unknown>();
+
   constructor(private readonly reader: FileReader) {}
+
+  /** A YAML text (a patch, a replacement, a transformer config) as a fresh value; undefined when it is not YAML. */
+  private parseText(text: string): unknown {
+    if (!this.texts.has(text)) {
+      let value: unknown;
+      try {
+        value = parseYaml(text);
+      } catch {
+        value = undefined;
+      }
+      this.texts.set(text, value);
+    }
+    // A copy: what a patch adds becomes part of the objects it patches.
+    return clone(this.texts.get(text));
+  }
 
   /** True when one more level would nest deeper than MAX_NESTING (and a note says so). */
   private tooDeep(dir: string): boolean {
@@ -198,10 +216,10 @@ export class Kustomize {
   public patchesOf(dir: string, k: Record<string, any>): Patch[] {
     const out: Patch[] = [];
     const load = (entry: any): unknown => {
-      if (typeof entry.patch === 'string') return safeParse(entry.patch);
+      if (typeof entry.patch === 'string') return this.parseText(entry.patch);
       if (typeof entry.path === 'string') {
         const text = this.reader.text(path.resolve(dir, entry.path));
-        return text === undefined ? undefined : safeParse(text);
+        return text === undefined ? undefined : this.parseText(text);
       }
       return undefined;
     };
@@ -213,7 +231,7 @@ export class Kustomize {
     for (const entry of list(k.patchesStrategicMerge)) {
       if (typeof entry !== 'string') continue;
       const text = entry.includes('\n') ? entry : this.reader.text(path.resolve(dir, entry));
-      const body = text === undefined ? undefined : safeParse(text);
+      const body = text === undefined ? undefined : this.parseText(text);
       if (body !== undefined) out.push({ body });
     }
     return out;
@@ -226,7 +244,7 @@ export class Kustomize {
       if (!isMap(entry)) continue;
       if (typeof entry.path === 'string') {
         const text = this.reader.text(path.resolve(dir, entry.path));
-        const value = text === undefined ? undefined : safeParse(text);
+        const value = text === undefined ? undefined : this.parseText(text);
         for (const r of Array.isArray(value) ? value : [value]) if (isMap(r)) out.push(r);
       } else out.push(entry);
     }
@@ -239,7 +257,7 @@ export class Kustomize {
     for (const entry of list(k.transformers)) {
       if (typeof entry !== 'string') continue;
       if (entry.includes('\n')) {
-        const value = safeParse(entry);
+        const value = this.parseText(entry);
         if (isMap(value)) out.push(value);
         continue;
       }
@@ -268,7 +286,7 @@ export class Kustomize {
       case 'PatchTransformer':
       case 'PatchStrategicMergeTransformer':
       case 'PatchJson6902Transformer': {
-        const body = typeof config.patch === 'string' ? safeParse(config.patch) : typeof config.path === 'string' ? safeParse(this.reader.text(path.resolve(path.dirname(file), config.path)) ?? '') : undefined;
+        const body = typeof config.patch === 'string' ? this.parseText(config.patch) : typeof config.path === 'string' ? this.parseText(this.reader.text(path.resolve(path.dirname(file), config.path)) ?? '') : undefined;
         return body === undefined || body === null ? objects : applyPatches(objects, [{ body, target: isMap(config.target) ? config.target : undefined }]);
       }
       case 'LabelTransformer':
@@ -440,13 +458,6 @@ export function isRemote(ref: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || ref.startsWith('github.com/') || ref.startsWith('gitlab.com/') || ref.startsWith('bitbucket.org/') || ref.startsWith('git@') || ref.includes('?ref=') || ref.includes('.git//');
 }
 
-function safeParse(text: string): unknown {
-  try {
-    return parseYaml(text);
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * kustomize's NamespaceTransformer: `metadata.namespace` the namespace, set on every object its
@@ -669,6 +680,9 @@ function withoutIdentity(body: Record<string, any>): Record<string, any> {
 
 const PATTERNS = new Map<string, RE2JS | undefined>();
 
+/** A pattern without a regular-expression metacharacter: it matches itself alone. */
+const LITERAL = /^[A-Za-z0-9_\-/:@]*$/;
+
 /**
  * A patch target's field as kustomize matches it: the whole value against a Go (RE2) regular
  * expression, matched in linear time (a pattern such as `(a+)+b` never backtracks). A pattern RE2
@@ -678,6 +692,8 @@ const PATTERNS = new Map<string, RE2JS | undefined>();
 export function matches(pattern: unknown, value: unknown): boolean {
   if (typeof pattern !== 'string') return true;
   if (typeof value !== 'string') return false;
+  // Most targets name a kind or a name outright: without a metacharacter the pattern is the text.
+  if (LITERAL.test(pattern)) return pattern === value;
   if (!PATTERNS.has(pattern)) {
     let compiled: RE2JS | undefined;
     try {

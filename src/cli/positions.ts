@@ -1,4 +1,4 @@
-import { isMap as isYamlMap, isPair, isScalar, isSeq, Node } from 'yaml';
+import { isMap as isYamlMap, isPair, isScalar, isSeq, LineCounter, Node } from 'yaml';
 import { YamlFile } from './files';
 
 // Where a finding's field is written: the line and column (from 1) of the key the finding is
@@ -38,7 +38,8 @@ function keyText(node: unknown): string | undefined {
  * @internal
  */
 export function keyPosition(file: YamlFile, doc: number, field: string): Position | undefined {
-  const document = file.parsed[doc];
+  const source = file.source();
+  const document = source.parsed[doc];
   if (!document) return undefined;
   const steps = fieldSteps(field);
   let node: unknown = document.contents;
@@ -68,7 +69,7 @@ export function keyPosition(file: YamlFile, doc: number, field: string): Positio
     }
     if (!found) break;
   }
-  return offset === undefined ? undefined : toPosition(file, offset);
+  return offset === undefined ? undefined : toPosition(source.lines, offset);
 }
 
 function countPlain(steps: Step[], from: number): number {
@@ -77,7 +78,7 @@ function countPlain(steps: Step[], from: number): number {
   return n;
 }
 
-function toPosition(file: YamlFile, offset: number): Position {
-  const { line, col } = file.lines.linePos(offset);
+function toPosition(lines: LineCounter, offset: number): Position {
+  const { line, col } = lines.linePos(offset);
   return { line, column: col };
 }

@@ -396,11 +396,26 @@ function substitute(object: any, subs: { vars: Record<string, string>; open: boo
       }
       return next;
     }
-    if (Array.isArray(value)) return value.map(walk);
+    // Copied only where a string below changed: most objects hold no variable at all.
+    if (Array.isArray(value)) {
+      let out: any[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const next = walk(value[i]);
+        if (next !== value[i]) (out ??= value.slice())[i] = next;
+      }
+      return out ?? value;
+    }
     if (isMap(value)) {
-      const out: Record<string, any> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = walk(v);
-      return out;
+      let out: Record<string, any> | undefined;
+      for (const k of Object.keys(value)) {
+        const next = walk(value[k]);
+        if (next !== value[k]) {
+          out ??= { ...value };
+          // defineProperty, not assignment: a key named __proto__ stays a key.
+          Object.defineProperty(out, k, { value: next, enumerable: true, writable: true, configurable: true });
+        }
+      }
+      return out ?? value;
     }
     return value;
   };
