@@ -17,6 +17,9 @@
 // 4. `cdk8s-multus check` (cold process) on the example cluster's tree and on a 1,000-file
 //    repository, against a Node process that only finds and parses the same YAML files. Target: the
 //    1,000-file repository under 5 s.
+// 5. With `--repos` (and only then, alone): `cdk8s-multus check` on each repository named in
+//    CDK8S_MULTUS_REPOS (directories separated by `:`, as for `npm run test:repos`), against the
+//    parse-only process on the same directory. Target: at most 1.3x on each.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -26,19 +29,21 @@ import { writeRepository } from './repository';
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
 
-/** The command line: `--check` (exit 1 on a miss), `--samples N` (at least 3), `--ts-node`. */
-function options(argv: string[]): { check: boolean; samples: number; tsNode: boolean } {
+/** The command line: `--check` (exit 1 on a miss), `--samples N` (at least 3), `--ts-node`, `--repos`. */
+function options(argv: string[]): { check: boolean; samples: number; tsNode: boolean; repos: boolean } {
   let check = false;
   let tsNode = false;
+  let repos = false;
   let samples = 3;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--check') check = true;
     else if (argv[i] === '--ts-node') tsNode = true;
+    else if (argv[i] === '--repos') repos = true;
     else if (argv[i] === '--samples') samples = Number(argv[++i]);
-    else throw new Error(`unknown argument ${JSON.stringify(argv[i])} (known: --check, --samples N, --ts-node)`);
+    else throw new Error(`unknown argument ${JSON.stringify(argv[i])} (known: --check, --samples N, --ts-node, --repos)`);
   }
   if (!Number.isInteger(samples) || samples < 3) throw new Error(`--samples takes a whole number of at least 3, not ${samples}`);
-  return { check, samples, tsNode };
+  return { check, samples, tsNode, repos };
 }
 
 const OPTIONS = options(process.argv.slice(2));
@@ -132,9 +137,28 @@ function counts(c: Record<string, number>): string {
   return keys.length === 0 ? 'none' : keys.map((k) => `${c[k]} ${k}`).join(', ');
 }
 
+/** Section 5: the checker against parsing only, on each repository of CDK8S_MULTUS_REPOS. */
+function repositories(): void {
+  const repos = (process.env.CDK8S_MULTUS_REPOS ?? '').split(':').filter((r) => r !== '');
+  if (repos.length === 0) throw new Error('--repos measures the repositories named in CDK8S_MULTUS_REPOS (directories separated by ":"); it names none');
+  console.log('cdk8s-multus check (cold process) against parsing the same YAML only, on each repository');
+  const cli = path.join(ROOT, 'lib', 'src', 'cli', 'main.js');
+  const parseOnly = path.join(__dirname, 'parse-only.js');
+  for (const repo of repos) {
+    const [checkMs, parseMs] = inTurn([node(cli, ['check', repo]), node(parseOnly, [repo])]);
+    const label = path.basename(repo);
+    console.log(row([label, `${checkMs.toFixed(0)} ms`, `${ratio(checkMs / parseMs)} parse only (${parseMs.toFixed(0)} ms)`,
+      target(`cdk8s-multus check on ${label}`, '<= 1.30x', checkMs / parseMs <= 1.3)]));
+  }
+}
+
 function main(): number {
   console.log(`node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown cpu'}; `
     + `each figure the median of ${OPTIONS.samples} samples, the two sides of a ratio sampled in turn\n`);
+  if (OPTIONS.repos) {
+    repositories();
+    return verdict();
+  }
 
   console.log('cdk8s synth (cold process)');
   const [example, floor, tsNode] = inTurn([synth(undefined), synth(`node ${path.join('lib', 'bench', 'floor-app.js')}`),
@@ -184,6 +208,11 @@ function main(): number {
     fs.rmSync(work, { recursive: true, force: true });
   }
 
+  return verdict();
+}
+
+/** Prints how many targets were met; 1 under `--check` when one was missed. */
+function verdict(): number {
   const missed = verdicts.filter((v) => !v.met);
   console.log(`\n${verdicts.length - missed.length} of ${verdicts.length} targets met${missed.length > 0 ? `; MISS: ${missed.map((v) => v.what).join('; ')}` : ''}`);
   return OPTIONS.check && missed.length > 0 ? 1 : 0;
