@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { stringify } from 'yaml';
+import * as Yaml from 'yaml'; // its types only: the package is loaded on first use (see yaml())
 import { Problems, invalid } from '../errors';
 
 // The one rule for free-form strings the library writes into YAML: cni-args, interface names, CNI
@@ -206,9 +206,22 @@ export function goYamlPlainType(value: string): string | undefined {
   return undefined;
 }
 
+let yamlModule: typeof Yaml | undefined;
+
+/**
+ * The yaml package, loaded on first use: only a string that a Go reader would take for another
+ * type gets here, and an app's synth otherwise never needs a second copy of the serializer cdk8s
+ * already loaded (its own, bundled).
+ */
+function yaml(): typeof Yaml {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  yamlModule ??= require('yaml') as typeof Yaml;
+  return yamlModule;
+}
+
 /** True iff the serializer of the manifests (cdk8s: the `yaml` package, YAML 1.1 schema) writes `value` as a plain scalar. */
 function writtenPlain(value: string): boolean {
-  const written = stringify(value, { version: '1.1', lineWidth: 0 });
+  const written = yaml().stringify(value, { version: '1.1', lineWidth: 0 });
   return !/^["'|>!]/.test(written);
 }
 
