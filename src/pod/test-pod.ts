@@ -1,4 +1,3 @@
-import { isIPv6 } from 'node:net';
 import { ApiObject, ApiObjectMetadata, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Pod } from 'kubernetes-types/core/v1';
@@ -185,7 +184,9 @@ export function verificationCommands(namespace: string, name: string, address?: 
   if (gateway !== undefined) commands.push(`${exec} ping -c 3 -I ${INTERFACE} ${gateway}`);
   if (address !== undefined) {
     // Binding the source address sends the multicast query out of net1, not the default route's eth0.
-    const group = isIPv6(address) ? `ff02::fb%${INTERFACE}` : '224.0.0.251';
+    // The address was read by the library's parser: IPv6 text holds a colon, IPv4 text never does
+    // (node:net's isIPv6 would compile its large expression at the first call, for this alone).
+    const group = address.includes(':') ? `ff02::fb%${INTERFACE}` : '224.0.0.251';
     commands.push(`${exec} dig -b ${address} -p 5353 @${group} _services._dns-sd._udp.local PTR`);
   }
   commands.push(`${exec} timeout 30 tcpdump -ni ${INTERFACE} udp port 5353`);
