@@ -4,7 +4,7 @@ import { Problems, ValidationError, ValidationProblem, invalid, problem } from '
 import { CheckedClaim, ClaimRequest } from '../network/address-plan';
 import { IotNetwork } from '../network/iot-network';
 import { INetworkAttachment } from '../network/network-ref';
-import { AppCheckContext, addAppCheck, useLibraryChecks } from '../util/app-checks';
+import { AppCheckContext, MultusRulebook } from '../util/app-checks';
 import { checkConstructId } from '../util/construct-id';
 import { stateOf } from '../util/scope-state';
 import { isPlainObject } from '../util/merge';
@@ -152,7 +152,7 @@ export class MultusPodAnnotation extends Construct {
   constructor(scope: Construct, id: string, props: MultusPodAnnotationProps) {
     checkConstructId(scope, id, 'MultusPodAnnotation');
     super(scope, id);
-    useLibraryChecks(this);
+    const rulebook = MultusRulebook.of(this);
     checkKnownProps('', props, ANNOTATION_PROPS, this);
     const selections = props?.networks;
     if (!Array.isArray(selections) || selections.length === 0) {
@@ -169,8 +169,9 @@ export class MultusPodAnnotation extends Construct {
       if (!isPlainObject(sel)) invalid({ field: base, value: sel, hint: 'give an object such as { network: iot }', scope: this });
       checkKnownProps(base, sel, NETWORK_SELECTION, this);
       const element = new Problems();
-      const identity = element.check(() => checkNetworkIdentity(`${base}.network`, sel.network, this));
       const iot = sel.network instanceof IotNetwork ? sel.network : undefined;
+      // An IotNetwork checked its name and namespace when it was made (both readonly).
+      const identity = iot ? { name: iot.networkName, namespace: iot.networkNamespace } : element.check(() => checkNetworkIdentity(`${base}.network`, sel.network, this));
       const label = identity ? `${identity.namespace}/${identity.name}` : `networks[${i}]`;
       const ips = element.check(() => this.checkIps(sel, base, iot, label));
       const mac = element.check(() => this.checkMac(sel, base, iot, label));
@@ -243,7 +244,7 @@ export class MultusPodAnnotation extends Construct {
     this.requiresSinglePod = selectionElements.some((e) => e.ips !== undefined || e.mac !== undefined);
     // Known only at the end: an annotation that never reaches a pod attaches nothing, and its
     // static addresses would still be held in the address plan.
-    addAppCheck(this, (context) => [...this.checkReachesPod(context), ...this.checkSites(context), ...this.checkByValue(context)]);
+    rulebook._add((context) => [...this.checkReachesPod(context), ...this.checkSites(context), ...this.checkByValue(context)]);
   }
 
   /** The annotation value: a JSON list of NPWG v1.3 selection elements. */

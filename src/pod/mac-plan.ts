@@ -40,6 +40,7 @@ function key(r: MacRequest): string {
  * @internal
  */
 export function macClaimProblems(scope: IConstruct, requests: ReadonlyArray<MacRequest>): ValidationProblem[] {
+  if (requests.length === 0) return [];
   const held = planOf(scope);
   const problems: ValidationProblem[] = [];
   const inBatch = new Map<string, MacRequest>();
@@ -59,6 +60,7 @@ export function macClaimProblems(scope: IConstruct, requests: ReadonlyArray<MacR
  * @internal
  */
 export function recordMacClaims(scope: IConstruct, requests: ReadonlyArray<MacRequest>): void {
+  if (requests.length === 0) return;
   const held = planOf(scope);
   for (const r of requests) if (r.planned) held.set(key(r), r.claimant);
 }
