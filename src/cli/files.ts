@@ -313,6 +313,8 @@ export class FileReader {
     let encrypted = false;
     let broken = 0;
     let index = 0;
+    const mayAlias = text.includes('*');
+    let looped = 0;
     let parsed: Document.Parsed[];
     try {
       ({ docs: parsed } = parseDocuments(text));
@@ -334,6 +336,13 @@ export class FileReader {
         broken++;
         continue;
       }
+      // An alias inside the node it names (`a: &x {b: *x}`) is a loop: go-yaml refuses it ("anchor
+      // 'x' value contains itself"), and no reader below could walk it. Only text with an alias
+      // can hold one.
+      if (mayAlias && containsItself(value)) {
+        looped++;
+        continue;
+      }
       if (typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as any).sops === 'object' && (value as any).sops !== null) {
         // The object exists in the cluster (Flux decrypts it): its kind and name are kept, its
         // content is not read.
@@ -347,9 +356,38 @@ export class FileReader {
       if (value !== null && value !== undefined) documents.push({ file, index: at, value });
     }
     if (encrypted) this.notes.push(`${this.display(file)}: SOPS-encrypted, skipped`);
+    if (looped > 0) this.notes.push(`${this.display(file)}: ${looped === 1 ? 'a document holds an alias' : `${looped} documents hold an alias`} inside the node it names (go-yaml refuses the loop), skipped`);
     if (broken > 0) this.notes.push(`${this.display(file)}: ${broken === 1 ? 'a document is' : `${broken} documents are`} not valid YAML (a template?), skipped`);
     return { file, documents: encrypted ? sealed : documents, encrypted, source: lazySource(text) };
   }
+}
+
+/** True iff a map or list holds itself, at any depth (iterative: any depth, no recursion). */
+function containsItself(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  // Depth-first, with the path from the root: an object met again on its own path is a loop; one
+  // met again elsewhere is an alias used twice, which is fine, and one explored to its end holds no
+  // loop and is not walked again (an alias used many times costs one walk).
+  const onPath = new Set<object>();
+  const done = new Set<object>();
+  const stack: Array<{ node: object; children?: unknown[]; at: number }> = [{ node: value, at: 0 }];
+  onPath.add(value);
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1];
+    frame.children ??= Array.isArray(frame.node) ? frame.node : Object.values(frame.node);
+    if (frame.at >= frame.children.length) {
+      onPath.delete(frame.node);
+      done.add(frame.node);
+      stack.pop();
+      continue;
+    }
+    const child = frame.children[frame.at++];
+    if (typeof child !== 'object' || child === null || done.has(child)) continue;
+    if (onPath.has(child)) return true;
+    onPath.add(child);
+    stack.push({ node: child, at: 0 });
+  }
+  return false;
 }
 
 const OPTIONS = { uniqueKeys: false, logLevel: 'error' } as const;

@@ -56,12 +56,16 @@ export function loadRepository(inputs: string[], options: LoadOptions = {}): Rep
   // that holds the first input, else each input itself.
   const base = options.base !== undefined ? path.resolve(options.base) : gitTopLevel(roots[0]);
   const shown = new Map<string, string>();
+  const names = new Map<string, string>();
   const display = (file: string): string => {
+    const known = names.get(file);
+    if (known !== undefined) return known;
     const root = base !== undefined && (file === base || file.startsWith(base + path.sep)) ? base
       : roots.find((r) => file === r || file.startsWith(r + path.sep)) ?? roots[0];
     const rel = path.relative(root, file);
     const name = (rel === '' ? path.basename(file) : rel).split(path.sep).join('/');
     shown.set(name, file);
+    names.set(file, name);
     return name;
   };
   const only = options.only?.map((f) => path.resolve(f));
@@ -378,6 +382,8 @@ function substitute(object: any, subs: { vars: Record<string, string>; open: boo
     if (fallback !== undefined && !subs.open) return fallback;
     return match;
   });
+  // Most objects hold no variable: one native scan of their JSON says so, and they stay as they are.
+  if (!JSON.stringify(object).includes('${')) return object;
   let changed = false;
   const walk = (value: any): any => {
     if (typeof value === 'string') {

@@ -189,6 +189,15 @@ describe('recursion is bounded, graphs are walked once per Kustomization', () =>
       return files;
     }, '0 errors'],
     ['a document nested 20,000 levels deep', () => ({ 'deep.yaml': `${'['.repeat(20000)}${']'.repeat(20000)}\n` }), 'deep.yaml'],
+    ['an alias inside the node it names, under a Flux substitution', () => ({
+      'ks.yaml': `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: { name: apps, namespace: flux-system }\nspec: { path: ./apps, sourceRef: { kind: GitRepository, name: flux-system }, postBuild: { substitute: { X: "1" } } }\n`,
+      'apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: default }\ndata: &x\n  loop: *x\n',
+    }), 'apps/cm.yaml: a document holds an alias inside the node it names (go-yaml refuses the loop), skipped'],
+    ['an alias used 20 times at each of 10 levels (shared, no loop)', () => {
+      const lines = ['l0: &l0 [x]'];
+      for (let i = 1; i <= 10; i++) lines.push(`l${i}: &l${i} [${Array(20).fill(`*l${i - 1}`).join(', ')}]`);
+      return { 'apps/cm.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: default }\ndata:\n  shared:\n${lines.map((l) => `    ${l}`).join('\n')}\n` };
+    }, '1 YAML file'],
     ['a patch nested 20,000 levels deep', () => ({ 'kustomization.yaml': 'resources: [pod.yaml]\npatches: [{ path: p.yaml, target: { kind: Pod } }]\n', 'pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: { name: p }\n', 'p.yaml': `spec: ${'{a: '.repeat(20000)}1${'}'.repeat(20000)}\n` }), 'errors'],
   ];
 
@@ -225,6 +234,10 @@ describe('patch targets are matched in linear time (RE2, as kustomize\'s Go rege
     ['home|media', 'media', 'media', true],
     ['(?=a)a', 'a (not RE2 syntax: compared as text)', 'a', false],
     ['(?=a)a', '(?=a)a', '(?=a)a', true],
+    ['Deployment', 'Deployment (a literal, compared as text)', 'Deployment', true],
+    ['Deployment', 'Deployments', 'Deployments', false],
+    ['home-assistant', 'home-assistant', 'home-assistant', true],
+    ['apps.v1', 'appsXv1 (a dot is a metacharacter)', 'appsXv1', true],
   ])('%s against %s', (pattern, _label, value, expected) => {
     expect(matches(pattern, value)).toBe(expected);
   }, 5_000);
