@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto'; // its types only: loaded by the first generator (see lazy())
 import * as path from 'node:path';
-import { RE2JS } from 're2js';
+import * as re2js from 're2js'; // its types only: loaded by the first pattern that is not a literal
 import { parse as parseYaml } from 'yaml';
 import { isClusterScopedObject } from '../knowledge/kinds';
 import { isMap } from '../rules/values';
@@ -383,7 +383,7 @@ export function generatedHash(object: any): string {
   const encoded = object.kind === 'Secret'
     ? goJson({ kind: 'Secret', type: object.type ?? 'Opaque', name: '', data: Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')])) })
     : goJson({ kind: 'ConfigMap', name: '', data: raw });
-  const hex = createHash('sha256').update(encoded, 'utf8').digest('hex');
+  const hex = lazy.crypto().createHash('sha256').update(encoded, 'utf8').digest('hex');
   const swap: Record<string, string> = { 0: 'g', 1: 'h', 3: 'k', a: 'm', e: 't' };
   return [...hex.slice(0, 10)].map((c) => swap[c] ?? c).join('');
 }
@@ -678,7 +678,23 @@ function withoutIdentity(body: Record<string, any>): Record<string, any> {
   return Object.keys(meta).length > 0 ? { ...rest, metadata: meta } : rest;
 }
 
-const PATTERNS = new Map<string, RE2JS | undefined>();
+const PATTERNS = new Map<string, re2js.RE2JS | undefined>();
+
+/**
+ * Modules most runs never need, loaded on first use: the RE2 engine (a patch target that is a
+ * pattern, not a name) and the hash of a generated ConfigMap or Secret. A check starts faster.
+ */
+const lazy = {
+  loaded: {} as { re2js?: typeof re2js; crypto?: typeof crypto },
+  re2js(): typeof re2js {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (this.loaded.re2js ??= require('re2js') as typeof re2js);
+  },
+  crypto(): typeof crypto {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (this.loaded.crypto ??= require('node:crypto') as typeof crypto);
+  },
+};
 
 /** A pattern without a regular-expression metacharacter: it matches itself alone. */
 const LITERAL = /^[A-Za-z0-9_\-/:@]*$/;
@@ -695,9 +711,9 @@ export function matches(pattern: unknown, value: unknown): boolean {
   // Most targets name a kind or a name outright: without a metacharacter the pattern is the text.
   if (LITERAL.test(pattern)) return pattern === value;
   if (!PATTERNS.has(pattern)) {
-    let compiled: RE2JS | undefined;
+    let compiled: re2js.RE2JS | undefined;
     try {
-      compiled = RE2JS.compile(`^(?:${pattern})$`);
+      compiled = lazy.re2js().RE2JS.compile(`^(?:${pattern})$`);
     } catch {
       compiled = undefined;
     }

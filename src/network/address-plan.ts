@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import * as net from 'node:net'; // types only, as ipaddr.js: both load on first use (see lazy)
 import { IConstruct } from 'constructs';
 import * as ipaddr from 'ipaddr.js';
 import { Problems, invalid, refusal, renderValue } from '../errors';
@@ -36,6 +36,22 @@ const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])';
 const DOTTED_QUAD = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}(?:/(0|[1-9][0-9]{0,2}))?$`);
 
 /**
+ * The general address parsers, loaded on first use: the common dotted-decimal IPv4 text is read
+ * without them, so a check or a synth that meets no other form never loads them.
+ */
+const lazy = {
+  loaded: {} as { net?: typeof net; ipaddr?: typeof ipaddr },
+  net(): typeof net {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (this.loaded.net ??= require('node:net') as typeof net);
+  },
+  ipaddr(): typeof ipaddr {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (this.loaded.ipaddr ??= require('ipaddr.js') as typeof ipaddr);
+  },
+};
+
+/**
  * The host part of an address, parsed, or undefined when it is none: `node:net` decides what an
  * address is (plain dotted-decimal or IPv6 text; no octal, hex or short IPv4 forms, which
  * `ipaddr.js` would quietly accept), and an IPv6 zone index ("fe80::1%eth0"), which `node:net`
@@ -43,9 +59,9 @@ const DOTTED_QUAD = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}(?:/(0
  */
 function parseHost(text: unknown): { family: Family; addr: ipaddr.IPv4 | ipaddr.IPv6 } | undefined {
   if (typeof text !== 'string' || text.includes('%')) return undefined;
-  const family = isIP(text);
+  const family = lazy.net().isIP(text);
   if (family === 0) return undefined;
-  return { family: family as Family, addr: ipaddr.parse(text) };
+  return { family: family as Family, addr: lazy.ipaddr().parse(text) };
 }
 
 /**
@@ -159,7 +175,7 @@ export class Subnet {
     for (let i = 0; i < this.bits / 8; i++) {
       bytes.unshift(Number((value >> BigInt(i * 8)) & 0xffn));
     }
-    return canonical(ipaddr.fromByteArray(bytes));
+    return canonical(lazy.ipaddr().fromByteArray(bytes));
   }
 
   /**
