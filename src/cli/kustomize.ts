@@ -652,6 +652,8 @@ export function applyPatches(objects: BuiltObject[], patches: Patch[]): BuiltObj
   if (patches.length === 0) return objects;
   let out = objects;
   for (const p of patches) {
+    // Most patches select a few objects: the rest are kept as they are, without a new list each.
+    if (!out.some((o) => targets(p, o))) continue;
     out = out.flatMap((o) => {
       if (!targets(p, o)) return [o];
       const object = clone(o.object);
@@ -731,8 +733,11 @@ function targets(p: Patch, o: BuiltObject): boolean {
     const body = p.body as any;
     return isMap(body) && body.kind === object.kind && body.metadata?.name === object.metadata?.name;
   }
-  const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion];
-  if (!matches(t.kind, object.kind) || !matches(t.name, object.metadata?.name) || !matches(t.group, group) || !matches(t.version, version)) return false;
+  if (!matches(t.kind, object.kind) || !matches(t.name, object.metadata?.name)) return false;
+  if (t.group !== undefined || t.version !== undefined) {
+    const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion];
+    if (!matches(t.group, group) || !matches(t.version, version)) return false;
+  }
   if (t.namespace !== undefined && !matches(t.namespace, o.namespace ?? object.metadata?.namespace)) return false;
   return selects(t.labelSelector, object.metadata?.labels) && selects(t.annotationSelector, object.metadata?.annotations);
 }

@@ -365,6 +365,13 @@ function substitutions(postBuild: any): { vars: Record<string, string>; open: bo
   return { vars, open: Array.isArray(postBuild.substituteFrom) && postBuild.substituteFrom.length > 0 };
 }
 
+/**
+ * Text that YAML may read as a number or a boolean (a sign, a digit or a dot, a tag or an anchor
+ * first, or a boolean word): only such text is parsed to find out; the rest stays a string.
+ * @internal
+ */
+export const MAYBE_TYPED = /^\s*(?:[-+.0-9!&]|true\s*$|True\s*$|TRUE\s*$|false\s*$|False\s*$|FALSE\s*$)/;
+
 const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[=-]([^}]*))?\}/g;
 
 /**
@@ -391,8 +398,9 @@ function substitute(object: any, subs: { vars: Record<string, string>; open: boo
       const next = replace(value);
       if (next === value) return value;
       changed = true;
-      // A scalar that was the variable alone takes the type Flux's text substitution gives it.
-      if (/^\$\{[^}]+\}$/.test(value)) {
+      // A scalar that was the variable alone takes the type Flux's text substitution gives it (a
+      // number or a boolean; text that starts otherwise stays a string, without parsing it).
+      if (/^\$\{[^}]+\}$/.test(value) && MAYBE_TYPED.test(next)) {
         try {
           const typed = parseYaml(next);
           if (typeof typed === 'number' || typeof typed === 'boolean') return typed;

@@ -5,8 +5,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildCluster } from '../../examples/cluster';
 import { runCheck } from '../../src/cli/check';
+import { MAYBE_TYPED } from '../../src/cli/repository';
 import { FluxTreeApp } from '../../src';
-import { stringify } from 'yaml';
+import { parse as parseYaml, stringify } from 'yaml';
 import { NETWORKS, appTemplate, deployment, macvlan, nad, selection } from '../rules/manifests';
 import { PLAN, writePlanTree } from '../rules/plan';
 import { describeNeeding, testNeeding } from '../helpers';
@@ -314,6 +315,26 @@ describe('host-network-annotation from the command line', () => {
       expect(check('check', dir).code).toBe(0);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a substituted scalar keeps the type Flux gives it', () => {
+  // Only text MAYBE_TYPED matches is parsed to find its type; everything YAML reads as a number or
+  // a boolean must match it, or a `${REPLICAS}` would stay the string "3".
+  test('every text YAML reads as a number or a boolean is one MAYBE_TYPED lets through', () => {
+    const alphabet = fc.constantFrom(...'0123456789+-.eExXoObB_:!&* \ttrueTRUEfalsFALSinfINFnaNyYesonOnNoff#'.split(''));
+    fc.assert(fc.property(fc.array(alphabet, { maxLength: 8 }).map((cs) => cs.join('')), (text) => {
+      let parsed: unknown;
+      try {
+        parsed = parseYaml(text);
+      } catch {
+        return;
+      }
+      if (typeof parsed === 'number' || typeof parsed === 'boolean') expect(MAYBE_TYPED.test(text)).toBe(true);
+    }), { numRuns: 20_000 });
+    for (const text of ['3', '-1', '+.5', '0x1F', '0o17', '1e3', '.inf', '-.Inf', '.NaN', 'true', 'False', 'TRUE', '!!int 5', '&a 7', ' 2 ']) {
+      expect(MAYBE_TYPED.test(text)).toBe(true);
     }
   });
 });
