@@ -313,7 +313,7 @@ export class FileReader {
     let encrypted = false;
     let broken = 0;
     let index = 0;
-    const mayAlias = text.includes('*');
+    const mayAlias = ALIAS.test(text);
     let looped = 0;
     let parsed: Document.Parsed[];
     try {
@@ -361,6 +361,13 @@ export class FileReader {
     return { file, documents: encrypted ? sealed : documents, encrypted, source: lazySource(text) };
   }
 }
+
+/**
+ * An alias as YAML writes one (`*name` after a space, a line start or a flow indicator): a file
+ * without one holds no loop. Globs and cron schedules are mostly quoted, and matching one anyway
+ * only costs the walk.
+ */
+const ALIAS = /(?:^|[\s,[{:])\*[^\s,[\]{}]/m;
 
 /** True iff a map or list holds itself, at any depth (iterative: any depth, no recursion). */
 function containsItself(value: unknown): boolean {

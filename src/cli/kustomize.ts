@@ -653,9 +653,10 @@ export function applyPatches(objects: BuiltObject[], patches: Patch[]): BuiltObj
   let out = objects;
   for (const p of patches) {
     // Most patches select a few objects: the rest are kept as they are, without a new list each.
-    if (!out.some((o) => targets(p, o))) continue;
-    out = out.flatMap((o) => {
-      if (!targets(p, o)) return [o];
+    const selected = out.map((o) => targets(p, o));
+    if (!selected.includes(true)) continue;
+    out = out.flatMap((o, i) => {
+      if (!selected[i]) return [o];
       const object = clone(o.object);
       if (Array.isArray(p.body)) {
         for (const op of p.body) if (isMap(op)) jsonPatch(object, op);
@@ -746,16 +747,26 @@ function targets(p: Patch, o: BuiltObject): boolean {
 function selects(selector: unknown, labels: unknown): boolean {
   if (typeof selector !== 'string' || selector.trim() === '') return true;
   const map = isMap(labels) ? labels : {};
-  return selector.split(',').every((term) => {
-    const t = term.trim();
-    const ne = /^([^!=\s]+)\s*!=\s*(.*)$/.exec(t);
-    if (ne) return map[ne[1]] !== ne[2];
-    const eq = /^([^!=\s]+)\s*==?\s*(.*)$/.exec(t);
-    if (eq) return map[eq[1]] === eq[2];
-    if (/^!\S+$/.test(t)) return !(t.slice(1) in map);
-    if (/^[^\s(),]+$/.test(t)) return t in map;
-    return false;
-  });
+  let terms = SELECTORS.get(selector);
+  if (terms === undefined) {
+    terms = selector.split(',').map(selectorTerm);
+    SELECTORS.set(selector, terms);
+  }
+  return terms.every((term) => term(map));
+}
+
+/** Each selector read once into its terms (a patch's selector is tried on every object built). */
+const SELECTORS = new Map<string, Array<(labels: Record<string, any>) => boolean>>();
+
+function selectorTerm(term: string): (labels: Record<string, any>) => boolean {
+  const t = term.trim();
+  const ne = /^([^!=\s]+)\s*!=\s*(.*)$/.exec(t);
+  if (ne) return (map) => map[ne[1]] !== ne[2];
+  const eq = /^([^!=\s]+)\s*==?\s*(.*)$/.exec(t);
+  if (eq) return (map) => map[eq[1]] === eq[2];
+  if (/^!\S+$/.test(t)) return (map) => !(t.slice(1) in map);
+  if (/^[^\s(),]+$/.test(t)) return (map) => t in map;
+  return () => false;
 }
 
 /** A strategic merge as far as these objects need it: maps merge, `null` deletes, lists of named items merge by name. */
