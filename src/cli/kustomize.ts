@@ -699,8 +699,8 @@ const lazy = {
   },
 };
 
-/** A pattern without a regular-expression metacharacter: it matches itself alone. */
-const LITERAL = /^[A-Za-z0-9_\-/:@]*$/;
+/** A pattern whose only regular-expression metacharacter is `.`, which matches any one character. */
+const LITERAL = /^[A-Za-z0-9_\-/:@.]*$/;
 
 /**
  * A patch target's field as kustomize matches it: the whole value against a Go (RE2) regular
@@ -711,8 +711,14 @@ const LITERAL = /^[A-Za-z0-9_\-/:@]*$/;
 export function matches(pattern: unknown, value: unknown): boolean {
   if (typeof pattern !== 'string') return true;
   if (typeof value !== 'string') return false;
-  // Most targets name a kind or a name outright: without a metacharacter the pattern is the text.
-  if (LITERAL.test(pattern)) return pattern === value;
+  // Most targets name a kind, a group or a name outright: without a metacharacter but `.` (any
+  // one character, as in `kustomize.toolkit.fluxcd.io`), the pattern matches text of its length
+  // that agrees wherever the pattern has no dot.
+  if (LITERAL.test(pattern)) {
+    if (pattern.length !== value.length) return false;
+    for (let i = 0; i < pattern.length; i++) if (pattern[i] !== '.' && pattern[i] !== value[i]) return false;
+    return true;
+  }
   if (!PATTERNS.has(pattern)) {
     let compiled: re2js.RE2JS | undefined;
     try {

@@ -238,6 +238,8 @@ describe('patch targets are matched in linear time (RE2, as kustomize\'s Go rege
     ['Deployment', 'Deployments', 'Deployments', false],
     ['home-assistant', 'home-assistant', 'home-assistant', true],
     ['apps.v1', 'appsXv1 (a dot is a metacharacter)', 'appsXv1', true],
+    ['kustomize.toolkit.fluxcd.io', 'kustomize.toolkit.fluxcd.io', 'kustomize.toolkit.fluxcd.io', true],
+    ['a.b', 'a.bc (anchored: one character per dot)', 'a.bc', false],
   ])('%s against %s', (pattern, _label, value, expected) => {
     expect(matches(pattern, value)).toBe(expected);
   }, 5_000);
