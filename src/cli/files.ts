@@ -274,14 +274,8 @@ export class FileReader {
         this.notes.push(`${this.display(file)}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB, not read`);
         return undefined;
       }
-      const buffer = Buffer.alloc(stat.size);
-      let at = 0;
-      while (at < buffer.length) {
-        const n = fs.readSync(fd, buffer, at, buffer.length - at, at);
-        if (n === 0) break;
-        at += n;
-      }
-      return buffer.subarray(0, at).toString('utf8');
+      // A regular file within the cap: read whole, in one call (Node reads UTF-8 text natively).
+      return fs.readFileSync(fd, 'utf8');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (required && code !== 'ENOENT') throw new UnreadableInputError(`${this.display(file)}: cannot be read (${code ?? (e as Error).message})`);
