@@ -338,3 +338,16 @@ describe('a substituted scalar keeps the type Flux gives it', () => {
     }
   });
 });
+
+describe('a reader that stops early', () => {
+  test('`cdk8s-multus --help | true`: the command ends quietly when the pipe is closed', () => {
+    // GIVEN a shell pipeline whose reader exits at once, closing the pipe before anything is written
+    const main = path.join(ROOT, 'src', 'cli', 'main.ts');
+    const command = `"${process.execPath}" -r ts-node/register/transpile-only "${main}" --help | true; echo "status \${PIPESTATUS[0]}"`;
+    // WHEN it runs
+    const r = spawnSync('bash', ['-c', command], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') } });
+    // THEN nothing is reported on stderr (no EPIPE stack trace) and the command exits 0
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('status 0');
+  }, 60_000);
+});
