@@ -311,7 +311,7 @@ export class FileReader {
     let looped = 0;
     let parsed: Document.Parsed[];
     try {
-      ({ docs: parsed } = parseDocuments(text));
+      ({ docs: parsed } = parseDocuments(text, false));
     } catch {
       // A document nested deeper than the parser's stack: not YAML this command can read.
       this.notes.push(`${this.display(file)}: cannot be parsed (nested too deeply?), skipped`);
@@ -403,12 +403,13 @@ const ALIAS_KEY = /^(\s*(?:-\s+)?)\*([A-Za-z0-9_-]+):(?=\s|$)/gm;
  * read again with a space before the colon (one more character on that line: columns after it
  * shift by one, lines do not).
  */
-function parseDocuments(text: string): { docs: Document.Parsed[]; lines: LineCounter } {
+function parseDocuments(text: string, withLines = true): { docs: Document.Parsed[]; lines: LineCounter } {
+  // The lines are counted only when a finding's position is asked for (YamlFile.source).
   const lines = new LineCounter();
-  const docs = Array.from(parseAllDocuments(text, { ...OPTIONS, lineCounter: lines })) as Document.Parsed[];
+  const docs = Array.from(parseAllDocuments(text, withLines ? { ...OPTIONS, lineCounter: lines } : OPTIONS)) as Document.Parsed[];
   if (!docs.some((d) => d.errors.length > 0) || !ALIAS_KEY.test(text)) return { docs, lines };
   ALIAS_KEY.lastIndex = 0;
   const again = new LineCounter();
-  const redone = Array.from(parseAllDocuments(text.replace(ALIAS_KEY, '$1*$2 :'), { ...OPTIONS, lineCounter: again })) as Document.Parsed[];
+  const redone = Array.from(parseAllDocuments(text.replace(ALIAS_KEY, '$1*$2 :'), withLines ? { ...OPTIONS, lineCounter: again } : OPTIONS)) as Document.Parsed[];
   return redone.some((d) => d.errors.length > 0) ? { docs, lines } : { docs: redone, lines: again };
 }
