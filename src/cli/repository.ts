@@ -365,6 +365,24 @@ function substitutions(postBuild: any): { vars: Record<string, string>; open: bo
   return { vars, open: Array.isArray(postBuild.substituteFrom) && postBuild.substituteFrom.length > 0 };
 }
 
+/** What YAML reads `text` as, when that is a number or a boolean; the text itself otherwise. Each text read once. */
+function typedScalar(text: string): string | number | boolean {
+  let typed = TYPED.get(text);
+  if (typed === undefined) {
+    try {
+      const value = parseYaml(text);
+      typed = typeof value === 'number' || typeof value === 'boolean' ? value : text;
+    } catch {
+      typed = text;
+    }
+    TYPED.set(text, typed);
+  }
+  return typed;
+}
+
+/** typedScalar's answers: a repository substitutes a handful of values (ports, user ids) many times. */
+const TYPED = new Map<string, string | number | boolean>();
+
 /**
  * Text that YAML may read as a number or a boolean (a sign, a digit or a dot, a tag or an anchor
  * first, or a boolean word): only such text is parsed to find out; the rest stays a string.
@@ -400,14 +418,7 @@ function substitute(object: any, subs: { vars: Record<string, string>; open: boo
       changed = true;
       // A scalar that was the variable alone takes the type Flux's text substitution gives it (a
       // number or a boolean; text that starts otherwise stays a string, without parsing it).
-      if (/^\$\{[^}]+\}$/.test(value) && MAYBE_TYPED.test(next)) {
-        try {
-          const typed = parseYaml(next);
-          if (typeof typed === 'number' || typeof typed === 'boolean') return typed;
-        } catch {
-          return next;
-        }
-      }
+      if (/^\$\{[^}]+\}$/.test(value) && MAYBE_TYPED.test(next)) return typedScalar(next);
       return next;
     }
     // Copied only where a string below changed: most objects hold no variable at all.
