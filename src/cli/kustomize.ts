@@ -657,14 +657,17 @@ export function applyPatches(objects: BuiltObject[], patches: Patch[]): BuiltObj
     if (!selected.includes(true)) continue;
     out = out.flatMap((o, i) => {
       if (!selected[i]) return [o];
-      const object = clone(o.object);
       if (Array.isArray(p.body)) {
+        // JSON 6902 operations edit in place: on a copy.
+        const object = clone(o.object);
         for (const op of p.body) if (isMap(op)) jsonPatch(object, op);
         return [{ ...o, object }];
       }
       if (!isMap(p.body)) return [o];
       if (p.body.$patch === 'delete') return [];
-      return [{ ...o, object: strategicMerge(object, p.target ? withoutIdentity(p.body) : p.body) }];
+      // A strategic merge builds new maps and lists along the patch and leaves its input as it is
+      // (every edit in place in this module works on a copy), so the object needs no copy first.
+      return [{ ...o, object: strategicMerge(o.object, p.target ? withoutIdentity(p.body) : p.body) }];
     });
   }
   return out;
