@@ -752,13 +752,18 @@ function targets(p: Patch, o: BuiltObject): boolean {
   return selects(t.labelSelector, object.metadata?.labels) && selects(t.annotationSelector, object.metadata?.annotations);
 }
 
-/** An equality-based selector (`a=b,c!=d,e`); one kustomize can read but this cannot matches nothing. */
+/**
+ * A label (or annotation) selector as Kubernetes reads one (apimachinery's labels.Parse): terms
+ * joined by commas, each `key`, `!key`, `key=value`, `key==value`, `key!=value`, `key in (a, b)`,
+ * `key notin (a, b)`, `key > 3` or `key < 3`. A selector it cannot read, which fails kustomize's
+ * build, matches nothing.
+ */
 function selects(selector: unknown, labels: unknown): boolean {
   if (typeof selector !== 'string' || selector.trim() === '') return true;
   const map = isMap(labels) ? labels : {};
   let terms = SELECTORS.get(selector);
   if (terms === undefined) {
-    terms = selector.split(',').map(selectorTerm);
+    terms = selectorTerms(selector);
     SELECTORS.set(selector, terms);
   }
   return terms.every((term) => term(map));
@@ -767,14 +772,53 @@ function selects(selector: unknown, labels: unknown): boolean {
 /** Each selector read once into its terms (a patch's selector is tried on every object built). */
 const SELECTORS = new Map<string, Array<(labels: Record<string, any>) => boolean>>();
 
+/** The terms of a selector: split at the commas outside parentheses. */
+function selectorTerms(selector: string): Array<(labels: Record<string, any>) => boolean> {
+  const terms: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < selector.length; i++) {
+    const c = selector[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === ',' && depth === 0) {
+      terms.push(selector.slice(from, i));
+      from = i + 1;
+    }
+  }
+  terms.push(selector.slice(from));
+  return depth === 0 ? terms.map(selectorTerm) : [() => false];
+}
+
+const SELECTOR_KEY = '([^\\s!=<>(),]+)';
+const SET_TERM = new RegExp(`^${SELECTOR_KEY}\\s+(in|notin)\\s*\\(([^()]*)\\)$`);
+const NUMBER_TERM = new RegExp(`^${SELECTOR_KEY}\\s*([<>])\\s*(-?[0-9]+)$`);
+const NOT_EQUAL_TERM = new RegExp(`^${SELECTOR_KEY}\\s*!=\\s*([^\\s!=<>(),]*)$`);
+const EQUAL_TERM = new RegExp(`^${SELECTOR_KEY}\\s*==?\\s*([^\\s!=<>(),]*)$`);
+
 function selectorTerm(term: string): (labels: Record<string, any>) => boolean {
   const t = term.trim();
-  const ne = /^([^!=\s]+)\s*!=\s*(.*)$/.exec(t);
-  if (ne) return (map) => map[ne[1]] !== ne[2];
-  const eq = /^([^!=\s]+)\s*==?\s*(.*)$/.exec(t);
-  if (eq) return (map) => map[eq[1]] === eq[2];
-  if (/^!\S+$/.test(t)) return (map) => !(t.slice(1) in map);
-  if (/^[^\s(),]+$/.test(t)) return (map) => t in map;
+  const has = (map: Record<string, any>, key: string) => Object.prototype.hasOwnProperty.call(map, key);
+  const set = SET_TERM.exec(t);
+  if (set) {
+    const values = set[3].split(',').map((v) => v.trim());
+    if (set[2] === 'in') return (map) => has(map, set[1]) && values.includes(String(map[set[1]]));
+    return (map) => !has(map, set[1]) || !values.includes(String(map[set[1]]));
+  }
+  const number = NUMBER_TERM.exec(t);
+  if (number) {
+    const bound = Number(number[3]);
+    return (map) => {
+      const value = has(map, number[1]) && /^-?[0-9]+$/.test(String(map[number[1]])) ? Number(map[number[1]]) : undefined;
+      return value !== undefined && (number[2] === '>' ? value > bound : value < bound);
+    };
+  }
+  const ne = NOT_EQUAL_TERM.exec(t);
+  if (ne) return (map) => !has(map, ne[1]) || String(map[ne[1]]) !== ne[2];
+  const eq = EQUAL_TERM.exec(t);
+  if (eq) return (map) => has(map, eq[1]) && String(map[eq[1]]) === eq[2];
+  if (/^![^\s!=<>(),]+$/.test(t)) return (map) => !has(map, t.slice(1));
+  if (/^[^\s!=<>(),]+$/.test(t)) return (map) => has(map, t);
   return () => false;
 }
 

@@ -38,3 +38,41 @@ describe('a patch leaves the object it was given as it was', () => {
     expect(shared.object).toEqual(before);
   });
 });
+
+describe('a patch target\'s labelSelector reads as Kubernetes reads a label selector', () => {
+  const labeled = (labels: Record<string, string> | undefined): BuiltObject => ({
+    key: 'k.yaml#0', file: 'k.yaml', index: 0,
+    object: { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'apps', namespace: 'flux-system', ...(labels ? { labels } : {}) }, spec: {} },
+  });
+  const patched = (selector: string, labels: Record<string, string> | undefined): boolean => {
+    const [out] = applyPatches([labeled(labels)], [{ body: { spec: { interval: '5m' } }, target: { kind: 'Kustomization', labelSelector: selector } }]);
+    return out.object.spec.interval === '5m';
+  };
+
+  test.each<[string, Record<string, string> | undefined, boolean]>([
+    ['app=home', { app: 'home' }, true],
+    ['app==home', { app: 'home' }, true],
+    ['app=home', { app: 'media' }, false],
+    ['app!=home', { app: 'media' }, true],
+    ['app!=home', undefined, true],
+    ['app', { app: '' }, true],
+    ['app', {}, false],
+    ['!app', {}, true],
+    ['!app', { app: 'x' }, false],
+    ['tier in (web, api)', { tier: 'api' }, true],
+    ['tier in (web, api)', { tier: 'db' }, false],
+    ['tier in (web, api)', undefined, false],
+    ['kustomization.flux.home.arpa/default notin (false)', undefined, true],
+    ['kustomization.flux.home.arpa/default notin (false)', { 'kustomization.flux.home.arpa/default': 'false' }, false],
+    ['kustomization.flux.home.arpa/default notin (false, no-deps)', { 'kustomization.flux.home.arpa/default': 'no-deps' }, false],
+    ['kustomization.flux.home.arpa/default notin (false, no-deps)', { 'kustomization.flux.home.arpa/default': 'true' }, true],
+    ['app=home,tier in (web, api)', { app: 'home', tier: 'web' }, true],
+    ['app=home,tier in (web, api)', { app: 'home', tier: 'db' }, false],
+    ['replicas > 2', { replicas: '3' }, true],
+    ['replicas < 2', { replicas: '3' }, false],
+    ['constructor', {}, false],
+    ['tier in (web', { tier: 'web' }, false],
+  ])('%s on %j: %s', (selector, labels, expected) => {
+    expect(patched(selector, labels)).toBe(expected);
+  });
+});
