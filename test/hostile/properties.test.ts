@@ -4,6 +4,7 @@ import * as ipaddr from 'ipaddr.js';
 import { FluxKustomizationRef, IotNetwork, MultusPodAnnotation, NetworkRef, ValidationError } from '../../src';
 import { AddressPlan, Subnet, parseAddress } from '../../src/network/address-plan';
 import { canonicalAddressWithPrefix, canonicalMac, checkCniArgs } from '../../src/pod/selection';
+import { yamlTypeConfusion } from '../../src/util/strings';
 import { checkInterfaceName } from '../../src/util/validate';
 import { testApp, thrown } from '../helpers';
 
@@ -230,14 +231,22 @@ const nearName = (maxLength: number) => fc.string({
 });
 
 describe('name validation (property)', () => {
-  test('every DNS-1123 label is a valid network name and namespace', () => {
+  test('every DNS-1123 label is a valid network name and namespace, but one go-yaml would read as a number', () => {
     // GIVEN any two DNS-1123 labels
     // WHEN a NetworkRef names them
-    // THEN it is made, with both as given
+    // THEN it is made, with both as given; only a label written plain that go-yaml reads as another
+    // type ("0o6", "1e3": the manifests' readers would get a number) is refused, saying so
     fc.assert(fc.property(label, label, (name, namespace) => {
+      if (yamlTypeConfusion(name) !== undefined || yamlTypeConfusion(namespace) !== undefined) {
+        expect(() => NetworkRef.of(name, namespace)).toThrow(/is read back as/);
+        return;
+      }
       const ref = NetworkRef.of(name, namespace);
       expect([ref.networkName, ref.networkNamespace]).toEqual([name, namespace]);
     }), { numRuns: 1000 });
+    // The counterexample a run found: "0o6" is a label, and go-yaml reads it as the integer 6.
+    expect(() => NetworkRef.of('0o6', 'aa')).toThrow(/network.name: "0o6" is read back as an integer/);
+    expect(NetworkRef.of('a0o6', 'aa').networkName).toBe('a0o6');
   });
 
   test('a network name is accepted exactly when it is a DNS-1123 label', () => {
