@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Document, LineCounter, parseAllDocuments } from 'yaml';
+import { once } from '../util/once';
 
 // Reading a repository's YAML: every file once, every document of it, SOPS-encrypted files and
 // documents that are not YAML set aside with a note. Nothing outside the directories the user named
@@ -51,18 +52,14 @@ export interface YamlSource {
 
 /** `YamlFile.source` of `text`: parsed on first use, then kept. */
 function lazySource(text: string | undefined): () => YamlSource {
-  let source: YamlSource | undefined;
-  return () => {
-    if (source === undefined) {
-      try {
-        const { docs, lines } = text === undefined ? { docs: [], lines: new LineCounter() } : parseDocuments(text);
-        source = { parsed: docs, lines };
-      } catch {
-        source = { parsed: [], lines: new LineCounter() };
-      }
+  return once(() => {
+    try {
+      const { docs, lines } = text === undefined ? { docs: [], lines: new LineCounter() } : parseDocuments(text);
+      return { parsed: docs, lines };
+    } catch {
+      return { parsed: [], lines: new LineCounter() };
     }
-    return source;
-  };
+  });
 }
 
 /** The names kustomize reads a directory's kustomization from. @internal */

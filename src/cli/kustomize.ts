@@ -1,9 +1,10 @@
-import * as crypto from 'node:crypto'; // its types only: loaded by the first generator (see lazy())
+import * as crypto from 'node:crypto'; // its types only: loaded by the first generator (see loadCrypto)
 import * as path from 'node:path';
-import * as re2js from 're2js'; // its types only: loaded by the first pattern that is not a literal
+import * as re2js from 're2js'; // its types only: loaded by the first pattern that is not a literal (see loadRe2js)
 import { parse as parseYaml } from 'yaml';
 import { isClusterScopedObject } from '../knowledge/kinds';
 import { isMap } from '../rules/values';
+import { once } from '../util/once';
 import { FileReader, isYamlFile } from './files';
 
 // What kustomize (and Flux's kustomize-controller, which generates a kustomization.yaml where a
@@ -383,7 +384,7 @@ export function generatedHash(object: any): string {
   const encoded = object.kind === 'Secret'
     ? goJson({ kind: 'Secret', type: object.type ?? 'Opaque', name: '', data: Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')])) })
     : goJson({ kind: 'ConfigMap', name: '', data: raw });
-  const hex = lazy.crypto().createHash('sha256').update(encoded, 'utf8').digest('hex');
+  const hex = loadCrypto().createHash('sha256').update(encoded, 'utf8').digest('hex');
   const swap: Record<string, string> = { 0: 'g', 1: 'h', 3: 'k', a: 'm', e: 't' };
   return [...hex.slice(0, 10)].map((c) => swap[c] ?? c).join('');
 }
@@ -690,17 +691,10 @@ const PATTERNS = new Map<string, re2js.RE2JS | undefined>();
  * Modules most runs never need, loaded on first use: the RE2 engine (a patch target that is a
  * pattern, not a name) and the hash of a generated ConfigMap or Secret. A check starts faster.
  */
-const lazy = {
-  loaded: {} as { re2js?: typeof re2js; crypto?: typeof crypto },
-  re2js(): typeof re2js {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (this.loaded.re2js ??= require('re2js') as typeof re2js);
-  },
-  crypto(): typeof crypto {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (this.loaded.crypto ??= require('node:crypto') as typeof crypto);
-  },
-};
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadRe2js = once(() => require('re2js') as typeof re2js);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadCrypto = once(() => require('node:crypto') as typeof crypto);
 
 /** A pattern whose only regular-expression metacharacter is `.`, which matches any one character. */
 const LITERAL = /^[A-Za-z0-9_\-/:@.]*$/;
@@ -725,7 +719,7 @@ export function matches(pattern: unknown, value: unknown): boolean {
   if (!PATTERNS.has(pattern)) {
     let compiled: re2js.RE2JS | undefined;
     try {
-      compiled = lazy.re2js().RE2JS.compile(`^(?:${pattern})$`);
+      compiled = loadRe2js().RE2JS.compile(`^(?:${pattern})$`);
     } catch {
       compiled = undefined;
     }

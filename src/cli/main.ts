@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The `cdk8s-multus` command (package.json `bin`): `check` (the rulebook over a repository of YAML),
 // `merge` (a synthesized tree into an existing repository), `init` (a new cdk8s app).
-// Each command's module is loaded when it runs: `check` in CI starts without merge's or init's.
-import * as Check from './check'; // types only (elided): each command's module loads when it runs
+// Each command's module is loaded when it runs (these imports are types only, elided): `check` in
+// CI starts without merge's or init's.
+import * as Check from './check';
 import * as Init from './init';
 import * as Merge from './merge';
 

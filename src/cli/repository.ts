@@ -401,21 +401,20 @@ function substitute(object: any, subs: { vars: Record<string, string>; open: boo
   if (!subs) return object;
   const off = 'kustomize.toolkit.fluxcd.io/substitute';
   if (object.metadata?.annotations?.[off] === 'disabled' || object.metadata?.labels?.[off] === 'disabled') return object;
+  // Most objects hold no variable: one native scan of their JSON says so, and they stay as they are.
+  if (!JSON.stringify(object).includes('${')) return object;
   const replace = (text: string): string => text.replace(VARIABLE, (match, name: string, fallback: string | undefined, offset: number, whole: string) => {
     if (offset > 0 && whole[offset - 1] === '$') return match;
     if (Object.prototype.hasOwnProperty.call(subs.vars, name)) return subs.vars[name];
     if (fallback !== undefined && !subs.open) return fallback;
     return match;
   });
-  // Most objects hold no variable: one native scan of their JSON says so, and they stay as they are.
-  if (!JSON.stringify(object).includes('${')) return object;
-  let changed = false;
+  // The object itself when nothing changed: every level is copied only where a string below it changed.
   const walk = (value: any): any => {
     if (typeof value === 'string') {
       if (!value.includes('${')) return value;
       const next = replace(value);
       if (next === value) return value;
-      changed = true;
       // A scalar that was the variable alone takes the type Flux's text substitution gives it (a
       // number or a boolean; text that starts otherwise stays a string, without parsing it).
       if (/^\$\{[^}]+\}$/.test(value) && MAYBE_TYPED.test(next)) return typedScalar(next);
@@ -444,7 +443,6 @@ function substitute(object: any, subs: { vars: Record<string, string>; open: boo
     }
     return value;
   };
-  const result = walk(object);
-  return changed ? result : object;
+  return walk(object);
 }
 

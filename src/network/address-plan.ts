@@ -1,7 +1,8 @@
-import * as net from 'node:net'; // types only, as ipaddr.js: both load on first use (see lazy)
+import * as net from 'node:net'; // types only, as ipaddr.js: both load on first use (see loadNet)
 import { IConstruct } from 'constructs';
 import * as ipaddr from 'ipaddr.js';
 import { Problems, invalid, refusal, renderValue } from '../errors';
+import { once } from '../util/once';
 
 // The address math of a network: parsing and containment with `node:net` (strict syntax) and
 // `ipaddr.js` (bytes and canonical text), compared as bigints. Pure: no cdk8s, no constructs
@@ -39,17 +40,10 @@ const DOTTED_QUAD = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}(?:/(0
  * The general address parsers, loaded on first use: the common dotted-decimal IPv4 text is read
  * without them, so a check or a synth that meets no other form never loads them.
  */
-const lazy = {
-  loaded: {} as { net?: typeof net; ipaddr?: typeof ipaddr },
-  net(): typeof net {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (this.loaded.net ??= require('node:net') as typeof net);
-  },
-  ipaddr(): typeof ipaddr {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (this.loaded.ipaddr ??= require('ipaddr.js') as typeof ipaddr);
-  },
-};
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadNet = once(() => require('node:net') as typeof net);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadIpaddr = once(() => require('ipaddr.js') as typeof ipaddr);
 
 /**
  * The host part of an address, parsed, or undefined when it is none: `node:net` decides what an
@@ -59,9 +53,9 @@ const lazy = {
  */
 function parseHost(text: unknown): { family: Family; addr: ipaddr.IPv4 | ipaddr.IPv6 } | undefined {
   if (typeof text !== 'string' || text.includes('%')) return undefined;
-  const family = lazy.net().isIP(text);
+  const family = loadNet().isIP(text);
   if (family === 0) return undefined;
-  return { family: family as Family, addr: lazy.ipaddr().parse(text) };
+  return { family: family as Family, addr: loadIpaddr().parse(text) };
 }
 
 /**
@@ -175,7 +169,7 @@ export class Subnet {
     for (let i = 0; i < this.bits / 8; i++) {
       bytes.unshift(Number((value >> BigInt(i * 8)) & 0xffn));
     }
-    return canonical(lazy.ipaddr().fromByteArray(bytes));
+    return canonical(loadIpaddr().fromByteArray(bytes));
   }
 
   /**

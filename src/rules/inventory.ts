@@ -6,6 +6,7 @@ import { Release, ReleaseLookup, readRelease } from './releases';
 import { parseSelections } from './selections';
 import { NETWORKS_ANNOTATION, autoscalingOf } from '../knowledge/workloads';
 import { GROUPS, dig, isKind, isMap } from './values';
+import { once } from '../util/once';
 
 // The input indexed once for every rule: manifests by kind and by name, every HelmRelease read
 // (chart, values), every source of pods, every networks annotation, every NAD. Each collection is
@@ -19,31 +20,19 @@ export interface Nad {
   readonly config: NadConfig;
 }
 
-function memo<T>(compute: () => T): () => T {
-  let done = false;
-  let value: T;
-  return () => {
-    if (!done) {
-      value = compute();
-      done = true;
-    }
-    return value;
-  };
-}
-
 /** Everything the rules read, indexed. @internal */
 export class Inventory implements ReleaseLookup {
   public readonly manifests: readonly Manifest[];
   private readonly byKind = new Map<string, Manifest[]>();
   private readonly derivations = new Map<string, unknown>();
 
-  public readonly releases = memo((): Release[] => this.ofKind(GROUPS.helm, 'HelmRelease').map((m) => readRelease(m, this)));
+  public readonly releases = once((): Release[] => this.ofKind(GROUPS.helm, 'HelmRelease').map((m) => readRelease(m, this)));
 
-  public readonly nads = memo((): Nad[] => this.ofKind(GROUPS.cni, 'NetworkAttachmentDefinition')
+  public readonly nads = once((): Nad[] => this.ofKind(GROUPS.cni, 'NetworkAttachmentDefinition')
     .filter((m) => typeof m.object?.metadata?.name === 'string')
     .map((m) => ({ manifest: m, name: m.object.metadata.name, namespace: m.namespace, config: readNadConfig(m.object.spec?.config) })));
 
-  private readonly nadIndex = memo(() => {
+  private readonly nadIndex = once(() => {
     const byKey = new Map<string, Nad>();
     const byName = new Map<string, Nad[]>();
     for (const n of this.nads()) {
@@ -56,7 +45,7 @@ export class Inventory implements ReleaseLookup {
   });
 
   /** The manifests by kind, namespace and name, and by kind and name alone (for `find`). */
-  private readonly byName = memo(() => {
+  private readonly byName = once(() => {
     const byName = new Map<string, Manifest[]>();
     for (const m of this.manifests) {
       const kind = m.object?.kind;
@@ -71,7 +60,7 @@ export class Inventory implements ReleaseLookup {
     return byName;
   });
 
-  private readonly pods = memo(() => {
+  private readonly pods = once(() => {
     const workloads: Workload[] = [];
     const annotations: AnnotationSite[] = [];
     const autoscaled = this.autoscalers();

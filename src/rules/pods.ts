@@ -3,6 +3,7 @@ import {
   isWorkload, misplacedAnnotationsPaths, podAnnotationsPath, podHostNetwork, podTemplatePath, rawResourceAutoscaling, workloadMultiPod,
 } from '../knowledge/workloads';
 import { ImageReference, parseImageReference } from '../util/image';
+import { once } from '../util/once';
 import { Manifest } from './model';
 import { Release } from './releases';
 import { ParsedSelections, parseSelections } from './selections';
@@ -30,18 +31,8 @@ export interface ContainerView {
 
 /** A container of a workload, its image read on first use. */
 function containerView(c: Omit<ContainerView, 'reference'>): ContainerView {
-  let read = false;
-  let reference: ImageReference | undefined;
-  return {
-    ...c,
-    get reference() {
-      if (!read) {
-        reference = c.image !== undefined ? parseImageReference(c.image) : undefined;
-        read = true;
-      }
-      return reference;
-    },
-  };
+  const reference = once(() => (c.image !== undefined ? parseImageReference(c.image) : undefined));
+  return { ...c, get reference() { return reference(); } };
 }
 
 /** One source of pods. @internal */
@@ -119,9 +110,9 @@ export function readWorkload(m: Manifest, autoscaled: AutoscalerLookup): { workl
   const o = m.object;
   const kind: string = o.kind;
   const templatePath = podTemplatePath(o) ?? [];
-  const template = templatePath.length === 0 ? o : digPath(o, templatePath);
-  const podSpec = isMap(template) ? template.spec : undefined;
-  const written: unknown[] = isMap(podSpec) && Array.isArray(podSpec.containers) ? podSpec.containers : [];
+  const template = digMap(o, ...templatePath);
+  const podSpec = digMap(template, 'spec');
+  const written: unknown[] = Array.isArray(podSpec?.containers) ? podSpec.containers : [];
   const containers: ContainerView[] = [];
   written.forEach((c: any, i) => {
     if (!isMap(c)) return;
@@ -139,29 +130,18 @@ export function readWorkload(m: Manifest, autoscaled: AutoscalerLookup): { workl
   const workload: Workload = { manifest: m, kind, owner: label(m), namespace: m.namespace, containers, multiPod, daemonSet: kind === 'DaemonSet', hostNetwork: host && { field: host.path.join('.'), why: host.why } };
   const holder = `${kind}/${m.namespace ?? ''}/${name}`;
   const annotations: AnnotationSite[] = [];
-  const podAnnotations = isMap(template) && isMap(template.metadata) ? template.metadata.annotations : undefined;
-  const podValue = isMap(podAnnotations) ? podAnnotations[NETWORKS_ANNOTATION] : undefined;
+  const podValue = digMap(template, 'metadata', 'annotations')?.[NETWORKS_ANNOTATION];
   const belongs = annotationField(podAnnotationsPath(templatePath).join('.'));
   if (typeof podValue === 'string') {
     annotations.push(site(m, belongs, podValue, 'pod', holder, { workload, podNamespace: m.namespace }));
   }
   for (const path of misplacedAnnotationsPaths(o, templatePath)) {
-    const own = digPath(o, path)?.[NETWORKS_ANNOTATION];
+    const own = digMap(o, ...path)?.[NETWORKS_ANNOTATION];
     if (typeof own === 'string') {
       annotations.push(site(m, annotationField(path.join('.')), own, 'misplaced', holder, { belongs, podsAnnotated: typeof podValue === 'string', podNamespace: m.namespace }));
     }
   }
   return { workload, annotations };
-}
-
-/** The map at `path` under `value`, or undefined. */
-function digPath(value: unknown, path: readonly string[]): Record<string, any> | undefined {
-  let current: unknown = value;
-  for (const step of path) {
-    if (!isMap(current)) return undefined;
-    current = current[step];
-  }
-  return isMap(current) ? current : undefined;
 }
 
 /** A container's command and args, joined by spaces. */

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
-import * as Yaml from 'yaml'; // its types only: the package is loaded on first use (see yaml())
+import * as Yaml from 'yaml'; // its types only: the package is loaded on first use (see loadYaml)
 import { Problems, invalid } from '../errors';
+import { once } from './once';
 
 // The one rule for free-form strings the library writes into YAML: cni-args, interface names, CNI
 // paths, repository URLs, chart values. YAML 1.2 allows only printable characters in a stream
@@ -206,22 +207,17 @@ export function goYamlPlainType(value: string): string | undefined {
   return undefined;
 }
 
-let yamlModule: typeof Yaml | undefined;
-
 /**
  * The yaml package, loaded on first use: only a string that a Go reader would take for another
  * type gets here, and an app's synth otherwise never needs a second copy of the serializer cdk8s
  * already loaded (its own, bundled).
  */
-function yaml(): typeof Yaml {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  yamlModule ??= require('yaml') as typeof Yaml;
-  return yamlModule;
-}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadYaml = once(() => require('yaml') as typeof Yaml);
 
 /** True iff the serializer of the manifests (cdk8s: the `yaml` package, YAML 1.1 schema) writes `value` as a plain scalar. */
 function writtenPlain(value: string): boolean {
-  const written = yaml().stringify(value, { version: '1.1', lineWidth: 0 });
+  const written = loadYaml().stringify(value, { version: '1.1', lineWidth: 0 });
   return !/^["'|>!]/.test(written);
 }
 
