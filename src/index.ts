@@ -16,7 +16,7 @@ export { FluxKustomizationRef, IFluxKustomizationRef } from './flux/kustomizatio
 // Installing Multus
 export { CniPaths } from './cluster/cni-paths';
 export { ClusterProfile, ClusterProfileOptions, PrimaryCni, TalosClusterProfileOptions } from './cluster/cluster-profile';
-export { AngelnuChartOptions, BjwSChartOptions, HomeOperationsChartOptions, MultusChart, MultusChartFamily, MultusValuesLayout } from './multus/chart';
+export { AngelnuChartOptions, BjwSChartOptions, HomeOperationsChartOptions, MultusChart, MultusChartFamily, MultusValuesLayout, OciChartSourceOptions } from './multus/chart';
 export { MultusImage, MultusInstallProps, MultusLogLevel } from './multus/install-model';
 export { MultusToleration, TaintEffect } from './multus/toleration';
 export { MultusInstall } from './multus/install';

@@ -163,17 +163,11 @@ const ANGELNU_CHART_OPTIONS = propsShape<AngelnuChartOptions>('AngelnuChartOptio
 });
 
 
-/** Options for `MultusChart.bjwS()`. */
-export interface BjwSChartOptions {
-  /**
-   * The exact chart version, of the 1.3 line (built on the bjw-s common library 5, with the values
-   * keys `multus.image`, `multus.resources`, `cni.netPath`, `cni.binPath`). The library was checked
-   * against the rendered sources of 1.3.0 and 1.3.1; public clusters run 1.3.2 and 1.3.3 with the
-   * same keys. Other lines are refused.
-   * @default '1.3.1'
-   */
-  readonly version?: string;
-
+/**
+ * The Flux OCIRepository of a chart served from an OCI registry (`MultusChart.bjwS()`,
+ * `MultusChart.homeOperations()`): one chart version, pinned by tag and, when given, by digest.
+ */
+export interface OciChartSourceOptions {
   /**
    * The digest of the chart version's OCI artifact (`sha256:` and 64 hex digits), written to the
    * OCIRepository's `ref.digest`. A chart version is no guarantee of its content: a version can be
@@ -196,24 +190,37 @@ export interface BjwSChartOptions {
   readonly repositoryNamespace?: string;
 
   /**
-   * The chart's OCI repository, without a tag.
-   * @default 'oci://ghcr.io/bjw-s-labs/helm/multus'
-   */
-  readonly url?: string;
-
-  /**
    * How often Flux checks the tag (and the digest) in the registry.
    * @default Duration.minutes(15)
    */
   readonly repositoryInterval?: Duration;
 }
 
-const BJW_S_CHART_OPTIONS = propsShape<BjwSChartOptions>('BjwSChartOptions', {
-  version: true, digest: true, repositoryName: true, repositoryNamespace: true, url: true, repositoryInterval: true,
-});
+/** The keys of OciChartSourceOptions, which every OCI chart's options have. */
+const OCI_SOURCE_KEYS = { digest: true, repositoryName: true, repositoryNamespace: true, repositoryInterval: true } as const;
+
+/** Options for `MultusChart.bjwS()`. */
+export interface BjwSChartOptions extends OciChartSourceOptions {
+  /**
+   * The exact chart version, of the 1.3 line (built on the bjw-s common library 5, with the values
+   * keys `multus.image`, `multus.resources`, `cni.netPath`, `cni.binPath`). The library was checked
+   * against the rendered sources of 1.3.0 and 1.3.1; public clusters run 1.3.2 and 1.3.3 with the
+   * same keys. Other lines are refused.
+   * @default '1.3.1'
+   */
+  readonly version?: string;
+
+  /**
+   * The chart's OCI repository, without a tag.
+   * @default 'oci://ghcr.io/bjw-s-labs/helm/multus'
+   */
+  readonly url?: string;
+}
+
+const BJW_S_CHART_OPTIONS = propsShape<BjwSChartOptions>('BjwSChartOptions', { version: true, url: true, ...OCI_SOURCE_KEYS });
 
 /** Options for `MultusChart.homeOperations()`. */
-export interface HomeOperationsChartOptions {
+export interface HomeOperationsChartOptions extends OciChartSourceOptions {
   /**
    * The exact chart version, of the 0.1 line. The library was checked against the rendered source
    * of 0.1.0 (home-operations/helm-charts, tag `multus-0.1.0`). Other lines are refused.
@@ -222,41 +229,13 @@ export interface HomeOperationsChartOptions {
   readonly version?: string;
 
   /**
-   * The digest of the chart version's OCI artifact (`sha256:` and 64 hex digits), written to the
-   * OCIRepository's `ref.digest`: Flux then refuses anything but the artifact it names, even if the
-   * version is published again with other content.
-   * @default - the tag alone (`ref.tag`)
-   */
-  readonly digest?: string;
-
-  /**
-   * Name of the Flux OCIRepository. It serves this one chart version.
-   * @default 'multus'
-   */
-  readonly repositoryName?: string;
-
-  /**
-   * Namespace of the Flux OCIRepository.
-   * @default - the Flux namespace of the install's scope: its FluxTree's `fluxNamespace`, else 'flux-system'
-   */
-  readonly repositoryNamespace?: string;
-
-  /**
    * The chart's OCI repository, without a tag.
    * @default 'oci://ghcr.io/home-operations/charts/multus'
    */
   readonly url?: string;
-
-  /**
-   * How often Flux checks the tag (and the digest) in the registry.
-   * @default Duration.minutes(15)
-   */
-  readonly repositoryInterval?: Duration;
 }
 
-const HOME_OPERATIONS_CHART_OPTIONS = propsShape<HomeOperationsChartOptions>('HomeOperationsChartOptions', {
-  version: true, digest: true, repositoryName: true, repositoryNamespace: true, url: true, repositoryInterval: true,
-});
+const HOME_OPERATIONS_CHART_OPTIONS = propsShape<HomeOperationsChartOptions>('HomeOperationsChartOptions', { version: true, url: true, ...OCI_SOURCE_KEYS });
 
 /** The Helm chart that installs Multus, and the Flux source (HelmRepository or OCIRepository) it comes from. */
 export class MultusChart {
@@ -398,14 +377,10 @@ interface ChartParts {
   repositoryNamespace?: string; url: string; repositoryInterval: Duration; existingRepository: boolean;
 }
 
-/** The options every chart from an OCI registry takes. */
-interface OciChartOptions {
+/** The options every chart from an OCI registry takes: its source, and the chart's version and URL. */
+interface OciChartOptions extends OciChartSourceOptions {
   readonly version?: string;
-  readonly digest?: string;
-  readonly repositoryName?: string;
-  readonly repositoryNamespace?: string;
   readonly url?: string;
-  readonly repositoryInterval?: Duration;
 }
 
 /**
