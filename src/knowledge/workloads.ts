@@ -47,6 +47,8 @@ export function isWorkload(object: any): boolean {
 
 const JOB_TEMPLATE_PATH: readonly string[] = ['spec', 'jobTemplate', 'spec', 'template'];
 const TEMPLATE_PATH: readonly string[] = ['spec', 'template'];
+/** A Pod is its own template. */
+const POD_TEMPLATE_PATH: readonly string[] = [];
 
 /**
  * Where the pod template of a manifest is: `[]` for a Pod (the object is the pod), the
@@ -57,7 +59,7 @@ const TEMPLATE_PATH: readonly string[] = ['spec', 'template'];
  */
 export function podTemplatePath(object: any): readonly string[] | undefined {
   const kind = object?.kind;
-  if (kind === 'Pod') return [];
+  if (kind === 'Pod') return POD_TEMPLATE_PATH;
   if (kind === 'CronJob' && apiGroupOf(object?.apiVersion) === 'batch') return JOB_TEMPLATE_PATH;
   if (isWorkload(object)) return TEMPLATE_PATH;
   if (isMap(dig(object, TEMPLATE_PATH))) return TEMPLATE_PATH;

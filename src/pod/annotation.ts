@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { Problems, ValidationError, ValidationProblem, invalid, problem } from '../errors';
+import { Problems, ValidationError, ValidationProblem, invalid, problem, refusal } from '../errors';
 import { CheckedClaim, ClaimRequest } from '../network/address-plan';
 import { IotNetwork } from '../network/iot-network';
 import { INetworkAttachment } from '../network/network-ref';
@@ -93,10 +93,34 @@ function appliedTo(key: IConstruct): Map<string, MultusPodAnnotation> | undefine
   return appliedIn(key).get(key);
 }
 
+/** Every MultusPodAnnotation of the app of `scope`, in the order they were made, kept in the app. */
+function annotationsOf(scope: IConstruct): MultusPodAnnotation[] {
+  return stateOf(scope.node.root, 'cdk8s-multus.annotations', () => [] as MultusPodAnnotation[]);
+}
+
 /** Every pod given an annotation in the app of `scope`, kept in the app. */
 function appliedIn(scope: IConstruct): Map<IConstruct, Map<string, MultusPodAnnotation>> {
   return stateOf(scope.node.root, 'cdk8s-multus.pod-annotations', () => new Map<IConstruct, Map<string, MultusPodAnnotation>>());
 }
+
+/** Which element of a pod's networks carries the default route, once one does. */
+interface DefaultRouteState {
+  at?: number;
+}
+
+/** One element of `networks` that passed its checks. */
+interface CheckedSelection {
+  readonly sel: NetworkSelection;
+  readonly iot?: IotNetwork;
+  readonly name: string;
+  readonly namespace: string;
+  readonly ips?: string[];
+  readonly mac?: string;
+  readonly defaultRoute?: string[];
+  readonly cniArgs?: Record<string, string>;
+}
+
+const interfaceField = (i: number): string => `networks[${i}].interface`;
 
 const ACCEPTED_TARGETS = 'give a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod, of any cdk8s-plus line) or an ApiObject of kind Pod or with spec.template (a KubeDeployment, ...); for a bjw-s app-template HelmRelease use applyToHelmRelease()';
 
@@ -163,88 +187,119 @@ export class MultusPodAnnotation extends Construct {
     // addresses are then checked against the networks' plans as a whole and recorded only when
     // all of them can be granted, so a pod that is refused holds no address.
     const problems = new Problems();
-    let defaultRouteAt: number | undefined;
-    const checked = selections.map((sel, i) => problems.check(() => {
-      const base = `networks[${i}]`;
-      if (!isPlainObject(sel)) invalid({ field: base, value: sel, hint: 'give an object such as { network: iot }', scope: this });
-      checkKnownProps(base, sel, NETWORK_SELECTION, this);
-      const element = new Problems();
-      const iot = sel.network instanceof IotNetwork ? sel.network : undefined;
-      // An IotNetwork checked its name and namespace when it was made (both readonly).
-      const identity = iot ? { name: iot.networkName, namespace: iot.networkNamespace } : element.check(() => checkNetworkIdentity(`${base}.network`, sel.network, this));
-      const label = identity ? `${identity.namespace}/${identity.name}` : `networks[${i}]`;
-      const ips = element.check(() => this.checkIps(sel, base, iot, label));
-      const mac = element.check(() => this.checkMac(sel, base, iot, label));
-      const defaultRoute = element.check(() => {
-        if (sel.defaultRoute === undefined) return undefined;
-        if (!Array.isArray(sel.defaultRoute) || sel.defaultRoute.length === 0) {
-          invalid({ field: `${base}.defaultRoute`, value: sel.defaultRoute, hint: 'give at least one gateway address, or leave defaultRoute out to keep the default route on eth0', scope: this });
-        }
-        if (defaultRouteAt !== undefined) {
-          invalid({ field: `${base}.defaultRoute`, value: sel.defaultRoute, hint: `networks[${defaultRouteAt}] already carries the default route; only one network of a pod may (NPWG multi-net spec)`, scope: this, problem: 'is a second default route' });
-        }
-        defaultRouteAt = i;
-        return sel.defaultRoute.map((gw, j) => {
-          const field = `${base}.defaultRoute[${j}]`;
-          // On an IotNetwork the gateway must be a usable host of its subnet (not the network or
-          // broadcast address); on a NetworkRef only its form is known.
-          return iot ? iot.checkHostAddress(gw, field) : canonicalAddress(field, gw, this);
-        });
-      });
-      const cniArgs = element.check(() => (sel.cniArgs === undefined ? undefined : checkCniArgs(`${base}.cniArgs`, sel.cniArgs, this)));
-      element.throwIfAny();
-      return { sel, iot, name: identity!.name, namespace: identity!.namespace, ips, mac, defaultRoute, cniArgs };
-    }));
-    problems.check(() => checkInterfaces((i) => `networks[${i}].interface`, selections.map((s) => (isPlainObject(s) ? s.interface : undefined)), this));
-    checked.forEach((c, i) => problems.check(() => {
+    const route: DefaultRouteState = {};
+    const checked: Array<CheckedSelection | undefined> = [];
+    for (let i = 0; i < selections.length; i++) checked.push(problems.check(() => this.checkSelection(selections[i], i, route)));
+    problems.check(() => checkInterfaces(interfaceField, selections.map((s) => (isPlainObject(s) ? s.interface : undefined)), this));
+    for (let i = 0; i < checked.length; i++) {
+      const c = checked[i];
       // Static IPAM has no source of an address but the annotation: without one the attachment
       // fails at every pod start with "IPAM plugin returned missing IP config".
       if (c?.iot && c.iot.takesAddressesFromAnnotation && c.sel.ips === undefined) {
-        invalid({ field: `networks[${i}].ips`, value: c.sel.ips, hint: `network ${c.namespace}/${c.name} uses static IPAM, which takes the pod's address from the annotation only: give a free address in ${c.iot.subnet} outside the DHCP pool (without one the attachment fails with "IPAM plugin returned missing IP config")`, scope: this, problem: 'is required' });
+        problems.add(refusal({ field: `networks[${i}].ips`, value: c.sel.ips, hint: `network ${c.namespace}/${c.name} uses static IPAM, which takes the pod's address from the annotation only: give a free address in ${c.iot.subnet} outside the DHCP pool (without one the attachment fails with "IPAM plugin returned missing IP config")`, scope: this, problem: 'is required' }));
       }
-    }));
+    }
     problems.throwIfAny();
-    const elements = checked.map((c) => c!);
+    const elements = checked as CheckedSelection[];
 
-    // The static addresses of each IotNetwork, checked as one batch per network.
+    // The static addresses of each IotNetwork, checked as one batch per network (claimant: this
+    // construct's path and the element's and address's index).
+    const path = this.node.path;
     const batches = new Map<IotNetwork, ClaimRequest[]>();
-    elements.forEach((c, i) => {
-      if (!c.iot || !c.sel.ips) return;
-      const batch = batches.get(c.iot) ?? [];
-      c.sel.ips.forEach((address, j) => batch.push({ address, claimant: `${this.node.path} networks[${i}].ips[${j}]`, field: `networks[${i}].ips[${j}]` }));
-      batches.set(c.iot, batch);
-    });
+    for (let i = 0; i < elements.length; i++) {
+      const c = elements[i];
+      if (!c.iot || !c.sel.ips) continue;
+      let batch = batches.get(c.iot);
+      if (batch === undefined) batches.set(c.iot, batch = []);
+      for (let j = 0; j < c.sel.ips.length; j++) {
+        const field = `networks[${i}].ips[${j}]`;
+        batch.push({ address: c.sel.ips[j], claimant: `${path} ${field}`, field });
+      }
+    }
     const granted = new Map<IotNetwork, CheckedClaim[]>();
     for (const [network, requests] of batches) {
       const ok = problems.check(() => network._checkClaims(requests));
       if (ok) granted.set(network, ok);
     }
     // The pinned MACs, per network, against every other pod's and each other.
-    const macs: MacRequest[] = elements.flatMap((c, i) => (c.mac === undefined ? [] : [{
-      network: `${c.namespace}/${c.name}`, mac: c.mac, claimant: `${this.node.path} networks[${i}].mac`, field: `networks[${i}].mac`, planned: c.iot !== undefined,
-    }]));
+    const macs: MacRequest[] = [];
+    for (let i = 0; i < elements.length; i++) {
+      const c = elements[i];
+      if (c.mac !== undefined) macs.push({ network: `${c.namespace}/${c.name}`, mac: c.mac, claimant: `${path} networks[${i}].mac`, field: `networks[${i}].mac`, planned: c.iot !== undefined });
+    }
     problems.addAll(macClaimProblems(this, macs));
     problems.throwIfAny();
     for (const [network, claims] of granted) network._recordClaims(claims);
     recordMacClaims(this, macs);
-    const grantedByField = new Map<string, string>();
-    for (const claims of granted.values()) for (const c of claims) grantedByField.set(c.request.field, c.withPrefix);
 
-    const selectionElements: SelectionElement[] = elements.map((c, i) => ({
-      name: c.name,
-      namespace: c.namespace,
-      interface: c.sel.interface,
-      ips: c.iot && c.sel.ips ? c.sel.ips.map((_, j) => grantedByField.get(`networks[${i}].ips[${j}]`)!) : c.ips,
-      mac: c.mac,
-      'default-route': c.defaultRoute,
-      'cni-args': c.cniArgs,
-    }));
+    // The granted addresses in the order of the requests, per network.
+    const next = new Map<IotNetwork, number>();
+    const selectionElements: SelectionElement[] = elements.map((c) => {
+      let ips = c.ips;
+      if (c.iot && c.sel.ips) {
+        const claims = granted.get(c.iot)!;
+        const at = next.get(c.iot) ?? 0;
+        ips = claims.slice(at, at + c.sel.ips.length).map((claim) => claim.withPrefix);
+        next.set(c.iot, at + c.sel.ips.length);
+      }
+      return { name: c.name, namespace: c.namespace, interface: c.sel.interface, ips, mac: c.mac, 'default-route': c.defaultRoute, 'cni-args': c.cniArgs };
+    });
     this.rendered = renderSelections(selectionElements);
     this.networks = elements.map((c) => c.sel.network);
     this.requiresSinglePod = selectionElements.some((e) => e.ips !== undefined || e.mac !== undefined);
     // Known only at the end: an annotation that never reaches a pod attaches nothing, and its
     // static addresses would still be held in the address plan.
-    rulebook._add((context) => [...this.checkReachesPod(context), ...this.checkSites(context), ...this.checkByValue(context)]);
+    const all = annotationsOf(this);
+    all.push(this);
+    rulebook._add((context) => all.flatMap((a) => a._endOfAppProblems(context)), 'multus-pod-annotations');
+  }
+
+  /**
+   * One element of `networks`, checked: every problem of the element together. An IotNetwork checked
+   * its name and namespace when it was made (both readonly).
+   */
+  private checkSelection(sel: NetworkSelection, i: number, route: DefaultRouteState): CheckedSelection {
+    const base = `networks[${i}]`;
+    if (!isPlainObject(sel)) invalid({ field: base, value: sel, hint: 'give an object such as { network: iot }', scope: this });
+    checkKnownProps(base, sel, NETWORK_SELECTION, this);
+    const element = new Problems();
+    const iot = sel.network instanceof IotNetwork ? sel.network : undefined;
+    const identity = iot ? { name: iot.networkName, namespace: iot.networkNamespace } : element.check(() => checkNetworkIdentity(`${base}.network`, sel.network, this));
+    const label = identity ? `${identity.namespace}/${identity.name}` : base;
+    const ips = sel.ips === undefined ? undefined : element.check(() => this.checkIps(sel, base, iot, label));
+    const mac = sel.mac === undefined ? undefined : element.check(() => this.checkMac(sel, base, iot, label));
+    const defaultRoute = sel.defaultRoute === undefined ? undefined : element.check(() => this.checkDefaultRoute(sel, base, iot, i, route));
+    const cniArgs = sel.cniArgs === undefined ? undefined : element.check(() => checkCniArgs(`${base}.cniArgs`, sel.cniArgs, this));
+    element.throwIfAny();
+    return { sel, iot, name: identity!.name, namespace: identity!.namespace, ips, mac, defaultRoute, cniArgs };
+  }
+
+  /** The gateways of an element's default route; only one element of a pod may carry one. */
+  private checkDefaultRoute(sel: NetworkSelection, base: string, iot: IotNetwork | undefined, i: number, route: DefaultRouteState): string[] {
+    if (!Array.isArray(sel.defaultRoute) || sel.defaultRoute.length === 0) {
+      invalid({ field: `${base}.defaultRoute`, value: sel.defaultRoute, hint: 'give at least one gateway address, or leave defaultRoute out to keep the default route on eth0', scope: this });
+    }
+    if (route.at !== undefined) {
+      invalid({ field: `${base}.defaultRoute`, value: sel.defaultRoute, hint: `networks[${route.at}] already carries the default route; only one network of a pod may (NPWG multi-net spec)`, scope: this, problem: 'is a second default route' });
+    }
+    route.at = i;
+    return sel.defaultRoute.map((gw, j) => {
+      const field = `${base}.defaultRoute[${j}]`;
+      // On an IotNetwork the gateway must be a usable host of its subnet (not the network or
+      // broadcast address); on a NetworkRef only its form is known.
+      return iot ? iot.checkHostAddress(gw, field) : canonicalAddress(field, gw, this);
+    });
+  }
+
+  /**
+   * The end-of-app checks of this annotation.
+   * @internal
+   */
+  public _endOfAppProblems(context: AppCheckContext): Array<ValidationProblem | ValidationError> {
+    const reaches = this.checkReachesPod(context);
+    const sites = this.sites.length === 0 ? [] : this.checkSites(context);
+    const byValue = this.checkByValue(context);
+    return reaches.length + sites.length + byValue.length === 0 ? [] : [...reaches, ...sites, ...byValue];
   }
 
   /** The annotation value: a JSON list of NPWG v1.3 selection elements. */

@@ -51,8 +51,20 @@ export interface MultusDaemon {
 
 /** True iff the container runs Multus: the upstream image, or its daemon or thin entrypoint by name. */
 function isMultusContainer(c: ContainerView): boolean {
-  return c.reference?.name === MULTUS_IMAGE || /multus-daemon|thin_entrypoint/.test(c.commandLine);
+  return runsMultusImage(c) || /multus-daemon|thin_entrypoint/.test(c.commandLine);
 }
+
+/**
+ * True iff the container's image is upstream's Multus image. The image is read only when its text
+ * names the image at all (its last path segment): a check meets thousands of other images.
+ * @internal
+ */
+export function runsMultusImage(c: ContainerView): boolean {
+  return c.image !== undefined && c.image.includes(MULTUS_IMAGE_NAME) && c.reference?.name === MULTUS_IMAGE;
+}
+
+/** The last path segment of the Multus image, which any reference to it contains. */
+const MULTUS_IMAGE_NAME = MULTUS_IMAGE.slice(MULTUS_IMAGE.lastIndexOf('/') + 1);
 
 /** Thick or thin, from the command when it names one, else from the image's tag. @internal */
 export function flavorOf(c: ContainerView): { flavor: 'thick' | 'thin'; tag?: string } {

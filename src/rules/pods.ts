@@ -3,7 +3,6 @@ import {
   isWorkload, misplacedAnnotationsPaths, podAnnotationsPath, podHostNetwork, podTemplatePath, rawResourceAutoscaling, workloadMultiPod,
 } from '../knowledge/workloads';
 import { ImageReference, parseImageReference } from '../util/image';
-import { once } from '../util/once';
 import { Manifest } from './model';
 import { Release } from './releases';
 import { ParsedSelections, parseSelections } from './selections';
@@ -29,10 +28,33 @@ export interface ContainerView {
   readonly reference?: ImageReference;
 }
 
+/**
+ * A container of a workload: its image read on first use, and where it is written computed only
+ * for a message (a check reads thousands of containers and reports a few).
+ */
+class Container implements ContainerView {
+  private parsed?: ImageReference | null;
+  constructor(
+    public readonly name: string,
+    public readonly image: string | undefined,
+    public readonly commandLine: string,
+    public readonly resources: Record<string, any> | undefined,
+    private readonly at: () => string,
+  ) {}
+
+  public get field(): string {
+    return this.at();
+  }
+
+  public get reference(): ImageReference | undefined {
+    if (this.parsed === undefined) this.parsed = (this.image !== undefined ? parseImageReference(this.image) : undefined) ?? null;
+    return this.parsed ?? undefined;
+  }
+}
+
 /** A container of a workload, its image read on first use. */
 function containerView(c: Omit<ContainerView, 'reference'>): ContainerView {
-  const reference = once(() => (c.image !== undefined ? parseImageReference(c.image) : undefined));
-  return { ...c, get reference() { return reference(); } };
+  return new Container(c.name, c.image, c.commandLine, c.resources, () => c.field);
 }
 
 /** One source of pods. @internal */
@@ -114,24 +136,28 @@ export function readWorkload(m: Manifest, autoscaled: AutoscalerLookup): { workl
   const podSpec = digMap(template, 'spec');
   const written: unknown[] = Array.isArray(podSpec?.containers) ? podSpec.containers : [];
   const containers: ContainerView[] = [];
-  written.forEach((c: any, i) => {
-    if (!isMap(c)) return;
-    containers.push(containerView({
-      name: typeof c.name === 'string' ? c.name : `${i}`,
-      image: typeof c.image === 'string' && !isTemplated(c.image) ? c.image : undefined,
-      commandLine: commandLine(c.command, c.args),
-      resources: isMap(c.resources) ? c.resources : undefined,
-      field: [...templatePath, 'spec', `containers[${i}]`].join('.'),
-    }));
-  });
+  for (let i = 0; i < written.length; i++) {
+    const c: any = written[i];
+    if (!isMap(c)) continue;
+    containers.push(new Container(
+      typeof c.name === 'string' ? c.name : `${i}`,
+      typeof c.image === 'string' && !isTemplated(c.image) ? c.image : undefined,
+      commandLine(c.command, c.args),
+      isMap(c.resources) ? c.resources : undefined,
+      () => [...templatePath, 'spec', `containers[${i}]`].join('.'),
+    ));
+  }
   const name = typeof o.metadata?.name === 'string' ? o.metadata.name : '';
   const multiPod = workloadMultiPod(o, 'rollout') ?? autoscaled(m.namespace, kind, name);
   const host = podHostNetwork(o, templatePath);
-  const workload: Workload = { manifest: m, kind, owner: label(m), namespace: m.namespace, containers, multiPod, daemonSet: kind === 'DaemonSet', hostNetwork: host && { field: host.path.join('.'), why: host.why } };
+  const workload: Workload = {
+    manifest: m, kind, get owner() { return label(m); }, namespace: m.namespace, containers, multiPod, daemonSet: kind === 'DaemonSet',
+    hostNetwork: host && { field: host.path.join('.'), why: host.why },
+  };
   const holder = `${kind}/${m.namespace ?? ''}/${name}`;
   const annotations: AnnotationSite[] = [];
   const podValue = digMap(template, 'metadata', 'annotations')?.[NETWORKS_ANNOTATION];
-  const belongs = annotationField(podAnnotationsPath(templatePath).join('.'));
+  const belongs = podAnnotationField(templatePath);
   if (typeof podValue === 'string') {
     annotations.push(site(m, belongs, podValue, 'pod', holder, { workload, podNamespace: m.namespace }));
   }
@@ -142,6 +168,14 @@ export function readWorkload(m: Manifest, autoscaled: AutoscalerLookup): { workl
     }
   }
   return { workload, annotations };
+}
+
+/** The field of a pod's networks annotation, below a pod template at `templatePath` (one per path). */
+const POD_ANNOTATION_FIELDS = new WeakMap<readonly string[], string>();
+function podAnnotationField(templatePath: readonly string[]): string {
+  let field = POD_ANNOTATION_FIELDS.get(templatePath);
+  if (field === undefined) POD_ANNOTATION_FIELDS.set(templatePath, field = annotationField(podAnnotationsPath(templatePath).join('.')));
+  return field;
 }
 
 /** A container's command and args, joined by spaces. */

@@ -2,7 +2,7 @@ import { COMMON_KEYS } from '../../knowledge/common';
 import { KeyTree } from '../../knowledge/keys';
 import { MULTUS_IMAGE, MultusChartProfile } from '../../knowledge/multus-charts';
 import { acceptedAngelnuVersions, chartLabel, multusProfile } from '../charts';
-import { multusDaemons } from '../daemons';
+import { multusDaemons, runsMultusImage } from '../daemons';
 import { Release, multusReleases } from '../releases';
 import { Rule, RuleReport } from '../rule';
 import { dig, isMap, isTemplated } from '../values';
@@ -235,8 +235,9 @@ export const imageTagUnpublished: Rule = {
     }
     for (const w of inventory.workloads()) {
       for (const c of w.containers) {
-        const ref = c.reference;
-        if (!ref || ref.name !== DEFAULT_IMAGE || ref.tag === undefined || !/^\d/.test(ref.tag)) continue;
+        if (!runsMultusImage(c)) continue;
+        const ref = c.reference!;
+        if (ref.tag === undefined || !/^\d/.test(ref.tag)) continue;
         report.add({
           manifest: w.manifest, field: `${c.field}.image`, value: c.image,
           problem: `is not published (upstream tags of ${DEFAULT_IMAGE} carry a "v"): the image pull fails`,

@@ -1,8 +1,8 @@
 import { CILIUM_DEFAULTS } from '../../knowledge/cni';
 import { PRIMARY_CNIS } from '../../knowledge/clusters';
-import { DAEMON_RESOURCE_DEFAULTS, MULTUS_IMAGE } from '../../knowledge/multus-charts';
+import { DAEMON_RESOURCE_DEFAULTS } from '../../knowledge/multus-charts';
 import { chartLabel, multusProfile } from '../charts';
-import { MultusDaemon, multusDaemons } from '../daemons';
+import { MultusDaemon, multusDaemons, runsMultusImage } from '../daemons';
 import { Inventory } from '../inventory';
 import { Manifest } from '../model';
 import { Release, releaseLabel } from '../releases';
@@ -23,8 +23,6 @@ function sameCluster<A extends { manifest: Manifest }, B extends { manifest: Man
   for (const a of as) for (const b of bs) if (unambiguous || cluster(a.manifest) === cluster(b.manifest)) out.push([a, b]);
   return out;
 }
-
-const DEFAULT_IMAGE = MULTUS_IMAGE;
 
 /**
  * The smallest memory limit public clusters run the thick daemon with and report no OOM kills at:
@@ -73,7 +71,7 @@ function multusInstalls(inventory: Inventory): Array<{ manifest: Manifest }> {
     if (multusProfile(r.chart.known) !== undefined || r.chart.name === 'multus') out.push(r);
   }
   for (const w of inventory.workloads()) {
-    if (w.containers.some((c) => c.reference?.name === DEFAULT_IMAGE)) out.push(w);
+    if (w.containers.some(runsMultusImage)) out.push(w);
   }
   return out;
 }
