@@ -78,12 +78,13 @@ export function podAnnotationsPath(templatePath: readonly string[]): string[] {
  * where the pod template is, when the caller has it at hand.
  * @internal
  */
-export function misplacedAnnotationsPaths(object: any, templatePath: readonly string[] | undefined = podTemplatePath(object)): string[][] {
+export function misplacedAnnotationsPaths(object: any, templatePath: readonly string[] | undefined = podTemplatePath(object)): ReadonlyArray<readonly string[]> {
   if (object?.kind === 'Pod') return [];
-  const paths = [['metadata', 'annotations']];
-  if (templatePath === JOB_TEMPLATE_PATH) paths.push(['spec', 'jobTemplate', 'metadata', 'annotations']);
-  return paths;
+  return templatePath === JOB_TEMPLATE_PATH ? CRONJOB_MISPLACED : WORKLOAD_MISPLACED;
 }
+
+const WORKLOAD_MISPLACED: ReadonlyArray<readonly string[]> = [['metadata', 'annotations']];
+const CRONJOB_MISPLACED: ReadonlyArray<readonly string[]> = [['metadata', 'annotations'], ['spec', 'jobTemplate', 'metadata', 'annotations']];
 
 /** The networks annotation of the pods of a manifest, when it carries one as a string. @internal */
 export function podNetworksAnnotation(object: any): string | undefined {

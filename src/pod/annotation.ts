@@ -89,18 +89,26 @@ const ANNOTATION_PROPS = propsShape<MultusPodAnnotationProps>('MultusPodAnnotati
  * construct that holds the pod and the controller (`''` for a workload or a Pod). A JSON patch on a
  * raw ApiObject is not visible in its props, so the pod's own annotations cannot tell.
  */
-function appliedTo(key: IConstruct): Map<string, MultusPodAnnotation> | undefined {
-  return appliedIn(key).get(key);
+function appliedTo(key: IConstruct, controller: string): MultusPodAnnotation | undefined {
+  return appliedIn(key).get(appliedKey(key, controller));
+}
+
+/**
+ * Every pod given an annotation in the app of `scope`, kept in the app: keyed by the construct
+ * that holds the pod, and by the controller too for an app-template release.
+ */
+function appliedIn(scope: IConstruct): Map<IConstruct | string, MultusPodAnnotation> {
+  return stateOf(scope.node.root, 'cdk8s-multus.pod-annotations', () => new Map<IConstruct | string, MultusPodAnnotation>());
+}
+
+/** The construct itself for its pod, a text naming it and the controller for a controller's pods. */
+function appliedKey(key: IConstruct, controller: string): IConstruct | string {
+  return controller === '' ? key : `${key.node.path}\0${controller}`;
 }
 
 /** Every MultusPodAnnotation of the app of `scope`, in the order they were made, kept in the app. */
 function annotationsOf(scope: IConstruct): MultusPodAnnotation[] {
   return stateOf(scope.node.root, 'cdk8s-multus.annotations', () => [] as MultusPodAnnotation[]);
-}
-
-/** Every pod given an annotation in the app of `scope`, kept in the app. */
-function appliedIn(scope: IConstruct): Map<IConstruct, Map<string, MultusPodAnnotation>> {
-  return stateOf(scope.node.root, 'cdk8s-multus.pod-annotations', () => new Map<IConstruct, Map<string, MultusPodAnnotation>>());
 }
 
 /** Which element of a pod's networks carries the default route, once one does. */
@@ -339,7 +347,7 @@ export class MultusPodAnnotation extends Construct {
     const path = target.node.path;
     const site = findPodAnnotationSite(target, 'target');
     if (!site) invalid({ field: 'target', value: path, hint: ACCEPTED_TARGETS, scope: this, problem: 'has no pod to annotate' });
-    if (appliedTo(site.key)?.get('') === this) return;
+    if (appliedTo(site.key, '') === this) return;
     if (site.hostNetwork) this.refuseHostNetwork(path, site.hostNetwork);
     this.checkSinglePod(path, site.multiPod);
     this.checkNotAnnotated(path, site.key, '', site.existing(MultusPodAnnotation.ANNOTATION_KEY));
@@ -349,7 +357,7 @@ export class MultusPodAnnotation extends Construct {
 
   /** Refuses a pod that another annotation (or the user) already gave a different networks annotation. */
   private checkNotAnnotated(path: string, key: IConstruct, controller: string, existing: string | undefined): void {
-    const other = appliedTo(key)?.get(controller);
+    const other = appliedTo(key, controller);
     const current = existing ?? other?.rendered;
     if (current !== undefined && current !== this.rendered) {
       const by = other ? ` (from ${other.node.path})` : '';
@@ -358,10 +366,7 @@ export class MultusPodAnnotation extends Construct {
   }
 
   private recordTarget(target: IConstruct, key: IConstruct, path: string, controller?: string): void {
-    const all = appliedIn(key);
-    const applied = all.get(key) ?? new Map<string, MultusPodAnnotation>();
-    applied.set(controller ?? '', this);
-    all.set(key, applied);
+    appliedIn(key).set(appliedKey(key, controller ?? ''), this);
     this.targets.push(target);
     this.sites.push({ target, key, controller, path });
     this.handedOut = true;
@@ -404,7 +409,7 @@ export class MultusPodAnnotation extends Construct {
       invalid({ field: 'release', value: release.node.path, hint: 'the release has no spec.values; use toAppTemplateValues() when creating it', scope: this, problem: 'has no values' });
     }
     const multiPod = checkAppTemplateValues(values, controller, this.rendered, 'release.spec.values', this);
-    if (appliedTo(release)?.get(controller) === this) return;
+    if (appliedTo(release, controller) === this) return;
     const hostNetwork = controllerHostNetwork(values, controller)?.why;
     if (hostNetwork) this.refuseHostNetwork(release.node.path, hostNetwork);
     this.checkSinglePod(release.node.path, multiPod);

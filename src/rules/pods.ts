@@ -132,7 +132,7 @@ export function readWorkload(m: Manifest, autoscaled: AutoscalerLookup): { workl
   const o = m.object;
   const kind: string = o.kind;
   const templatePath = podTemplatePath(o) ?? [];
-  const template = digMap(o, ...templatePath);
+  const template = digMap(dig(o, ...templatePath));
   const podSpec = digMap(template, 'spec');
   const written: unknown[] = Array.isArray(podSpec?.containers) ? podSpec.containers : [];
   const containers: ContainerView[] = [];
@@ -186,7 +186,11 @@ function commandLine(command: unknown, args: unknown): string {
 }
 
 function site(m: Manifest, field: string, value: string, placement: Placement, holder: string, extra: Partial<AnnotationSite>): AnnotationSite {
-  return { manifest: m, field, value, placement, holder, parsed: parseSelections(value), ...extra };
+  // One shape for every site (the rules read thousands of them).
+  return {
+    manifest: m, field, value, placement, holder, parsed: parseSelections(value),
+    workload: extra.workload, podNamespace: extra.podNamespace, belongs: extra.belongs, podsAnnotated: extra.podsAnnotated,
+  };
 }
 
 /** The Helm release name Flux installs a HelmRelease as: `spec.releaseName`, else `[<targetNamespace>-]<name>`. */

@@ -82,15 +82,14 @@ function malformed(object: ApiObject, m: any): ValidationError | undefined {
   const kind = m.kind;
   const name = m.metadata.name;
   const namespace = m.metadata.namespace;
-  const constructPath = object.node.path;
   if (typeof kind !== 'string' || !KIND.test(kind)) {
-    return refusal({ field: 'kind', value: kind, hint: 'give a Kubernetes kind, a CamelCase identifier such as "ConfigMap"', constructPath });
+    return refusal({ field: 'kind', value: kind, hint: 'give a Kubernetes kind, a CamelCase identifier such as "ConfigMap"', constructPath: object.node.path });
   }
   if (typeof name !== 'string' || name === '' || name === '.' || name === '..' || /[/%]/.test(name) || unsafeCharacter(name) !== undefined) {
-    return refusal({ field: 'metadata.name', value: name, hint: `give the ${kind} a Kubernetes name (lower-case letters, digits, "-" and "."): no Kubernetes object is named with "/", "%", "." or "..", or with control characters`, constructPath });
+    return refusal({ field: 'metadata.name', value: name, hint: `give the ${kind} a Kubernetes name (lower-case letters, digits, "-" and "."): no Kubernetes object is named with "/", "%", "." or "..", or with control characters`, constructPath: object.node.path });
   }
   if (namespace !== undefined && !isDnsLabel(namespace)) {
-    return refusal({ field: 'metadata.namespace', value: namespace, hint: 'give a namespace that is a DNS-1123 label (lower-case letters, digits and "-", at most 63 characters)', constructPath });
+    return refusal({ field: 'metadata.namespace', value: namespace, hint: 'give a namespace that is a DNS-1123 label (lower-case letters, digits and "-", at most 63 characters)', constructPath: object.node.path });
   }
   return undefined;
 }
