@@ -124,6 +124,26 @@ export type AutoscalerLookup = (namespace: string | undefined, kind: string, nam
 /** True iff the manifest is a workload kind the rulebook reads (Pod included). @internal */
 export { isWorkload };
 
+/** A raw workload (a Deployment, ..., a Pod), named for messages only when a message needs it. */
+class RawWorkload implements Workload {
+  public readonly namespace?: string;
+  public readonly daemonSet: boolean;
+  constructor(
+    public readonly manifest: Manifest,
+    public readonly kind: string,
+    public readonly containers: ContainerView[],
+    public readonly multiPod: string | undefined,
+    public readonly hostNetwork: { readonly field: string; readonly why: string } | undefined,
+  ) {
+    this.namespace = manifest.namespace;
+    this.daemonSet = kind === 'DaemonSet';
+  }
+
+  public get owner(): string {
+    return label(this.manifest);
+  }
+}
+
 /**
  * The workload and networks annotations of a raw workload (a Deployment, ..., a Pod).
  * @internal
@@ -150,10 +170,7 @@ export function readWorkload(m: Manifest, autoscaled: AutoscalerLookup): { workl
   const name = typeof o.metadata?.name === 'string' ? o.metadata.name : '';
   const multiPod = workloadMultiPod(o, 'rollout') ?? autoscaled(m.namespace, kind, name);
   const host = podHostNetwork(o, templatePath);
-  const workload: Workload = {
-    manifest: m, kind, get owner() { return label(m); }, namespace: m.namespace, containers, multiPod, daemonSet: kind === 'DaemonSet',
-    hostNetwork: host && { field: host.path.join('.'), why: host.why },
-  };
+  const workload = new RawWorkload(m, kind, containers, multiPod, host && { field: host.path.join('.'), why: host.why });
   const holder = `${kind}/${m.namespace ?? ''}/${name}`;
   const annotations: AnnotationSite[] = [];
   const podValue = digMap(template, 'metadata', 'annotations')?.[NETWORKS_ANNOTATION];

@@ -21,8 +21,13 @@ const SUPPRESSIBLE = (): ReadonlySet<string> => new Set(RULES.map((r) => r.id).f
 function suppressionsOf(m: Manifest): Array<{ readonly key: string; readonly ruleId: string; readonly reason: unknown }> {
   const annotations = m.object?.metadata?.annotations;
   if (annotations === null || typeof annotations !== 'object') return [];
-  return Object.keys(annotations).filter((k) => k.startsWith(SUPPRESS_ANNOTATION_PREFIX))
-    .map((key) => ({ key, ruleId: key.slice(SUPPRESS_ANNOTATION_PREFIX.length), reason: annotations[key] }));
+  const found: Array<{ key: string; ruleId: string; reason: unknown }> = [];
+  for (const key in annotations) {
+    if (Object.prototype.hasOwnProperty.call(annotations, key) && key.startsWith(SUPPRESS_ANNOTATION_PREFIX)) {
+      found.push({ key, ruleId: key.slice(SUPPRESS_ANNOTATION_PREFIX.length), reason: annotations[key] });
+    }
+  }
+  return found;
 }
 
 /** Whether `m` suppresses `ruleId` (with a reason; one without is `suppression-invalid`). */

@@ -83,20 +83,31 @@ export function parseSelections(text: string): ParsedSelections {
   return { elements, problems, unknownKeys, templated };
 }
 
-/** Go's encoding/json matches keys case-insensitively: `field(raw, 'ips')` finds `IPs` too. */
-function field(raw: Record<string, any>, key: string): { key: string; value: unknown } | undefined {
+/**
+ * Go's encoding/json matches keys case-insensitively: `field(raw, folded, 'ips')` finds `IPs` too.
+ * `folded`: the element's keys that are not in lower case, by their lower-case form (undefined when
+ * every key is in lower case, as the known keys are).
+ */
+function field(raw: Record<string, any>, folded: Map<string, string> | undefined, key: string): { key: string; value: unknown } | undefined {
   if (key in raw) return { key, value: raw[key] };
-  const found = Object.keys(raw).find((k) => k.toLowerCase() === key.toLowerCase());
+  const found = folded?.get(key);
   return found === undefined ? undefined : { key: found, value: raw[found] };
 }
 
 function readElement(raw: Record<string, any>, index: number, problems: SelectionProblem[], unknownKeys: Array<{ at: string; key: string }>): SelectionView {
   const at = `[${index}]`;
+  let folded: Map<string, string> | undefined;
   for (const key of Object.keys(raw)) {
-    if (!KNOWN_KEYS.includes(key.toLowerCase())) unknownKeys.push({ at, key });
+    const lower = key.toLowerCase();
+    if (lower !== key) {
+      folded ??= new Map();
+      // The first key of a lower-case form wins, as the first match in key order did.
+      if (!folded.has(lower)) folded.set(lower, key);
+    }
+    if (!KNOWN_KEYS.includes(lower)) unknownKeys.push({ at, key });
   }
   const str = (key: string): string | undefined => {
-    const f = field(raw, key);
+    const f = field(raw, folded, key);
     if (f === undefined || f.value === null) return undefined;
     if (typeof f.value !== 'string') {
       problems.push({ at: `${at}.${f.key}`, value: f.value, problem: 'is not a string', fix: `give ${key} as a JSON string` });
@@ -105,7 +116,7 @@ function readElement(raw: Record<string, any>, index: number, problems: Selectio
     return f.value;
   };
   const list = (key: string): string[] | undefined => {
-    const f = field(raw, key);
+    const f = field(raw, folded, key);
     if (f === undefined || f.value === null) return undefined;
     if (!Array.isArray(f.value) || f.value.some((v) => typeof v !== 'string')) {
       problems.push({ at: `${at}.${f.key}`, value: f.value, problem: 'is not a list of strings', fix: `give ${key} as a list, e.g. "${key}": ["192.168.20.10/24"]` });

@@ -11,9 +11,10 @@ export const annotationMisplaced: Rule = {
   level: 'error',
   summary: 'the networks annotation on a workload\'s own metadata, or under app-template\'s controllers.<c>.annotations, where Multus never sees it',
   check(inventory, report) {
+    const misplaced = inventory.annotations().filter((s) => s.placement === 'misplaced');
+    if (misplaced.length === 0) return;
     const onPods = new Set(inventory.annotations().filter((s) => s.placement === 'pod').map((s) => `${s.holder}|${s.value}`));
-    for (const site of inventory.annotations()) {
-      if (site.placement !== 'misplaced') continue;
+    for (const site of misplaced) {
       // A copy of what the pods carry anyway changes nothing.
       if (onPods.has(`${site.holder}|${site.value}`)) continue;
       report.add({
