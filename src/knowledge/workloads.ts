@@ -1,3 +1,4 @@
+import { digPath as dig, isMap, isTemplated } from './json';
 import { apiGroupOf, isKind } from './kinds';
 
 // The workload model: for any manifest that makes pods (Pod, Deployment, StatefulSet, DaemonSet,
@@ -11,24 +12,6 @@ import { apiGroupOf, isKind } from './kinds';
 
 /** The annotation key Multus reads a pod's requested networks from. @internal */
 export const NETWORKS_ANNOTATION = 'k8s.v1.cni.cncf.io/networks';
-
-/** A plain (non-array) object. */
-function isMap(value: unknown): value is Record<string, any> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function dig(value: unknown, path: readonly string[]): any {
-  let current: any = value;
-  for (const step of path) {
-    if (!isMap(current)) return undefined;
-    current = current[step];
-  }
-  return current;
-}
-
-function isTemplated(text: unknown): boolean {
-  return typeof text === 'string' && (text.includes('${') || text.includes('{{'));
-}
 
 // ---------------------------------------------------------------------------------------------
 // Raw workloads

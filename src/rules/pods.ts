@@ -6,7 +6,7 @@ import { ImageReference, parseImageReference } from '../util/image';
 import { Manifest } from './model';
 import { Release } from './releases';
 import { ParsedSelections, parseSelections } from './selections';
-import { dig, digMap, isMap, isTemplated } from './values';
+import { dig, digMap, digPath, isMap, isTemplated } from './values';
 
 // Where pods come from and which networks annotation they carry, read with the workload model
 // (knowledge/workloads): raw workloads (their pod template), Pods, and the controllers of bjw-s
@@ -152,7 +152,7 @@ export function readWorkload(m: Manifest, autoscaled: AutoscalerLookup): { workl
   const o = m.object;
   const kind: string = o.kind;
   const templatePath = podTemplatePath(o) ?? [];
-  const template = digMap(dig(o, ...templatePath));
+  const template = digMap(digPath(o, templatePath));
   const podSpec = digMap(template, 'spec');
   const written: unknown[] = Array.isArray(podSpec?.containers) ? podSpec.containers : [];
   const containers: ContainerView[] = [];
@@ -179,7 +179,7 @@ export function readWorkload(m: Manifest, autoscaled: AutoscalerLookup): { workl
     annotations.push(site(m, belongs, podValue, 'pod', holder, { workload, podNamespace: m.namespace }));
   }
   for (const path of misplacedAnnotationsPaths(o, templatePath)) {
-    const own = digMap(o, ...path)?.[NETWORKS_ANNOTATION];
+    const own = digMap(digPath(o, path))?.[NETWORKS_ANNOTATION];
     if (typeof own === 'string') {
       annotations.push(site(m, annotationField(path.join('.')), own, 'misplaced', holder, { belongs, podsAnnotated: typeof podValue === 'string', podNamespace: m.namespace }));
     }

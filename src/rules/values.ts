@@ -1,40 +1,25 @@
 // Small readers of plain manifests and chart values: nested lookups that never throw, and the test
 // for text that is still a template (Flux `${VAR}`, Helm `{{ }}`), which no rule can judge.
 
-/** A plain (non-array) object. @internal */
-export function isMap(value: unknown): value is Record<string, any> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { digPath, isMap } from '../knowledge/json';
+
+export { digPath, isMap, isTemplated } from '../knowledge/json';
 
 /** The value at `path` under `value`, or undefined when a step is missing or not a map. @internal */
 export function dig(value: unknown, ...path: string[]): any {
-  let current: any = value;
-  for (const step of path) {
-    if (!isMap(current)) return undefined;
-    current = current[step];
-  }
-  return current;
+  return digPath(value, path);
 }
 
 /** The map at `path`, or undefined. @internal */
 export function digMap(value: unknown, ...path: string[]): Record<string, any> | undefined {
-  const found = dig(value, ...path);
+  const found = digPath(value, path);
   return isMap(found) ? found : undefined;
 }
 
 /** The string at `path`, or undefined. @internal */
 export function digString(value: unknown, ...path: string[]): string | undefined {
-  const found = dig(value, ...path);
+  const found = digPath(value, path);
   return typeof found === 'string' ? found : undefined;
-}
-
-/**
- * True iff `text` is still a template to be filled in later: a Flux post-build substitution
- * (`${VAR}`) or a Helm template (`{{ ... }}`, which app-template renders in annotations and names).
- * @internal
- */
-export function isTemplated(text: unknown): boolean {
-  return typeof text === 'string' && (text.includes('${') || text.includes('{{'));
 }
 
 /** A value for a message: strings in double quotes, everything else as JSON (shortened). @internal */
