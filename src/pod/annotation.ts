@@ -221,7 +221,9 @@ export class MultusPodAnnotation extends Construct {
       if (batch === undefined) batches.set(c.iot, batch = []);
       for (let j = 0; j < c.sel.ips.length; j++) {
         const field = `networks[${i}].ips[${j}]`;
-        batch.push({ address: c.sel.ips[j], claimant: `${path} ${field}`, field });
+        // Joined, not concatenated: the plan keeps the claimant for as long as the app lives, and a
+        // joined text is one flat string where a template's result is a tree of its pieces.
+        batch.push({ address: c.sel.ips[j], claimant: [path, field].join(' '), field });
       }
     }
     const granted = new Map<IotNetwork, CheckedClaim[]>();
@@ -233,7 +235,7 @@ export class MultusPodAnnotation extends Construct {
     const macs: MacRequest[] = [];
     for (let i = 0; i < elements.length; i++) {
       const c = elements[i];
-      if (c.mac !== undefined) macs.push({ network: `${c.namespace}/${c.name}`, mac: c.mac, claimant: `${path} networks[${i}].mac`, field: `networks[${i}].mac`, planned: c.iot !== undefined });
+      if (c.mac !== undefined) macs.push({ network: `${c.namespace}/${c.name}`, mac: c.mac, claimant: [path, `networks[${i}].mac`].join(' '), field: `networks[${i}].mac`, planned: c.iot !== undefined });
     }
     problems.addAll(macClaimProblems(this, macs));
     problems.throwIfAny();
