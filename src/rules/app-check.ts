@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { ValidationProblem, problemsOf } from '../errors';
 import { dependsOnCycles } from '../flux/depends-on';
 import { AppCheckContext, AppManifest, SynthFindings, SynthRulebook } from '../util/app-checks';
-import { Finding, FluxContext, Manifest } from './model';
+import { Finding, FluxContext, Location, Manifest } from './model';
 import { ClusterFacts } from '../knowledge/clusters';
 import { MultusInstall } from '../multus/install';
 import { runRules, suppressibleRuleIds } from './rulebook';
@@ -45,9 +45,18 @@ function fluxContext(ks: ApiObject, json: any): FluxContext {
     name: ks.metadata.name ?? json?.metadata?.name,
     namespace: ks.metadata.namespace,
     targetNamespace: typeof json?.spec?.targetNamespace === 'string' ? json.spec.targetNamespace : undefined,
-    location: { constructPath: ks.node.path },
+    location: new ConstructLocation(ks),
     cluster: '',
   };
+}
+
+/** Where an object of the app is: its construct path, computed only when a finding names it. */
+class ConstructLocation implements Location {
+  constructor(private readonly object: IConstruct) {}
+
+  public get constructPath(): string {
+    return this.object.node.path;
+  }
 }
 
 /**
@@ -61,7 +70,7 @@ export function appManifests(all: ReadonlyArray<AppManifest>): Manifest[] {
   const ksJson = new Map<ApiObject, any>();
   for (const { object, manifest } of all) ksJson.set(object, manifest);
   return all.map(({ object, manifest }) => {
-    const location = { constructPath: object.node.path };
+    const location = new ConstructLocation(object);
     const source = isKind(manifest, GROUPS.source, 'HelmRepository') || isKind(manifest, GROUPS.source, 'OCIRepository');
     const ks = source ? undefined : kustomizationOf(object.node.scope, cache);
     if (!ks || ks === object) return { object: manifest, location, namespace: manifest?.metadata?.namespace };
