@@ -366,22 +366,27 @@ export class AddressPlan {
     const checked: CheckedClaim[] = [];
     const inBatch = new Map<string, ClaimRequest>();
     for (const request of requests) {
-      const ok = problems.check(() => {
+      try {
         const parsed = this.subnet.hostAddress(request.field, request.address, this.scope, true);
         const range = this.dhcpRange;
         if (range && parsed.value >= range.start.value && parsed.value <= range.end.value) {
           invalid({ field: request.field, value: request.address, hint: `the router leases ${range.start.text}-${range.end.text} by DHCP and will hand it to another device; give ${request.claimant} an address outside that range`, scope: this.scope, problem: 'is inside the DHCP range' });
         }
         const holder = this.claims.get(parsed.text);
-        if (holder) throw this.clash(request.field, request.address, holder, request.claimant);
+        if (holder) {
+          problems.add(this.clash(request.field, request.address, holder, request.claimant));
+          continue;
+        }
         const sibling = inBatch.get(parsed.text);
         if (sibling) {
-          throw this.clash(request.field, request.address, { address: parsed, claimant: sibling.claimant, role: 'static' }, request.claimant);
+          problems.add(this.clash(request.field, request.address, { address: parsed, claimant: sibling.claimant, role: 'static' }, request.claimant));
+          continue;
         }
         inBatch.set(parsed.text, request);
-        return { request, address: parsed, withPrefix: `${parsed.text}/${this.subnet.prefixLength}` };
-      });
-      if (ok) checked.push(ok);
+        checked.push({ request, address: parsed, withPrefix: `${parsed.text}/${this.subnet.prefixLength}` });
+      } catch (e) {
+        problems.record(e);
+      }
     }
     problems.throwIfAny();
     return checked;

@@ -197,8 +197,20 @@ export class MultusPodAnnotation extends Construct {
     const problems = new Problems();
     const route: DefaultRouteState = {};
     const checked: Array<CheckedSelection | undefined> = [];
-    for (let i = 0; i < selections.length; i++) checked.push(problems.check(() => this.checkSelection(selections[i], i, route)));
-    problems.check(() => checkInterfaces(interfaceField, selections.map((s) => (isPlainObject(s) ? s.interface : undefined)), this));
+    for (let i = 0; i < selections.length; i++) {
+      let c: CheckedSelection | undefined;
+      try {
+        c = this.checkSelection(selections[i], i, route);
+      } catch (e) {
+        problems.record(e);
+      }
+      checked.push(c);
+    }
+    try {
+      checkInterfaces(interfaceField, selections.map((s) => (isPlainObject(s) ? s.interface : undefined)), this);
+    } catch (e) {
+      problems.record(e);
+    }
     for (let i = 0; i < checked.length; i++) {
       const c = checked[i];
       // Static IPAM has no source of an address but the annotation: without one the attachment
@@ -227,10 +239,13 @@ export class MultusPodAnnotation extends Construct {
       }
     }
     const granted = new Map<IotNetwork, CheckedClaim[]>();
-    for (const [network, requests] of batches) {
-      const ok = problems.check(() => network._checkClaims(requests));
-      if (ok) granted.set(network, ok);
-    }
+    batches.forEach((requests, network) => {
+      try {
+        granted.set(network, network._checkClaims(requests));
+      } catch (e) {
+        problems.record(e);
+      }
+    });
     // The pinned MACs, per network, against every other pod's and each other.
     const macs: MacRequest[] = [];
     for (let i = 0; i < elements.length; i++) {
@@ -239,7 +254,7 @@ export class MultusPodAnnotation extends Construct {
     }
     problems.addAll(macClaimProblems(this, macs));
     problems.throwIfAny();
-    for (const [network, claims] of granted) network._recordClaims(claims);
+    granted.forEach((claims, network) => network._recordClaims(claims));
     recordMacClaims(this, macs);
 
     // The granted addresses in the order of the requests, per network.
@@ -276,7 +291,12 @@ export class MultusPodAnnotation extends Construct {
     const iot = sel.network instanceof IotNetwork ? sel.network : undefined;
     const identity = iot ? { name: iot.networkName, namespace: iot.networkNamespace } : element.check(() => checkNetworkIdentity(`${base}.network`, sel.network, this));
     const label = identity ? `${identity.namespace}/${identity.name}` : base;
-    const ips = sel.ips === undefined ? undefined : element.check(() => this.checkIps(sel, base, iot, label));
+    let ips: string[] | undefined;
+    try {
+      ips = this.checkIps(sel, base, iot, label);
+    } catch (e) {
+      element.record(e);
+    }
     const mac = sel.mac === undefined ? undefined : element.check(() => this.checkMac(sel, base, iot, label));
     const defaultRoute = sel.defaultRoute === undefined ? undefined : element.check(() => this.checkDefaultRoute(sel, base, iot, i, route));
     const cniArgs = sel.cniArgs === undefined ? undefined : element.check(() => checkCniArgs(`${base}.cniArgs`, sel.cniArgs, this));
