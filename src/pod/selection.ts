@@ -116,8 +116,8 @@ export function checkNetworkIdentity(field: string, network: unknown, scope?: IC
 export function checkInterfaces(fieldOf: (index: number) => string, requested: ReadonlyArray<string | undefined>, scope?: IConstruct): void {
   const taken = new Map<string, number>();
   requested.forEach((name, index) => {
-    const field = fieldOf(index);
     if (name !== undefined) {
+      const field = fieldOf(index);
       checkInterfaceName(field, name, scope);
       if (RESERVED_INTERFACES.includes(name)) {
         invalid({ field, value: name, hint: `"${name}" is the pod's ${name === 'lo' ? 'loopback' : 'primary (cluster network)'} interface; leave interface out (Multus names it net${index + 1}) or choose another name such as "iot0"`, scope, problem: 'is reserved' });
@@ -127,7 +127,7 @@ export function checkInterfaces(fieldOf: (index: number) => string, requested: R
     const other = taken.get(effective);
     if (other !== undefined) {
       const how = name === undefined ? `the name Multus generates for networks[${index}]` : 'an interface';
-      invalid({ field, value: effective, hint: `networks[${other}] already uses ${JSON.stringify(effective)} (${how}); give each network of a pod its own interface name`, scope, problem: 'is taken twice in one pod' });
+      invalid({ field: fieldOf(index), value: effective, hint: `networks[${other}] already uses ${JSON.stringify(effective)} (${how}); give each network of a pod its own interface name`, scope, problem: 'is taken twice in one pod' });
     }
     taken.set(effective, index);
   });

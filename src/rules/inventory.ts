@@ -1,7 +1,7 @@
 import { ClusterFacts } from '../knowledge/clusters';
 import { NadConfig, readNadConfig } from './cni';
 import { Manifest } from './model';
-import { AnnotationSite, Workload, annotationField, isWorkload, readAppTemplate, readUnknownChartAnnotations, readWorkload } from './pods';
+import { AnnotationSite, AutoscalerLookup, Workload, annotationField, isWorkload, readAppTemplate, readUnknownChartAnnotations, readWorkload } from './pods';
 import { Release, ReleaseLookup, readRelease } from './releases';
 import { parseSelections } from './selections';
 import { NETWORKS_ANNOTATION, autoscalingOf } from '../knowledge/workloads';
@@ -64,9 +64,10 @@ export class Inventory implements ReleaseLookup {
     const workloads: Workload[] = [];
     const annotations: AnnotationSite[] = [];
     const autoscaled = this.autoscalers();
+    const lookup: AutoscalerLookup = autoscaled.size === 0 ? () => undefined : (ns, kind, name) => autoscaled.get(`${ns ?? ''}/${kind}/${name}`);
     for (const m of this.manifests) {
       if (!isWorkload(m.object)) continue;
-      const read = readWorkload(m, (ns, kind, name) => autoscaled.get(`${ns ?? ''}/${kind}/${name}`));
+      const read = readWorkload(m, lookup);
       workloads.push(read.workload);
       annotations.push(...read.annotations);
     }

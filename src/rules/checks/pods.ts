@@ -81,16 +81,25 @@ export const addressConflict: Rule = {
   level: 'error',
   summary: 'one static address, or one pinned MAC, on one network held by two pods or releases',
   check(inventory, report) {
-    const holders = new Map<string, Array<{ site: AnnotationSite; field: string; value: string }>>();
+    // The first holder of each claim, and the list of all of them only where a second one claims it
+    // too (a home cluster's thousands of claims are almost all held once).
+    type Holder = { site: AnnotationSite; field: string; value: string };
+    const first = new Map<string, Holder>();
+    const shared = new Map<string, Holder[]>();
     for (const site of inventory.annotations()) {
       if (site.placement === 'misplaced') continue;
       for (const c of claims(inventory, site)) {
-        const list = holders.get(c.key) ?? [];
+        const held = first.get(c.key);
+        if (held === undefined) {
+          first.set(c.key, { site, field: c.field, value: c.value });
+          continue;
+        }
+        const list = shared.get(c.key) ?? [held];
         if (!list.some((h) => h.site.holder === site.holder)) list.push({ site, field: c.field, value: c.value });
-        holders.set(c.key, list);
+        shared.set(c.key, list);
       }
     }
-    for (const [key, list] of holders) {
+    for (const [key, list] of shared) {
       if (list.length < 2) continue;
       const [network, what] = key.split('|');
       const first = list[0];
