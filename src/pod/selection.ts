@@ -139,15 +139,15 @@ export function checkInterfaces(fieldOf: (index: number) => string, requested: R
  * @internal
  */
 export function renderSelections(elements: ReadonlyArray<SelectionElement>): string {
-  // Keys in the order of SelectionElement; JSON leaves out a key whose value is undefined, so a key
-  // left out is absent, not null.
-  return JSON.stringify(elements.map((e): SelectionElement => ({
-    'name': e.name,
-    'namespace': e.namespace,
-    'interface': e.interface,
-    'ips': e.ips,
-    'mac': e.mac,
-    'default-route': e['default-route'],
-    'cni-args': e['cni-args'],
-  })));
+  return JSON.stringify(elements.map((e) => {
+    // Keys in the order of SelectionElement; a key left out is absent, not null (and an absent key
+    // costs the serializer less than one holding undefined).
+    const out: Record<string, unknown> = { name: e.name, namespace: e.namespace };
+    if (e.interface !== undefined) out.interface = e.interface;
+    if (e.ips !== undefined) out.ips = e.ips;
+    if (e.mac !== undefined) out.mac = e.mac;
+    if (e['default-route'] !== undefined) out['default-route'] = e['default-route'];
+    if (e['cni-args'] !== undefined) out['cni-args'] = e['cni-args'];
+    return out;
+  }));
 }

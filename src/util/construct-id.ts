@@ -18,7 +18,7 @@ export function checkConstructId(scope: IConstruct, id: string, what: string): v
   if (typeof id !== 'string' || id === '') {
     invalid({ field: 'id', value: id, hint: `give the ${what} a non-empty construct id`, scope });
   }
-  const taken = scope.node.tryFindChild(id.replace(/\//g, '--'));
+  const taken = scope.node.tryFindChild(id.includes('/') ? id.replace(/\//g, '--') : id);
   if (taken) {
     invalid({ field: 'id', value: id, hint: `${taken.node.path} already holds this id under ${scope.node.path || 'the app'}; give the ${what} an id of its own`, scope, problem: 'is taken' });
   }
