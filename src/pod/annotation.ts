@@ -169,12 +169,11 @@ export class MultusPodAnnotation extends Construct {
    */
   public readonly requiresSinglePod: boolean;
 
-  private readonly targets: IConstruct[] = [];
   /**
    * The pods the annotation was applied to: the target, the construct that holds the pod, and the
    * app-template controller.
    */
-  private readonly sites: Array<{ readonly target: IConstruct; readonly key: IConstruct; readonly controller?: string; readonly path: string }> = [];
+  private sites: Array<{ readonly target: IConstruct; readonly key: IConstruct; readonly controller?: string }> = [];
   private readonly rendered: string;
   /** Whether the annotation was handed to a pod: applied to a target, or its map or values taken. */
   private handedOut = false;
@@ -365,7 +364,7 @@ export class MultusPodAnnotation extends Construct {
     if (!target || typeof target !== 'object' || !target.node) {
       invalid({ field: 'target', value: target, hint: ACCEPTED_TARGETS, scope: this, problem: 'is not a construct' });
     }
-    if (this.targets.includes(target)) return;
+    if (this.appliedToTarget(target)) return;
     const path = target.node.path;
     const site = findPodAnnotationSite(target, 'target');
     if (!site) invalid({ field: 'target', value: path, hint: ACCEPTED_TARGETS, scope: this, problem: 'has no pod to annotate' });
@@ -374,7 +373,7 @@ export class MultusPodAnnotation extends Construct {
     this.checkSinglePod(path, site.multiPod);
     this.checkNotAnnotated(path, site.key, '', site.existing(MultusPodAnnotation.ANNOTATION_KEY));
     site.set(MultusPodAnnotation.ANNOTATION_KEY, this.rendered);
-    this.recordTarget(target, site.key, path);
+    this.recordTarget(target, site.key);
   }
 
   /** Refuses a pod that another annotation (or the user) already gave a different networks annotation. */
@@ -387,10 +386,17 @@ export class MultusPodAnnotation extends Construct {
     }
   }
 
-  private recordTarget(target: IConstruct, key: IConstruct, path: string, controller?: string): void {
+  /** Whether the annotation was applied to `target` already. */
+  private appliedToTarget(target: IConstruct): boolean {
+    return this.sites.some((s) => s.target === target);
+  }
+
+  private recordTarget(target: IConstruct, key: IConstruct, controller?: string): void {
     appliedIn(key).set(appliedKey(key, controller ?? ''), this);
-    this.targets.push(target);
-    this.sites.push({ target, key, controller, path });
+    // Most annotations have one target: a list of one, not a list grown for more.
+    const site = { target, key, controller };
+    if (this.sites.length === 0) this.sites = [site];
+    else this.sites.push(site);
     this.handedOut = true;
   }
 
@@ -425,7 +431,7 @@ export class MultusPodAnnotation extends Construct {
     if (!ApiObject.isApiObject(release) || release.kind !== 'HelmRelease') {
       invalid({ field: 'release', value: (release as any)?.node?.path ?? release, hint: 'give a Flux HelmRelease (helm.toolkit.fluxcd.io/v2) of the bjw-s app-template chart; for workloads use applyTo()', scope: this, problem: 'is not a HelmRelease' });
     }
-    if (this.targets.includes(release)) return;
+    if (this.appliedToTarget(release)) return;
     const values = readNested(release, ['spec', 'values'], 'release');
     if (values === undefined) {
       invalid({ field: 'release', value: release.node.path, hint: 'the release has no spec.values; use toAppTemplateValues() when creating it', scope: this, problem: 'has no values' });
@@ -437,7 +443,7 @@ export class MultusPodAnnotation extends Construct {
     this.checkSinglePod(release.node.path, multiPod);
     this.checkNotAnnotated(release.node.path, release, controller, undefined);
     setNested(release, ['spec', 'values', 'controllers', controller, 'pod', 'annotations'], MultusPodAnnotation.ANNOTATION_KEY, this.rendered, 'release');
-    this.recordTarget(release, release, release.node.path, controller);
+    this.recordTarget(release, release, controller);
   }
 
   private checkIps(sel: NetworkSelection, base: string, iot: IotNetwork | undefined, label: string): string[] | undefined {
@@ -477,8 +483,8 @@ export class MultusPodAnnotation extends Construct {
     if (multiPod !== undefined) {
       invalid({ field: 'target', value: path, hint: `${multiPod}, and every pod would take the same static addresses/MAC; run a single pod (replicas: 1), or leave ips and mac out`, scope: this, problem: 'runs more than one pod' });
     }
-    if (this.targets.length > 0) {
-      invalid({ field: 'target', value: path, hint: `this annotation already holds its static addresses/MAC for ${this.targets[0].node.path}; create one MultusPodAnnotation per pod`, scope: this, problem: 'would be a second pod with the same addresses' });
+    if (this.sites.length > 0) {
+      invalid({ field: 'target', value: path, hint: `this annotation already holds its static addresses/MAC for ${this.sites[0].target.node.path}; create one MultusPodAnnotation per pod`, scope: this, problem: 'would be a second pod with the same addresses' });
     }
   }
 
