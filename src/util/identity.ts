@@ -119,6 +119,8 @@ export function identityProblems(objects: ReadonlyArray<ApiObject>, manifestOf: 
     }
   }
   const seen = new Map<IConstruct, Map<string, ApiObject>>();
+  // The identity scope of each parent construct, found once (an app's objects share a few parents).
+  const scopes = new Map<IConstruct | undefined, IConstruct>();
   for (const object of objects) {
     const m = declared(object);
     const bad = malformed(object, m);
@@ -127,10 +129,14 @@ export function identityProblems(objects: ReadonlyArray<ApiObject>, manifestOf: 
       continue;
     }
     const id = identityOf(m, crdScopes);
-    const key = JSON.stringify([id.group, id.kind, id.namespace ?? null, id.name]);
-    const scope = identityScopeOf(object);
-    const inScope = seen.get(scope) ?? new Map<string, ApiObject>();
-    seen.set(scope, inScope);
+    // NUL never occurs in a group, kind, namespace or name (malformed() refuses control characters),
+    // and a namespace is never empty, so the parts cannot run into each other.
+    const key = `${id.group}\0${id.kind}\0${id.namespace ?? ''}\0${id.name}`;
+    const parent = object.node.scope;
+    let scope = (object as any)[IDENTITY_SCOPE] === true ? object : scopes.get(parent);
+    if (scope === undefined) scopes.set(parent, scope = parent === undefined ? object.node.root : identityScopeOf(parent));
+    let inScope = seen.get(scope);
+    if (inScope === undefined) seen.set(scope, inScope = new Map<string, ApiObject>());
     const first = inScope.get(key);
     if (!first) {
       inScope.set(key, object);
