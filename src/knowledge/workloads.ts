@@ -90,12 +90,11 @@ export interface HostNetworkUse {
  * @internal
  */
 export function podHostNetwork(object: any, templatePath: readonly string[] | undefined = podTemplatePath(object)): HostNetworkUse | undefined {
-  const path = templatePath;
-  if (path === undefined || dig(dig(object, path), ['spec', 'hostNetwork']) !== true) return undefined;
+  if (templatePath === undefined || dig(dig(object, templatePath), ['spec', 'hostNetwork']) !== true) return undefined;
   const kind = typeof object?.kind === 'string' ? object.kind : 'workload';
   return {
-    path: [...path, 'spec', 'hostNetwork'],
-    why: path.length === 0 ? `the ${kind} has hostNetwork: true` : `the ${kind}'s pod template has hostNetwork: true`,
+    path: [...templatePath, 'spec', 'hostNetwork'],
+    why: templatePath.length === 0 ? `the ${kind} has hostNetwork: true` : `the ${kind}'s pod template has hostNetwork: true`,
   };
 }
 

@@ -290,6 +290,8 @@ export class MultusPodAnnotation extends Construct {
     const iot = sel.network instanceof IotNetwork ? sel.network : undefined;
     const identity = iot ? { name: iot.networkName, namespace: iot.networkNamespace } : element.check(() => checkNetworkIdentity(`${base}.network`, sel.network, this));
     const label = identity ? `${identity.namespace}/${identity.name}` : base;
+    // Caught in place: almost every selection gives ips, and a closure for it on every annotation
+    // of a large app is measurable (the rarer fields below use element.check).
     let ips: string[] | undefined;
     try {
       ips = this.checkIps(sel, base, iot, label);

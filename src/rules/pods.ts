@@ -52,11 +52,6 @@ class Container implements ContainerView {
   }
 }
 
-/** A container of a workload, its image read on first use. */
-function containerView(c: Omit<ContainerView, 'reference'>): ContainerView {
-  return new Container(c.name, c.image, c.commandLine, c.resources, () => c.field);
-}
-
 /** One source of pods. @internal */
 export interface Workload {
   readonly manifest: Manifest;
@@ -242,7 +237,7 @@ export function readAppTemplate(release: Release): { workloads: Workload[]; anno
       const tag = dig(spec, 'image', 'tag');
       const image = typeof repo === 'string' && !isTemplated(repo) ? `${repo}${typeof tag === 'string' ? `:${tag}` : ''}` : undefined;
       const command = [spec.command, spec.args].flatMap((x) => (Array.isArray(x) ? x : typeof x === 'string' ? [x] : []));
-      return containerView({ name: k, image, commandLine: command.join(' '), resources: isMap(spec.resources) ? spec.resources : undefined, field: release.originOf(['controllers', id, 'containers', k]) });
+      return new Container(k, image, command.join(' '), isMap(spec.resources) ? spec.resources : undefined, () => release.originOf(['controllers', id, 'containers', k]));
     });
     const type = typeof c.type === 'string' ? c.type : 'deployment';
     const multiPod = controllerRolloutMultiPod(id, c) ?? (typeof releaseName === 'string' ? rawResourceAutoscaling(values, releaseName, id) : undefined);
