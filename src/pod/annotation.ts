@@ -196,6 +196,7 @@ export class MultusPodAnnotation extends Construct {
     const problems = new Problems();
     const route: DefaultRouteState = {};
     const checked: Array<CheckedSelection | undefined> = [];
+    const interfaces: Array<string | undefined> = [];
     for (let i = 0; i < selections.length; i++) {
       let c: CheckedSelection | undefined;
       try {
@@ -204,9 +205,10 @@ export class MultusPodAnnotation extends Construct {
         problems.record(e);
       }
       checked.push(c);
+      interfaces.push(isPlainObject(selections[i]) ? selections[i].interface : undefined);
     }
     try {
-      checkInterfaces(interfaceField, selections.map((s) => (isPlainObject(s) ? s.interface : undefined)), this);
+      checkInterfaces(interfaceField, interfaces, this);
     } catch (e) {
       problems.record(e);
     }
@@ -256,21 +258,29 @@ export class MultusPodAnnotation extends Construct {
     granted.forEach((claims, network) => network._recordClaims(claims));
     recordMacClaims(this, macs);
 
-    // The granted addresses in the order of the requests, per network.
+    // The granted addresses in the order of the requests, per network. Built with loops and push:
+    // arrays of one kind wherever they are made, so that the optimized constructor is not thrown
+    // back to the interpreter by the first array an inlined map() made differently.
     const next = new Map<IotNetwork, number>();
-    const selectionElements: SelectionElement[] = elements.map((c) => {
+    const selectionElements: SelectionElement[] = [];
+    const networks: INetworkAttachment[] = [];
+    let pinned = false;
+    for (const c of elements) {
       let ips = c.ips;
       if (c.iot && c.sel.ips) {
         const claims = granted.get(c.iot)!;
         const at = next.get(c.iot) ?? 0;
-        ips = claims.slice(at, at + c.sel.ips.length).map((claim) => claim.withPrefix);
+        ips = [];
+        for (let j = at; j < at + c.sel.ips.length; j++) ips.push(claims[j].withPrefix);
         next.set(c.iot, at + c.sel.ips.length);
       }
-      return { name: c.name, namespace: c.namespace, interface: c.sel.interface, ips, mac: c.mac, 'default-route': c.defaultRoute, 'cni-args': c.cniArgs };
-    });
+      selectionElements.push({ name: c.name, namespace: c.namespace, interface: c.sel.interface, ips, mac: c.mac, 'default-route': c.defaultRoute, 'cni-args': c.cniArgs });
+      networks.push(c.sel.network);
+      pinned ||= ips !== undefined || c.mac !== undefined;
+    }
     this.rendered = renderSelections(selectionElements);
-    this.networks = elements.map((c) => c.sel.network);
-    this.requiresSinglePod = selectionElements.some((e) => e.ips !== undefined || e.mac !== undefined);
+    this.networks = networks;
+    this.requiresSinglePod = pinned;
     // Known only at the end: an annotation that never reaches a pod attaches nothing, and its
     // static addresses would still be held in the address plan.
     const all = annotationsOf(this);

@@ -115,7 +115,8 @@ export function checkNetworkIdentity(field: string, network: unknown, scope?: IC
  */
 export function checkInterfaces(fieldOf: (index: number) => string, requested: ReadonlyArray<string | undefined>, scope?: IConstruct): void {
   const taken = new Map<string, number>();
-  requested.forEach((name, index) => {
+  for (let index = 0; index < requested.length; index++) {
+    const name = requested[index];
     if (name !== undefined) {
       const field = fieldOf(index);
       checkInterfaceName(field, name, scope);
@@ -130,7 +131,7 @@ export function checkInterfaces(fieldOf: (index: number) => string, requested: R
       invalid({ field: fieldOf(index), value: effective, hint: `networks[${other}] already uses ${JSON.stringify(effective)} (${how}); give each network of a pod its own interface name`, scope, problem: 'is taken twice in one pod' });
     }
     taken.set(effective, index);
-  });
+  }
 }
 
 /**
@@ -139,7 +140,8 @@ export function checkInterfaces(fieldOf: (index: number) => string, requested: R
  * @internal
  */
 export function renderSelections(elements: ReadonlyArray<SelectionElement>): string {
-  return JSON.stringify(elements.map((e) => {
+  const list: Array<Record<string, unknown>> = [];
+  for (const e of elements) {
     // Keys in the order of SelectionElement; a key left out is absent, not null (and an absent key
     // costs the serializer less than one holding undefined).
     const out: Record<string, unknown> = { name: e.name, namespace: e.namespace };
@@ -148,6 +150,7 @@ export function renderSelections(elements: ReadonlyArray<SelectionElement>): str
     if (e.mac !== undefined) out.mac = e.mac;
     if (e['default-route'] !== undefined) out['default-route'] = e['default-route'];
     if (e['cni-args'] !== undefined) out['cni-args'] = e['cni-args'];
-    return out;
-  }));
+    list.push(out);
+  }
+  return JSON.stringify(list);
 }
