@@ -22,30 +22,38 @@
 // 5. With `--repos` (and only then, alone): `cdk8s-multus check` on each repository named in
 //    CDK8S_MULTUS_REPOS (directories separated by `:`, as for `npm run test:repos`), against the
 //    parse-only process on the same directory. Target: at most 1.3x on each.
+// 6. With `--decompose` (and only then, alone): the 5,000 annotated workloads of 2., beside the
+//    variants of bench/scale.ts that take the library's parts away one by one, each sample a fresh
+//    process, all variants sampled in turn. No target: it shows where the ratio of 2. comes from.
+//    Take 14 samples or more (`--samples 14`): one machine's runs move by a tenth.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeRepository } from './repository';
+import { SCALE_MODES, ScaleMode } from './scale';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
 
-/** The command line: `--check` (exit 1 on a miss), `--samples N` (at least 3), `--ts-node`, `--repos`. */
-function options(argv: string[]): { check: boolean; samples: number; tsNode: boolean; repos: boolean } {
+/** The command line: `--check` (exit 1 on a miss), `--samples N` (at least 3), `--ts-node`, `--repos`, `--decompose`. */
+function options(argv: string[]): { check: boolean; samples: number; tsNode: boolean; repos: boolean; decompose: boolean } {
   let check = false;
   let tsNode = false;
   let repos = false;
+  let decompose = false;
   let samples = 3;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--check') check = true;
     else if (argv[i] === '--ts-node') tsNode = true;
     else if (argv[i] === '--repos') repos = true;
+    else if (argv[i] === '--decompose') decompose = true;
     else if (argv[i] === '--samples') samples = Number(argv[++i]);
-    else throw new Error(`unknown argument ${JSON.stringify(argv[i])} (known: --check, --samples N, --ts-node, --repos)`);
+    else throw new Error(`unknown argument ${JSON.stringify(argv[i])} (known: --check, --samples N, --ts-node, --repos, --decompose)`);
   }
   if (!Number.isInteger(samples) || samples < 3) throw new Error(`--samples takes a whole number of at least 3, not ${samples}`);
-  return { check, samples, tsNode, repos };
+  if (repos && decompose) throw new Error('--repos and --decompose each run alone: give one of them');
+  return { check, samples, tsNode, repos, decompose };
 }
 
 const OPTIONS = options(process.argv.slice(2));
@@ -83,9 +91,14 @@ function synth(app: string | undefined): () => number {
   };
 }
 
+/** One in-process scale case in a fresh child process (warmed up inside): its time in ms, and the YAML's digest. */
+function scaleRun(count: number, mode: ScaleMode): { ms: number; sha256: string } {
+  return JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'scale.js'), String(count), mode], { cwd: ROOT, encoding: 'utf8' }));
+}
+
 /** One in-process scale case in a fresh child process (warmed up inside), in ms. */
-function scale(count: number, mode: 'multus' | 'plain'): () => number {
-  return () => JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'scale.js'), String(count), mode], { cwd: ROOT, encoding: 'utf8' })).ms;
+function scale(count: number, mode: ScaleMode): () => number {
+  return () => scaleRun(count, mode).ms;
 }
 
 interface RulebookRun {
@@ -154,12 +167,43 @@ function repositories(): void {
   }
 }
 
+/** What each variant of bench/scale.ts is, for section 6. */
+const VARIANTS: Record<ScaleMode, string> = {
+  'plain': 'plain Deployments',
+  'by-hand': 'the annotation written by hand (no rulebook at synth)',
+  'bare-construct': 'by hand, and a bare construct each (no rulebook)',
+  'unwired': 'the library without the rulebook at synth',
+  'multus': 'the library as shipped',
+};
+
+/** Section 6: every variant of the 5,000-workload case, sampled in turn, against plain Deployments. */
+function decompose(): void {
+  const count = 5000;
+  console.log(`${count} Deployments and beside each (each sample a fresh process, all variants in turn)`);
+  const runs = new Map<ScaleMode, Array<{ ms: number; sha256: string }>>(SCALE_MODES.map((m) => [m, []]));
+  for (let i = 0; i < OPTIONS.samples; i++) for (const mode of SCALE_MODES) runs.get(mode)!.push(scaleRun(count, mode));
+  const plain = runs.get('plain')!.map((r) => r.ms);
+  const annotated = new Set(SCALE_MODES.filter((m) => m !== 'plain').flatMap((m) => runs.get(m)!.map((r) => r.sha256)));
+  for (const mode of ['plain', 'by-hand', 'bare-construct', 'unwired', 'multus'] as const) {
+    const ms = runs.get(mode)!.map((r) => r.ms);
+    const pairs = ms.map((x, i) => x / plain[i]);
+    console.log(row([VARIANTS[mode], `${median(ms).toFixed(0)} ms`, `${ratio(median(ms) / median(plain))} plain (ratio of the medians)`,
+      `${ratio(median(pairs))} (median of the ${pairs.length} rounds' ratios)`]));
+  }
+  console.log(annotated.size === 1 ? '\nevery annotated variant wrote the same YAML in every sample (one SHA-256)'
+    : `\nthe annotated variants wrote ${annotated.size} different YAML outputs: they do not compare`);
+}
+
 function main(): number {
   console.log(`node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown cpu'}; `
     + `each figure the median of ${OPTIONS.samples} samples, the two sides of a ratio sampled in turn\n`);
   if (OPTIONS.repos) {
     repositories();
     return verdict();
+  }
+  if (OPTIONS.decompose) {
+    decompose();
+    return 0;
   }
 
   console.log('cdk8s synth (cold process)');

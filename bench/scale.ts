@@ -1,14 +1,33 @@
 // In-process scale: N cdk8s-plus Deployments, each put on one network with its own static address,
 // against N plain Deployments. Runs in a child process per case so that one case's heap does not
 // slow the next.
+//
+// Beside the two sides of the target, the variants that `npm run bench -- --decompose` measures to
+// show where the difference comes from; every annotated variant writes the same YAML, byte for byte:
+// - `by-hand`: the same annotation written by hand on each Deployment's pod template, the
+//   IotNetwork in the app, the rulebook at synth unwired (what the annotation itself costs);
+// - `bare-construct`: that, and a bare construct per workload beside each Deployment (what any
+//   construct that annotates a pod adds to the tree);
+// - `unwired`: the library's MultusPodAnnotation and applyTo with the rulebook at synth unwired
+//   (the constructors, applyTo and the other end-of-app checks);
+// - `multus`: the library as shipped.
+import { createHash } from 'node:crypto';
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { IotNetwork, MultusPodAnnotation } from '../src';
+import { Construct } from 'constructs';
+import { IotNetwork, MultusPodAnnotation, MultusRulebook } from '../src';
 import * as ipaddr from 'ipaddr.js';
 
 // 198.18.0.0/15 is the range set aside for benchmarks (RFC 2544): room for every workload.
 const SUBNET = '198.18.0.0/15';
+const PREFIX = 15;
 const BASE = ipaddr.parse('198.18.0.0').toByteArray();
+
+/** What stands beside each Deployment. */
+export type ScaleMode = 'plain' | 'by-hand' | 'bare-construct' | 'unwired' | 'multus';
+
+/** Every mode, the two sides of the target first. */
+export const SCALE_MODES: readonly ScaleMode[] = ['multus', 'plain', 'by-hand', 'bare-construct', 'unwired'];
 
 function address(i: number): string {
   const n = ((BASE[0] << 24) | (BASE[1] << 16) | (BASE[2] << 8) | BASE[3]) + 10 + i;
@@ -20,30 +39,43 @@ export function addresses(count: number): string[] {
   return Array.from({ length: count }, (_, i) => address(i));
 }
 
-export function build(count: number, withMultus: boolean, ips: readonly string[] = addresses(count)): string {
+/**
+ * The YAML of `count` Deployments and what `mode` puts beside each. `withMultus` true is `multus`,
+ * false `plain`. The rulebook at synth stays unwired after an `unwired` or by-hand build: run those
+ * in a process of their own (as `npm run bench` does).
+ */
+export function build(count: number, withMultus: boolean | ScaleMode, ips: readonly string[] = addresses(count)): string {
+  const mode: ScaleMode = withMultus === true ? 'multus' : withMultus === false ? 'plain' : withMultus;
+  if (mode === 'by-hand' || mode === 'bare-construct' || mode === 'unwired') MultusRulebook._wire(undefined);
   const app = new App({ outdir: 'never-written' });
   const chart = new Chart(app, 'scale', { namespace: 'bench' });
-  const network = withMultus ? new IotNetwork(chart, 'iot', { subnet: SUBNET }) : undefined;
+  const network = mode === 'plain' ? undefined : new IotNetwork(chart, 'iot', { subnet: SUBNET });
   for (let i = 0; i < count; i++) {
     const deployment = new kplus.Deployment(chart, `app-${i}`, {
       replicas: 1,
       strategy: kplus.DeploymentStrategy.recreate(),
       containers: [{ image: 'registry.example/app:1.0.0', portNumber: 8080, securityContext: { ensureNonRoot: false } }],
     });
-    if (network) {
+    if (network === undefined) continue;
+    if (mode === 'multus' || mode === 'unwired') {
       new MultusPodAnnotation(chart, `app-${i}-iot`, { networks: [{ network, ips: [ips[i]] }] }).applyTo(deployment);
+      continue;
     }
+    if (mode === 'bare-construct') new Construct(chart, `app-${i}-iot`);
+    const selection = [{ name: network.networkName, namespace: network.networkNamespace, ips: [`${ips[i]}/${PREFIX}`] }];
+    deployment.podMetadata.addAnnotation(MultusPodAnnotation.ANNOTATION_KEY, JSON.stringify(selection));
   }
   return app.synthYaml();
 }
 
 if (require.main === module) {
   const [count, mode] = process.argv.slice(2);
-  const withMultus = mode === 'multus';
-  build(10, withMultus); // warm the module cache and JIT outside the measurement
+  if (!SCALE_MODES.includes(mode as ScaleMode)) throw new Error(`mode ${JSON.stringify(mode)} is none of ${SCALE_MODES.join(', ')}`);
+  build(10, mode as ScaleMode); // warm the module cache and JIT outside the measurement
   const ips = addresses(Number(count));
   const start = process.hrtime.bigint();
-  const yaml = build(Number(count), withMultus, ips);
+  const yaml = build(Number(count), mode as ScaleMode, ips);
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  process.stdout.write(JSON.stringify({ count: Number(count), mode, ms, bytes: yaml.length }) + '\n');
+  const sha256 = createHash('sha256').update(yaml).digest('hex');
+  process.stdout.write(JSON.stringify({ count: Number(count), mode, ms, bytes: yaml.length, sha256 }) + '\n');
 }

@@ -131,10 +131,12 @@ export class MultusRulebook extends Construct {
   }
 
   /**
-   * Hands the rulebook at synth to every app's checks. Called once, by the library's entry point.
+   * Hands the rulebook at synth to every app's checks. Called once, by the library's entry point;
+   * without a rulebook (only `bench/scale.ts` does this, to measure what the rulebook costs), apps
+   * run their other end-of-app checks alone.
    * @internal
    */
-  public static _wire(rulebook: SynthRulebook): void {
+  public static _wire(rulebook: SynthRulebook | undefined): void {
     WIRED.rulebook = rulebook;
   }
 
