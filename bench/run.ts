@@ -11,8 +11,8 @@
 //    at most 1.15x the floor.
 // 2. In-process scale: 100 to 5,000 Deployments each on one network with its own static address,
 //    against the same number of plain Deployments. Targets: 5,000 annotated workloads at most 1.15x
-//    plain Deployments; time per workload at 5,000 within 1.3x of that at 1,000 (the address plan
-//    is linear).
+//    plain Deployments (judged on at least 9 samples of each side); time per workload at 5,000
+//    within 1.3x of that at 1,000 (the address plan is linear).
 // 3. The rulebook in-process over 1,000, 5,000 and 10,000 manifests with defects planted. Targets:
 //    it finds exactly the planted defects (the rules ran over everything); time per manifest at
 //    10,000 within 1.3x of that at 1,000 (every rule is linear).
@@ -71,12 +71,23 @@ function clock(fn: () => void): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
+/** Every sample of each measure, taken in turn: a, b, ..., a, b, ... */
+function samplesInTurn(measures: Array<() => number>, count = OPTIONS.samples): number[][] {
+  const samples: number[][] = measures.map(() => []);
+  for (let i = 0; i < count; i++) measures.forEach((m, j) => samples[j].push(m()));
+  return samples;
+}
+
 /** The median of each measure, its samples taken in turn: a, b, ..., a, b, ... */
 function inTurn(measures: Array<() => number>): number[] {
-  const samples: number[][] = measures.map(() => []);
-  for (let i = 0; i < OPTIONS.samples; i++) measures.forEach((m, j) => samples[j].push(m()));
-  return samples.map(median);
+  return samplesInTurn(measures).map(median);
 }
+
+/**
+ * Samples of the 5,000-workload pair, whose target is judged: at least 9, since on a busy machine
+ * the median of 3 moves by a tenth from one run to the next.
+ */
+const JUDGED_SCALE_SAMPLES = 9;
 
 /** One cold `cdk8s synth` of `app` (the cdk8s.yaml app when undefined), in ms. */
 function synth(app: string | undefined): () => number {
@@ -218,10 +229,16 @@ function main(): number {
   console.log('\nin-process scale (construct + synth to YAML), each case a fresh process');
   const perWorkload: Record<number, number> = {};
   for (const n of [100, 1000, 5000]) {
-    const [multus, plain] = inTurn([scale(n, 'multus'), scale(n, 'plain')]);
+    const count = n === 5000 ? Math.max(OPTIONS.samples, JUDGED_SCALE_SAMPLES) : OPTIONS.samples;
+    const [multusSamples, plainSamples] = samplesInTurn([scale(n, 'multus'), scale(n, 'plain')], count);
+    const [multus, plain] = [median(multusSamples), median(plainSamples)];
     perWorkload[n] = multus / n;
     const judged = n === 5000 ? target(`${n} annotated workloads against plain Deployments`, '<= 1.15x', multus / plain <= 1.15) : '';
     console.log(row([`${n} Deployments`, `${multus.toFixed(0)} ms (${(multus / n).toFixed(3)} ms each)`, `${ratio(multus / plain)} plain (${plain.toFixed(0)} ms)`, judged]));
+    if (count !== OPTIONS.samples) {
+      const pairs = multusSamples.map((m, i) => m / plainSamples[i]);
+      console.log(row(['', `(${count} samples each side)`, `${ratio(median(pairs))} median of the pairs' ratios`]));
+    }
   }
   const linear = perWorkload[5000] / perWorkload[1000];
   console.log(row(['per workload 5,000 vs 1,000', ratio(linear), '', target('time per workload, 5,000 against 1,000', '<= 1.30x', linear <= 1.3)]));
