@@ -85,7 +85,7 @@ function inTurn(measures: Array<() => number>): number[] {
 
 /**
  * Samples of the 5,000-workload pair, whose target is judged: at least 9, since on a busy machine
- * the median of 3 moves by a tenth from one run to the next.
+ * the median of a few moves by a tenth from one run to the next.
  */
 const JUDGED_SCALE_SAMPLES = 9;
 
