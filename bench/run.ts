@@ -72,8 +72,8 @@ function clock(fn: () => void): number {
 }
 
 /** Every sample of each measure, taken in turn: a, b, ..., a, b, ... */
-function samplesInTurn(measures: Array<() => number>, count = OPTIONS.samples): number[][] {
-  const samples: number[][] = measures.map(() => []);
+function samplesInTurn<T>(measures: Array<() => T>, count = OPTIONS.samples): T[][] {
+  const samples: T[][] = measures.map(() => []);
   for (let i = 0; i < count; i++) measures.forEach((m, j) => samples[j].push(m()));
   return samples;
 }
@@ -191,12 +191,11 @@ const VARIANTS: Record<ScaleMode, string> = {
 function decompose(): void {
   const count = 5000;
   console.log(`${count} Deployments and beside each (each sample a fresh process, all variants in turn)`);
-  const runs = new Map<ScaleMode, Array<{ ms: number; sha256: string }>>(SCALE_MODES.map((m) => [m, []]));
-  for (let i = 0; i < OPTIONS.samples; i++) for (const mode of SCALE_MODES) runs.get(mode)!.push(scaleRun(count, mode));
-  const plain = runs.get('plain')!.map((r) => r.ms);
-  const annotated = new Set(SCALE_MODES.filter((m) => m !== 'plain').flatMap((m) => runs.get(m)!.map((r) => r.sha256)));
-  for (const mode of ['plain', 'by-hand', 'bare-construct', 'unwired', 'multus'] as const) {
-    const ms = runs.get(mode)!.map((r) => r.ms);
+  const runs = samplesInTurn(SCALE_MODES.map((mode) => () => scaleRun(count, mode)));
+  const plain = runs[SCALE_MODES.indexOf('plain')].map((r) => r.ms);
+  const annotated = new Set(SCALE_MODES.flatMap((mode, j) => (mode === 'plain' ? [] : runs[j].map((r) => r.sha256))));
+  for (const [j, mode] of SCALE_MODES.entries()) {
+    const ms = runs[j].map((r) => r.ms);
     const pairs = ms.map((x, i) => x / plain[i]);
     console.log(row([VARIANTS[mode], `${median(ms).toFixed(0)} ms`, `${ratio(median(ms) / median(plain))} plain (ratio of the medians)`,
       `${ratio(median(pairs))} (median of the ${pairs.length} rounds' ratios)`]));

@@ -26,8 +26,8 @@ const BASE = ipaddr.parse('198.18.0.0').toByteArray();
 /** What stands beside each Deployment. */
 export type ScaleMode = 'plain' | 'by-hand' | 'bare-construct' | 'unwired' | 'multus';
 
-/** Every mode, the two sides of the target first. */
-export const SCALE_MODES: readonly ScaleMode[] = ['multus', 'plain', 'by-hand', 'bare-construct', 'unwired'];
+/** Every mode, from plain Deployments to the library as shipped, each adding one part. */
+export const SCALE_MODES: readonly ScaleMode[] = ['plain', 'by-hand', 'bare-construct', 'unwired', 'multus'];
 
 function address(i: number): string {
   const n = ((BASE[0] << 24) | (BASE[1] << 16) | (BASE[2] << 8) | BASE[3]) + 10 + i;
@@ -40,12 +40,11 @@ export function addresses(count: number): string[] {
 }
 
 /**
- * The YAML of `count` Deployments and what `mode` puts beside each. `withMultus` true is `multus`,
- * false `plain`. The rulebook at synth stays unwired after an `unwired` or by-hand build: run those
- * in a process of their own (as `npm run bench` does).
+ * The YAML of `count` Deployments and what `mode` puts beside each. The rulebook at synth stays
+ * unwired after an `unwired` or by-hand build: run those in a process of their own (as
+ * `npm run bench` does).
  */
-export function build(count: number, withMultus: boolean | ScaleMode, ips: readonly string[] = addresses(count)): string {
-  const mode: ScaleMode = withMultus === true ? 'multus' : withMultus === false ? 'plain' : withMultus;
+export function build(count: number, mode: ScaleMode, ips: readonly string[] = addresses(count)): string {
   if (mode === 'by-hand' || mode === 'bare-construct' || mode === 'unwired') MultusRulebook._wire(undefined);
   const app = new App({ outdir: 'never-written' });
   const chart = new Chart(app, 'scale', { namespace: 'bench' });
