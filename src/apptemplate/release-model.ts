@@ -149,12 +149,13 @@ export interface AppTemplateReleaseProps {
   /**
    * Chart values deep-merged over everything the props render, last: for what the props do not
    * model (a route, a second container). Objects merge key by key; arrays and scalars replace;
-   * `null` removes a key. Refused here: a networks annotation anywhere, the container's `image`,
-   * the controller's `type`, `replicas` and `strategy`, removing the release's controller or
-   * container, an autoscaler with a static address (the controller's own, or a
-   * HorizontalPodAutoscaler or KEDA ScaledObject in `rawResources` that scales the release's
-   * workload), `hostNetwork` with networks, `rawResources` in the other major version's layout, and
-   * strings or keys YAML cannot carry unchanged (control characters, `0o17`, `__proto__`).
+   * `null` removes a key; a key given as `undefined` is left unset. Refused here: a networks
+   * annotation anywhere, the container's `image`, the controller's `type`, `replicas` and
+   * `strategy`, removing the release's controller or container, an autoscaler with a static
+   * address (the controller's own, or a HorizontalPodAutoscaler or KEDA ScaledObject in
+   * `rawResources` that scales the release's workload), `hostNetwork` with networks, `rawResources`
+   * in the other major version's layout, and strings or keys YAML cannot carry unchanged (control
+   * characters, `0o17`, `__proto__`).
    * @default - none
    */
   readonly values?: { [key: string]: any };

@@ -147,8 +147,8 @@ export interface MultusInstallProps {
   /**
    * Values deep-merged over everything this construct renders, last: the escape hatch for chart
    * settings the library does not model. Objects merge key by key; arrays and scalars replace;
-   * `null` removes a key. What the install sets from its props or needs to run is refused here (and
-   * in `addValues`): the CNI directories (`cniPaths`), the daemon's image (`image`) and its API token
+   * `null` removes a key; a key given as `undefined` is left unset. What the install sets from its
+   * props or needs to run is refused here (and in `addValues`): the CNI directories (`cniPaths`), the daemon's image (`image`) and its API token
    * (`defaultPodOptions.automountServiceAccountToken`; for angelnu also
    * `global.createDefaultServiceAccount`; for home-operations `serviceAccount.automount`, and
    * `tolerations`, which the `tolerations` prop sets).
@@ -411,7 +411,8 @@ export function checkNoModelledValues(values: Record<string, any>, chart: Multus
   for (const key of modelledKeys(chart, netns)) {
     let at: any = values;
     for (let i = 0; i < key.path.length; i++) {
-      if (!isPlainObject(at) || !Object.prototype.hasOwnProperty.call(at, key.path[i])) break;
+      // A key given as undefined is left unset (util/merge `deepMerge`): it changes nothing.
+      if (!isPlainObject(at) || !Object.prototype.hasOwnProperty.call(at, key.path[i]) || at[key.path[i]] === undefined) break;
       const field = `values.${key.path.slice(0, i + 1).join('.')}`;
       const value = at[key.path[i]];
       // One refusal per field: replacing `cni` drops both of bjw-s's CNI keys.

@@ -4,12 +4,13 @@ import { isPlainObject } from '../util/merge';
 import { checkYamlDatum, checkYamlKey } from '../util/strings';
 
 // Chart values given through `values` or `addValues` are deep-merged over what the install renders,
-// the way Helm merges values: objects key by key, `null` removes a key. Over the library's own
-// values that would undo what it checked: `controllers: null` removes the daemon's image and
-// resources, and the chart falls back to its defaults while `install.image` still names the
-// library's tag. So values may add keys and change leaves, but never remove or replace (with a
-// non-object) anything the install renders; `null` stays available for the chart's own defaults.
-// Their strings must be YAML-safe (util/strings), and everything in them JSON data.
+// the way Helm merges values: objects key by key, `null` removes a key (`undefined` leaves it unset,
+// util/merge). Over the library's own values that would undo what it checked: `controllers: null`
+// removes the daemon's image and resources, and the chart falls back to its defaults while
+// `install.image` still names the library's tag. So values may add keys and change leaves, but never
+// remove or replace (with a non-object) anything the install renders; `null` stays available for
+// the chart's own defaults. Their strings must be YAML-safe (util/strings), and everything in them
+// JSON data.
 
 /**
  * Refuses, all at once, what in `values` would remove or replace a part of `rendered` (the install's

@@ -306,6 +306,17 @@ describe('values: deep-merged last, for what the props do not model', () => {
     expect(Object.keys(values.persistence)).toEqual(['config']);
   });
 
+  test('a key given as undefined is left unset, as a prop would be: it does not wipe what the release wrote', () => {
+    // GIVEN values whose keys a caller left undefined (an optional value not set), beside one it set
+    const { release: r } = release({ values: { controllers: undefined, defaultPodOptions: { hostUsers: false, priorityClassName: undefined }, service: undefined } as any });
+    // THEN the release's own controller, container and service stay; the set key merges
+    const values = manifestOf(r).spec.values;
+    expect(values.controllers['home-assistant'].containers.app.image).toEqual(IMAGE);
+    expect(values.defaultPodOptions).toMatchObject({ hostUsers: false });
+    expect(values.defaultPodOptions).not.toHaveProperty('priorityClassName');
+    expect(values.service).toEqual(release({}).release.helmRelease.toJson().spec.values.service);
+  });
+
   test('the networks annotation is added after values, next to the pod\'s other annotations', () => {
     const { home, iot } = givenApp();
     const r = new AppTemplateRelease(home, 'home-assistant', {

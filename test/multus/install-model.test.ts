@@ -277,7 +277,6 @@ describe('checkNoModelledValues', () => {
     ['the image under 7.0.0\'s names', { controllers: { multus: { containers: { multus: { image: { tag: 'v4.3.0' } } } } } }, MultusChart.angelnu(), 'values.controllers.multus.containers.multus.image', 'cannot be set through values'],
     ['the image under 6.0.4\'s names', { controllers: { main: { containers: { main: { image: null } } } } }, MultusChart.angelnu({ version: '6.0.4' }), 'values.controllers.main.containers.main.image', 'cannot be set through values'],
     ['cni.paths', { cni: { paths: { bin: '/opt/cni/bin' } } }, MultusChart.angelnu(), 'values.cni.paths', 'cannot be set through values'],
-    ['cni.paths, even undefined', { cni: { paths: undefined } }, MultusChart.angelnu(), 'values.cni.paths', 'cannot be set through values'],
     ['cni replaced by null', { cni: null }, MultusChart.angelnu(), 'values.cni', 'would replace cni.paths'],
     ['cni replaced by a string', { cni: 'verbose' }, MultusChart.angelnu(), 'values.cni', 'would replace cni.paths'],
   ])('refuses %s', (_what, values, chart, field, problem) => {
@@ -293,5 +292,16 @@ describe('checkNoModelledValues', () => {
     // THEN they pass
     expect(() => checkNoModelledValues({ cni: { logLevel: 'debug' }, controllers: { multus: { containers: { multus: { env: { TZ: 'UTC' } } } } } }, MultusChart.angelnu())).not.toThrow();
     expect(() => checkNoModelledValues({ controllers: { multus: { containers: { multus: { image: 'x' } } } } }, MultusChart.angelnu({ version: '6.0.4' }))).not.toThrow();
+  });
+
+  test('a modelled key given as undefined passes: it is left unset, so the install\'s value stays', () => {
+    // GIVEN values that name modelled keys, or objects on their path, as undefined (optional values not set)
+    // WHEN checked, and merged over what the install writes
+    // THEN they pass, and change nothing
+    for (const values of [{ cni: { paths: undefined } }, { cni: undefined }, { controllers: { multus: { containers: { multus: { image: undefined } } } } }]) {
+      expect(() => checkNoModelledValues(values, MultusChart.angelnu())).not.toThrow();
+    }
+    const model = resolveInstall({ cniPaths: CniPaths.STANDARD }, FLUX_CONTEXT);
+    expect(installValues(model, [{ cni: { paths: undefined } }, { cni: undefined }])).toEqual(installValues(model, []));
   });
 });

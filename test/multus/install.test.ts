@@ -259,6 +259,12 @@ describe('MultusChart.bjwS(): the bjw-s chart from an OCI registry', () => {
     expect(err.problems.map((p) => p.field)).toEqual(['image.tag', 'releaseName', 'cniPaths.configDir']);
   });
 
+  test('a key given as undefined is left unset: the chart values the install wrote stay', () => {
+    const { release: plain } = bjws({});
+    const { release } = bjws({ values: { multus: undefined, cni: { netPath: undefined } } });
+    expect(release.spec.values).toEqual(plain.spec.values);
+  });
+
   test('other values still merge: the plugin installer\'s image, resources', () => {
     const { release } = bjws({ values: { 'cni-plugins': { image: { tag: '1.9.1' } }, 'multus': { resources: { limits: { memory: '32Mi' } } } } });
     expect(release.spec.values['cni-plugins']).toEqual({ image: { tag: '1.9.1' } });
