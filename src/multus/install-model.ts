@@ -148,10 +148,10 @@ export interface MultusInstallProps {
    * Values deep-merged over everything this construct renders, last: the escape hatch for chart
    * settings the library does not model. Objects merge key by key; arrays and scalars replace;
    * `null` removes a key; a key given as `undefined` is left unset. What the install sets from its
-   * props or needs to run is refused here (and in `addValues`): the CNI directories (`cniPaths`), the daemon's image (`image`) and its API token
-   * (`defaultPodOptions.automountServiceAccountToken`; for angelnu also
-   * `global.createDefaultServiceAccount`; for home-operations `serviceAccount.automount`, and
-   * `tolerations`, which the `tolerations` prop sets).
+   * props or needs to run is refused here (and in `addValues`): the CNI directories (`cniPaths`),
+   * the daemon's image (`image`) and its API token (`defaultPodOptions.automountServiceAccountToken`;
+   * for angelnu also `global.createDefaultServiceAccount`; for home-operations
+   * `serviceAccount.automount`, and `tolerations`, which the `tolerations` prop sets).
    * Strings must be YAML-safe (no control characters or line separators), and everything JSON data.
    * @default - none
    */
