@@ -1,8 +1,7 @@
 import * as fc from 'fast-check';
 import { CniPaths, FluxApp, FluxKustomization, MultusInstall, MultusPodAnnotation, NetworkRef } from '../../src';
 import { NAME_LIMITS, isApiVersion, isDnsLabel, isDnsSubdomain } from '../../src/util/names';
-import { yamlTypeConfusion } from '../../src/util/strings';
-import { testChart, thrown, tree } from '../helpers';
+import { expectAcceptedExactlyWhen, testChart, thrown, tree } from '../helpers';
 
 // One module knows the names of Kubernetes, Helm, Flux and the kernel, with their limits; every
 // construct checks its names through it. These tests state the rules from their sources and check
@@ -54,16 +53,11 @@ describe('the limits', () => {
 
 describe('constructs check their names by kind (property)', () => {
   // Only a name written plain that go-yaml reads as another type ("0o6": the integer 6) is refused
-  // beyond these rules, saying so (test/hostile/properties.test.ts states that rule on its own).
+  // beyond these rules, saying so (test/helpers.ts `expectAcceptedExactlyWhen`).
   test('a Helm release name is accepted exactly when it is a DNS-1123 label of at most 53 characters', () => {
     fc.assert(fc.property(nearLabel(70), (name) => {
       const make = () => new MultusInstall(testChart('kube-system'), 'multus', { cniPaths: CniPaths.K3S, releaseName: name });
-      const valid = label(name) && name.length <= 53;
-      if (valid && yamlTypeConfusion(name) !== undefined) {
-        expect(make).toThrow(/is read back as/);
-        return;
-      }
-      expect(accepted(make)).toBe(valid);
+      expectAcceptedExactlyWhen(make, name, label(name) && name.length <= 53);
     }), { numRuns: 500 });
   });
 
@@ -71,12 +65,7 @@ describe('constructs check their names by kind (property)', () => {
     const subdomainish = fc.array(nearLabel(30), { minLength: 1, maxLength: 4 }).map((parts) => parts.join('.'));
     fc.assert(fc.property(subdomainish, (name) => {
       const make = () => new FluxKustomization(new FluxApp(tree(), 'echo', { namespace: 'default' }), 'app', { name });
-      const valid = name.length <= 63 && name.split('.').every(label);
-      if (valid && yamlTypeConfusion(name) !== undefined) {
-        expect(make).toThrow(/is read back as/);
-        return;
-      }
-      expect(accepted(make)).toBe(valid);
+      expectAcceptedExactlyWhen(make, name, name.length <= 63 && name.split('.').every(label));
     }), { numRuns: 500 });
     expect(() => new FluxKustomization(new FluxApp(tree(), 'echo', { namespace: 'default' }), 'app', { name: '0o6' })).toThrow(/name: "0o6" is read back as an integer/);
   });
