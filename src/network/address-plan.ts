@@ -100,6 +100,23 @@ export function parseAddress(field: string, text: string, scope?: IConstruct, al
 }
 
 /**
+ * The canonical text of an address with an optional `/prefix`, without the prefix, or undefined
+ * where `parseAddress` refuses it: how the rulebook reads pods' `ips`, thousands of them at synth,
+ * without building the value or an error for the common dotted-decimal form.
+ * @internal
+ */
+export function addressText(text: string): string | undefined {
+  const quad = DOTTED_QUAD.exec(text);
+  if (quad && quad[5] === undefined) return text;
+  if (quad && Number(quad[5]) <= 32) return text.slice(0, text.indexOf('/'));
+  try {
+    return parseAddress('address', text).text;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * An IPv4 or IPv6 subnet: the IoT LAN a network attaches pods to.
  * @internal
  */

@@ -67,9 +67,7 @@ export class Inventory implements ReleaseLookup {
     const lookup: AutoscalerLookup = autoscaled.size === 0 ? () => undefined : (ns, kind, name) => autoscaled.get(`${ns ?? ''}/${kind}/${name}`);
     for (const m of this.manifests) {
       if (!isWorkload(m.object)) continue;
-      const read = readWorkload(m, lookup);
-      workloads.push(read.workload);
-      annotations.push(...read.annotations);
+      readWorkload(m, lookup, workloads, annotations);
     }
     for (const r of this.releases()) {
       const own = dig(r.manifest.object, 'metadata', 'annotations', NETWORKS_ANNOTATION);

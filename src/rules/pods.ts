@@ -30,7 +30,8 @@ export interface ContainerView {
 
 /**
  * A container of a workload: its image read on first use, and where it is written computed only
- * for a message (a check reads thousands of containers and reports a few).
+ * for a message (a check reads thousands of containers and reports a few): for a raw workload from
+ * its pod template's path and the container's index, for an app-template controller by the release.
  */
 class Container implements ContainerView {
   private parsed?: ImageReference | null;
@@ -39,11 +40,12 @@ class Container implements ContainerView {
     public readonly image: string | undefined,
     public readonly commandLine: string,
     public readonly resources: Record<string, any> | undefined,
-    private readonly at: () => string,
+    private readonly at: readonly string[] | (() => string),
+    private readonly index: number,
   ) {}
 
   public get field(): string {
-    return this.at();
+    return typeof this.at === 'function' ? this.at() : [...this.at, 'spec', `containers[${this.index}]`].join('.');
   }
 
   public get reference(): ImageReference | undefined {
@@ -140,10 +142,11 @@ class RawWorkload implements Workload {
 }
 
 /**
- * The workload and networks annotations of a raw workload (a Deployment, ..., a Pod).
+ * The workload and networks annotations of a raw workload (a Deployment, ..., a Pod), added to
+ * `workloads` and `annotations` (the inventory's lists: one pass, nothing copied).
  * @internal
  */
-export function readWorkload(m: Manifest, autoscaled: AutoscalerLookup): { workload: Workload; annotations: AnnotationSite[] } {
+export function readWorkload(m: Manifest, autoscaled: AutoscalerLookup, workloads: Workload[], annotations: AnnotationSite[]): void {
   const o = m.object;
   const kind: string = o.kind;
   const templatePath = podTemplatePath(o) ?? [];
@@ -159,15 +162,16 @@ export function readWorkload(m: Manifest, autoscaled: AutoscalerLookup): { workl
       typeof c.image === 'string' && !isTemplated(c.image) ? c.image : undefined,
       commandLine(c.command, c.args),
       isMap(c.resources) ? c.resources : undefined,
-      () => [...templatePath, 'spec', `containers[${i}]`].join('.'),
+      templatePath,
+      i,
     ));
   }
   const name = typeof o.metadata?.name === 'string' ? o.metadata.name : '';
   const multiPod = workloadMultiPod(o, 'rollout') ?? autoscaled(m.namespace, kind, name);
   const host = podHostNetwork(o, templatePath);
   const workload = new RawWorkload(m, kind, containers, multiPod, host && { field: host.path.join('.'), why: host.why });
+  workloads.push(workload);
   const holder = `${kind}/${m.namespace ?? ''}/${name}`;
-  const annotations: AnnotationSite[] = [];
   const podValue = digMap(template, 'metadata', 'annotations')?.[NETWORKS_ANNOTATION];
   const belongs = podAnnotationField(templatePath);
   if (typeof podValue === 'string') {
@@ -179,7 +183,6 @@ export function readWorkload(m: Manifest, autoscaled: AutoscalerLookup): { workl
       annotations.push(site(m, annotationField(path.join('.')), own, 'misplaced', holder, { belongs, podsAnnotated: typeof podValue === 'string', podNamespace: m.namespace }));
     }
   }
-  return { workload, annotations };
 }
 
 /** The field of a pod's networks annotation, below a pod template at `templatePath` (one per path). */
@@ -237,7 +240,7 @@ export function readAppTemplate(release: Release): { workloads: Workload[]; anno
       const tag = dig(spec, 'image', 'tag');
       const image = typeof repo === 'string' && !isTemplated(repo) ? `${repo}${typeof tag === 'string' ? `:${tag}` : ''}` : undefined;
       const command = [spec.command, spec.args].flatMap((x) => (Array.isArray(x) ? x : typeof x === 'string' ? [x] : []));
-      return new Container(k, image, command.join(' '), isMap(spec.resources) ? spec.resources : undefined, () => release.originOf(['controllers', id, 'containers', k]));
+      return new Container(k, image, command.join(' '), isMap(spec.resources) ? spec.resources : undefined, () => release.originOf(['controllers', id, 'containers', k]), 0);
     });
     const type = typeof c.type === 'string' ? c.type : 'deployment';
     const multiPod = controllerRolloutMultiPod(id, c) ?? (typeof releaseName === 'string' ? rawResourceAutoscaling(values, releaseName, id) : undefined);

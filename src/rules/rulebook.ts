@@ -21,13 +21,14 @@ const SUPPRESSIBLE = (): ReadonlySet<string> => new Set(RULES.map((r) => r.id).f
 function suppressionsOf(m: Manifest): Array<{ readonly key: string; readonly ruleId: string; readonly reason: unknown }> {
   const annotations = m.object?.metadata?.annotations;
   if (annotations === null || typeof annotations !== 'object') return [];
-  const found: Array<{ key: string; ruleId: string; reason: unknown }> = [];
+  let found: Array<{ key: string; ruleId: string; reason: unknown }> | undefined;
   for (const key in annotations) {
     if (Object.prototype.hasOwnProperty.call(annotations, key) && key.startsWith(SUPPRESS_ANNOTATION_PREFIX)) {
-      found.push({ key, ruleId: key.slice(SUPPRESS_ANNOTATION_PREFIX.length), reason: annotations[key] });
+      (found ??= []).push({ key, ruleId: key.slice(SUPPRESS_ANNOTATION_PREFIX.length), reason: annotations[key] });
     }
   }
-  return found;
+  // Most objects suppress nothing: no list is made for them.
+  return found ?? [];
 }
 
 /** Whether `m` suppresses `ruleId` (with a reason; one without is `suppression-invalid`). */

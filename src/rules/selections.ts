@@ -1,4 +1,4 @@
-import { parseAddress } from '../network/address-plan';
+import { addressText, parseAddress } from '../network/address-plan';
 import { canonicalMac } from '../pod/selection';
 import { checkInterfaceName, isDnsSubdomain } from '../util/validate';
 import { isMap, isTemplated } from './values';
@@ -44,7 +44,7 @@ export interface ParsedSelections {
 }
 
 /** The keys of a selection element that Multus 4.x decodes (NPWG v1.3 and Multus's own). */
-const KNOWN_KEYS = ['name', 'namespace', 'ips', 'mac', 'interface', 'default-route', 'cni-args', 'portmappings', 'bandwidth', 'infiniband-guid', 'deviceid', 'ipam-claim-reference', 'interfacerequest'];
+const KNOWN_KEYS: ReadonlySet<string> = new Set(['name', 'namespace', 'ips', 'mac', 'interface', 'default-route', 'cni-args', 'portmappings', 'bandwidth', 'infiniband-guid', 'deviceid', 'ipam-claim-reference', 'interfacerequest']);
 
 const JSON_FIX = 'write a JSON list of objects, e.g. [{"name":"iot","namespace":"kube-system","ips":["192.168.20.10/24"]}] (MultusPodAnnotation builds it)';
 
@@ -71,15 +71,14 @@ export function parseSelections(text: string): ParsedSelections {
     return { elements: [], problems, unknownKeys, templated };
   }
   const elements: SelectionView[] = [];
-  list.forEach((raw, index) => {
-    const at = `[${index}]`;
+  for (let index = 0; index < list.length; index++) {
+    const raw = list[index];
     if (!isMap(raw)) {
-      problems.push({ at, value: raw, problem: 'is not an object', fix: JSON_FIX });
-      return;
+      problems.push({ at: `[${index}]`, value: raw, problem: 'is not an object', fix: JSON_FIX });
+      continue;
     }
-    const element = readElement(raw, index, problems, unknownKeys);
-    elements.push(element);
-  });
+    elements.push(readElement(raw, index, problems, unknownKeys));
+  }
   // A read that found nothing wrong shares one empty list (the rulebook keeps thousands of reads).
   return { elements, problems: problems.length === 0 ? NONE : problems, unknownKeys: unknownKeys.length === 0 ? NONE : unknownKeys, templated };
 }
@@ -97,53 +96,65 @@ function field(raw: Record<string, any>, folded: Map<string, string> | undefined
   return found === undefined ? undefined : { key: found, value: raw[found] };
 }
 
+/** An element's string `key` (matched as Go does), or undefined when absent or null; a problem when not a string. */
+function stringField(raw: Record<string, any>, folded: Map<string, string> | undefined, key: string, at: string, problems: SelectionProblem[]): string | undefined {
+  const f = field(raw, folded, key);
+  if (f === undefined || f.value === null) return undefined;
+  if (typeof f.value !== 'string') {
+    problems.push({ at: `${at}.${f.key}`, value: f.value, problem: 'is not a string', fix: `give ${key} as a JSON string` });
+    return undefined;
+  }
+  return f.value;
+}
+
+/** An element's list of strings `key` (matched as Go does), or undefined when absent or null; a problem when not a list of strings. */
+function listField(raw: Record<string, any>, folded: Map<string, string> | undefined, key: string, at: string, problems: SelectionProblem[]): string[] | undefined {
+  const f = field(raw, folded, key);
+  if (f === undefined || f.value === null) return undefined;
+  if (!Array.isArray(f.value) || f.value.some((v) => typeof v !== 'string')) {
+    problems.push({ at: `${at}.${f.key}`, value: f.value, problem: 'is not a list of strings', fix: `give ${key} as a list, e.g. "${key}": ["192.168.20.10/24"]` });
+    return undefined;
+  }
+  return f.value as string[];
+}
+
+// Loops and plain functions, no closures per element: the rulebook reads every annotation of an
+// app, thousands at synth.
 function readElement(raw: Record<string, any>, index: number, problems: SelectionProblem[], unknownKeys: Array<{ at: string; key: string }>): SelectionView {
   const at = `[${index}]`;
   let folded: Map<string, string> | undefined;
-  for (const key of Object.keys(raw)) {
+  const keys = Object.keys(raw);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k];
+    // A known key is in lower case already.
+    if (KNOWN_KEYS.has(key)) continue;
     const lower = key.toLowerCase();
     if (lower !== key) {
       folded ??= new Map();
       // The first key of a lower-case form wins, as the first match in key order did.
       if (!folded.has(lower)) folded.set(lower, key);
     }
-    if (!KNOWN_KEYS.includes(lower)) unknownKeys.push({ at, key });
+    if (!KNOWN_KEYS.has(lower)) unknownKeys.push({ at, key });
   }
-  const str = (key: string): string | undefined => {
-    const f = field(raw, folded, key);
-    if (f === undefined || f.value === null) return undefined;
-    if (typeof f.value !== 'string') {
-      problems.push({ at: `${at}.${f.key}`, value: f.value, problem: 'is not a string', fix: `give ${key} as a JSON string` });
-      return undefined;
-    }
-    return f.value;
-  };
-  const list = (key: string): string[] | undefined => {
-    const f = field(raw, folded, key);
-    if (f === undefined || f.value === null) return undefined;
-    if (!Array.isArray(f.value) || f.value.some((v) => typeof v !== 'string')) {
-      problems.push({ at: `${at}.${f.key}`, value: f.value, problem: 'is not a list of strings', fix: `give ${key} as a list, e.g. "${key}": ["192.168.20.10/24"]` });
-      return undefined;
-    }
-    return f.value as string[];
-  };
 
-  const name = str('name');
+  const name = stringField(raw, folded, 'name', at, problems);
   if (name === undefined || name === '') {
     problems.push({ at: `${at}.name`, value: name ?? raw.name, problem: 'is required', fix: 'name the NetworkAttachmentDefinition, e.g. "name": "iot"' });
   }
-  const namespace = str('namespace');
+  const namespace = stringField(raw, folded, 'namespace', at, problems);
   const ips: string[] = [];
-  (list('ips') ?? []).forEach((ip, j) => {
-    if (isTemplated(ip)) return;
-    try {
-      ips.push(parseAddress('ips', ip).text);
-    } catch {
-      problems.push({ at: `${at}.ips[${j}]`, value: ip, problem: 'is not an IP address', fix: 'give an address with its prefix, e.g. "192.168.20.10/24"' });
+  const written = listField(raw, folded, 'ips', at, problems);
+  if (written !== undefined) {
+    for (let j = 0; j < written.length; j++) {
+      const ip = written[j];
+      if (isTemplated(ip)) continue;
+      const text = addressText(ip);
+      if (text !== undefined) ips.push(text);
+      else problems.push({ at: `${at}.ips[${j}]`, value: ip, problem: 'is not an IP address', fix: 'give an address with its prefix, e.g. "192.168.20.10/24"' });
     }
-  });
+  }
   let mac: string | undefined;
-  const macText = str('mac');
+  const macText = stringField(raw, folded, 'mac', at, problems);
   if (macText !== undefined && !isTemplated(macText)) {
     try {
       mac = canonicalMac('mac', dottedToColons(macText));
@@ -151,7 +162,7 @@ function readElement(raw: Record<string, any>, index: number, problems: Selectio
       problems.push({ at: `${at}.mac`, value: macText, problem: 'is not a usable MAC address', fix: (e as { hint?: string }).hint ?? 'give a unicast MAC such as "02:42:c0:a8:14:0a"' });
     }
   }
-  const iface = str('interface');
+  const iface = stringField(raw, folded, 'interface', at, problems);
   if (iface !== undefined && !isTemplated(iface)) {
     try {
       checkInterfaceName('interface', iface);
@@ -159,14 +170,18 @@ function readElement(raw: Record<string, any>, index: number, problems: Selectio
       problems.push({ at: `${at}.interface`, value: iface, problem: 'is not a Linux interface name', fix: (e as { hint?: string }).hint ?? 'give a name such as "net1"' });
     }
   }
-  (list('default-route') ?? []).forEach((gw, j) => {
-    if (isTemplated(gw)) return;
-    try {
-      parseAddress('default-route', gw, undefined, false);
-    } catch {
-      problems.push({ at: `${at}.default-route[${j}]`, value: gw, problem: 'is not an IP address (Go cannot decode it, so Multus refuses the whole annotation)', fix: 'give the gateway without a prefix, e.g. "192.168.20.1"' });
+  const gateways = listField(raw, folded, 'default-route', at, problems);
+  if (gateways !== undefined) {
+    for (let j = 0; j < gateways.length; j++) {
+      const gw = gateways[j];
+      if (isTemplated(gw)) continue;
+      try {
+        parseAddress('default-route', gw, undefined, false);
+      } catch {
+        problems.push({ at: `${at}.default-route[${j}]`, value: gw, problem: 'is not an IP address (Go cannot decode it, so Multus refuses the whole annotation)', fix: 'give the gateway without a prefix, e.g. "192.168.20.1"' });
+      }
     }
-  });
+  }
   return { index, name: name || undefined, namespace: namespace || undefined, ips, mac };
 }
 

@@ -58,8 +58,11 @@ export const nadCapability: Rule = {
   level: 'warning',
   summary: 'a NAD whose pods request ips or mac (or whose static IPAM needs them) while no plugin of it declares the capability',
   check(inventory, report) {
+    // The pods' requests are gathered only when a NAD lacks a capability (IotNetwork declares both).
+    const lacking = inventory.nads().filter((nad) => nad.config.kind === 'plugins' && (!declares(nad.config, 'ips') || !declares(nad.config, 'mac')));
+    if (lacking.length === 0) return;
     const byNad = requests(inventory);
-    for (const nad of inventory.nads()) {
+    for (const nad of lacking) {
       if (nad.config.kind !== 'plugins') continue;
       const asked = byNad.get(nad) ?? { ips: new Set<AnnotationSite>(), mac: new Set<AnnotationSite>() };
       const staticNeedsIps = nad.config.plugins.some((p) => p.ipamType === 'static' && !p.staticAddresses);

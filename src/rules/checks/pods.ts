@@ -2,6 +2,7 @@ import { HOST_NETWORK } from '../../knowledge/workloads';
 import { Inventory } from '../inventory';
 import { AnnotationSite, ownerOf } from '../pods';
 import { Rule } from '../rule';
+import { SelectionView } from '../selections';
 
 // The networks annotation: on the object Multus reads it from, in a form Multus reads, and one
 // static address or MAC per pod.
@@ -60,9 +61,17 @@ export const annotationUnknownKey: Rule = {
   },
 };
 
-/** The static claims of an annotation: `network|kind|value` -> the element's field. */
-function claims(inventory: Inventory, site: AnnotationSite): Array<{ key: string; field: string; value: string }> {
-  const out: Array<{ key: string; field: string; value: string }> = [];
+/** One static claim of an annotation: `network|kind|value|cluster`, and the element that makes it. */
+interface StaticClaim {
+  readonly key: string;
+  readonly site: AnnotationSite;
+  readonly element: SelectionView;
+  readonly what: 'ips' | 'mac';
+  readonly value: string;
+}
+
+/** The static claims of an annotation, added to `out`. */
+function claims(inventory: Inventory, site: AnnotationSite, out: StaticClaim[]): void {
   for (const element of site.parsed.elements) {
     if (element.name === undefined) continue;
     const nad = inventory.selected(site, element);
@@ -70,10 +79,14 @@ function claims(inventory: Inventory, site: AnnotationSite): Array<{ key: string
     if (namespace === undefined) continue;
     const network = `${namespace}/${element.name}`;
     const cluster = site.manifest.flux?.cluster ?? '';
-    element.ips.forEach((ip) => out.push({ key: `${network}|address|${ip}|${cluster}`, field: `${site.field}[${element.index}].ips`, value: ip }));
-    if (element.mac !== undefined) out.push({ key: `${network}|MAC|${element.mac}|${cluster}`, field: `${site.field}[${element.index}].mac`, value: element.mac });
+    for (const ip of element.ips) out.push({ key: `${network}|address|${ip}|${cluster}`, site, element, what: 'ips', value: ip });
+    if (element.mac !== undefined) out.push({ key: `${network}|MAC|${element.mac}|${cluster}`, site, element, what: 'mac', value: element.mac });
   }
-  return out;
+}
+
+/** The field of a claim, for a finding (only a conflict needs it). */
+function claimField(c: StaticClaim): string {
+  return `${c.site.field}[${c.element.index}].${c.what}`;
 }
 
 export const addressConflict: Rule = {
@@ -83,19 +96,21 @@ export const addressConflict: Rule = {
   check(inventory, report) {
     // The first holder of each claim, and the list of all of them only where a second one claims it
     // too (a home cluster's thousands of claims are almost all held once).
-    type Holder = { site: AnnotationSite; field: string; value: string };
-    const first = new Map<string, Holder>();
-    const shared = new Map<string, Holder[]>();
+    const first = new Map<string, StaticClaim>();
+    const shared = new Map<string, StaticClaim[]>();
+    const found: StaticClaim[] = [];
     for (const site of inventory.annotations()) {
       if (site.placement === 'misplaced') continue;
-      for (const c of claims(inventory, site)) {
+      found.length = 0;
+      claims(inventory, site, found);
+      for (const c of found) {
         const held = first.get(c.key);
         if (held === undefined) {
-          first.set(c.key, { site, field: c.field, value: c.value });
+          first.set(c.key, c);
           continue;
         }
         const list = shared.get(c.key) ?? [held];
-        if (!list.some((h) => h.site.holder === site.holder)) list.push({ site, field: c.field, value: c.value });
+        if (!list.some((h) => h.site.holder === site.holder)) list.push(c);
         shared.set(c.key, list);
       }
     }
@@ -106,7 +121,7 @@ export const addressConflict: Rule = {
       const firstOwner = ownerOf(first.site);
       for (const other of list.slice(1)) {
         report.add({
-          manifest: other.site.manifest, field: other.field, value: other.value,
+          manifest: other.site.manifest, field: claimField(other), value: other.value,
           problem: `is also the ${what} of ${firstOwner} on network ${network}${first.site.manifest.location.file ? ` (${first.site.manifest.location.file})` : ''}: two interfaces with one ${what} on one LAN, and devices reach whichever answered last`,
           fix: `give each pod its own ${what === 'MAC' ? 'MAC' : 'address'} (IotNetwork's address plan refuses a second claim)`,
         });
