@@ -379,10 +379,13 @@ export class AddressPlan {
    * Records nothing.
    */
   public check(requests: ReadonlyArray<ClaimRequest>): CheckedClaim[] {
-    const problems = new Problems();
+    // A pod asks for one address almost always, once per pod of an app: the problems and the
+    // requests of the batch by address are kept only when there is something to keep.
+    let problems: Problems | undefined;
     const checked: CheckedClaim[] = [];
-    const inBatch = new Map<string, ClaimRequest>();
-    for (const request of requests) {
+    let inBatch: Map<string, ClaimRequest> | undefined;
+    for (let i = 0; i < requests.length; i++) {
+      const request = requests[i];
       try {
         const parsed = this.subnet.hostAddress(request.field, request.address, this.scope, true);
         const range = this.dhcpRange;
@@ -391,21 +394,21 @@ export class AddressPlan {
         }
         const holder = this.claims.get(parsed.text);
         if (holder) {
-          problems.add(this.clash(request.field, request.address, holder, request.claimant));
+          (problems ??= new Problems()).add(this.clash(request.field, request.address, holder, request.claimant));
           continue;
         }
-        const sibling = inBatch.get(parsed.text);
+        const sibling = inBatch?.get(parsed.text);
         if (sibling) {
-          problems.add(this.clash(request.field, request.address, { address: parsed, claimant: sibling.claimant, role: 'static' }, request.claimant));
+          (problems ??= new Problems()).add(this.clash(request.field, request.address, { address: parsed, claimant: sibling.claimant, role: 'static' }, request.claimant));
           continue;
         }
-        inBatch.set(parsed.text, request);
+        if (requests.length > 1) (inBatch ??= new Map()).set(parsed.text, request);
         checked.push({ request, address: parsed, withPrefix: `${parsed.text}/${this.subnet.prefixLength}` });
       } catch (e) {
-        problems.record(e);
+        (problems ??= new Problems()).record(e);
       }
     }
-    problems.throwIfAny();
+    problems?.throwIfAny();
     return checked;
   }
 

@@ -106,9 +106,16 @@ function appliedKey(key: IConstruct, controller: string): IConstruct | string {
   return controller === '' ? key : `${key.node.path}\0${controller}`;
 }
 
-/** Every MultusPodAnnotation of the app of `scope`, in the order they were made, kept in the app. */
-function annotationsOf(scope: IConstruct): MultusPodAnnotation[] {
-  return stateOf(scope.node.root, 'cdk8s-multus.annotations', () => [] as MultusPodAnnotation[]);
+/**
+ * Every MultusPodAnnotation of the app of `scope`, in the order they were made, kept in the app;
+ * made with the app's one end-of-app check of them all.
+ */
+function annotationsOf(scope: IConstruct, rulebook: MultusRulebook): MultusPodAnnotation[] {
+  return stateOf(scope.node.root, 'cdk8s-multus.annotations', () => {
+    const all: MultusPodAnnotation[] = [];
+    rulebook._add((context) => all.flatMap((a) => a._endOfAppProblems(context)));
+    return all;
+  });
 }
 
 /** Which element of a pod's networks carries the default route, once one does. */
@@ -283,9 +290,7 @@ export class MultusPodAnnotation extends Construct {
     this.requiresSinglePod = pinned;
     // Known only at the end: an annotation that never reaches a pod attaches nothing, and its
     // static addresses would still be held in the address plan.
-    const all = annotationsOf(this);
-    all.push(this);
-    rulebook._add((context) => all.flatMap((a) => a._endOfAppProblems(context)), 'multus-pod-annotations');
+    annotationsOf(this, rulebook).push(this);
   }
 
   /**
