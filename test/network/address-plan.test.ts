@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { ValidationError } from '../../src';
-import { AddressPlan, Subnet, parseAddress } from '../../src/network/address-plan';
+import { AddressPlan, Subnet, addressText, parseAddress } from '../../src/network/address-plan';
 import { validationError } from '../helpers';
 
 // The address plan is pure: these tests need no cdk8s app.
@@ -103,6 +103,36 @@ describe('parseAddress', () => {
 
     // THEN it is refused, naming it
     expect(e.message).toContain('"192.0.2.1/24"');
+  });
+});
+
+describe('addressText', () => {
+  /** What parseAddress makes of `text` (prefix allowed): its canonical text, or undefined when it refuses it. */
+  const parsed = (text: string): string | undefined => {
+    try {
+      return parseAddress('ips', text).text;
+    } catch {
+      return undefined;
+    }
+  };
+
+  test.each([
+    '192.0.2.10', '192.0.2.10/24', '192.0.2.10/32', '192.0.2.10/33', '192.0.2.10/024', '192.0.2.010', '192.0.2.256',
+    '2001:DB8::0:A/64', '::ffff:192.0.2.1', 'fe80::1%eth0', '192.0.2', '', ' 192.0.2.10', '192.0.2.10/',
+  ])('reads %j as parseAddress does', (text) => {
+    // GIVEN / WHEN an address the rulebook reads from a pod's ips, in any form
+    // THEN it reads the canonical text parseAddress gives, without the prefix, or nothing where parseAddress refuses
+    expect(addressText(text)).toBe(parsed(text));
+  });
+
+  test('agrees with parseAddress on any text, and on any dotted quad with any prefix', () => {
+    // GIVEN arbitrary text, and dotted quads of arbitrary numbers with arbitrary prefixes
+    const quad = fc.tuple(fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 4, maxLength: 4 }), fc.option(fc.integer({ min: 0, max: 40 })))
+      .map(([octets, prefix]) => `${octets.join('.')}${prefix === null ? '' : `/${prefix}`}`);
+    // WHEN / THEN addressText gives what parseAddress does
+    fc.assert(fc.property(fc.oneof(fc.string(), quad), (text) => {
+      expect(addressText(text)).toBe(parsed(text));
+    }));
   });
 });
 
