@@ -59,6 +59,21 @@ function parseHost(text: unknown): { family: Family; addr: ipaddr.IPv4 | ipaddr.
 }
 
 /**
+ * The common case of `parseAddress`, read without `ipaddr.js`: plain dotted-decimal IPv4 (the form
+ * `node:net` accepts, which is already canonical) with an optional well-formed prefix, when one is
+ * allowed. Undefined for anything else, refusals included, which takes the general path.
+ */
+function plainQuad(text: unknown, allowPrefix: boolean): RegExpExecArray | undefined {
+  const quad = typeof text === 'string' ? DOTTED_QUAD.exec(text) : null;
+  return quad && (quad[5] === undefined || (allowPrefix && Number(quad[5]) <= 32)) ? quad : undefined;
+}
+
+/** The address of a `plainQuad` match, without its prefix: its canonical text. */
+function quadHost(text: string, quad: RegExpExecArray): string {
+  return quad[5] === undefined ? text : text.slice(0, text.indexOf('/'));
+}
+
+/**
  * Parses an address (`a.b.c.d`, an IPv6 address) with an optional `/prefix`, to its canonical
  * text (RFC 5952 for IPv6). The one parser of the library: networks, pods' `ips` and default
  * routes, on an `IotNetwork` or a `NetworkRef`, all read addresses through it, so that an address
@@ -66,13 +81,10 @@ function parseHost(text: unknown): { family: Family; addr: ipaddr.IPv4 | ipaddr.
  * @internal
  */
 export function parseAddress(field: string, text: string, scope?: IConstruct, allowPrefix = true): ParsedAddress {
-  // The common case, read without `ipaddr.js`: plain dotted-decimal IPv4 (the form `node:net`
-  // accepts, which is already canonical) with an optional well-formed prefix. Anything else,
-  // refusals included, takes the general path below.
-  const quad = typeof text === 'string' ? DOTTED_QUAD.exec(text) : null;
-  if (quad && (quad[5] === undefined || (allowPrefix && Number(quad[5]) <= 32))) {
+  const quad = plainQuad(text, allowPrefix);
+  if (quad) {
     const value = BigInt(((Number(quad[1]) * 256 + Number(quad[2])) * 256 + Number(quad[3])) * 256 + Number(quad[4]));
-    return { family: 4, value, text: quad[5] === undefined ? text : text.slice(0, text.indexOf('/')), prefixLength: quad[5] === undefined ? undefined : Number(quad[5]) };
+    return { family: 4, value, text: quadHost(text, quad), prefixLength: quad[5] === undefined ? undefined : Number(quad[5]) };
   }
   const example = allowPrefix ? 'an IP address such as "192.168.20.10" or "192.168.20.10/24"' : 'an IP address such as "192.168.20.10"';
   if (typeof text !== 'string') invalid({ field, value: text, hint: `give ${example}`, scope });
@@ -106,9 +118,8 @@ export function parseAddress(field: string, text: string, scope?: IConstruct, al
  * @internal
  */
 export function addressText(text: string): string | undefined {
-  const quad = DOTTED_QUAD.exec(text);
-  if (quad && quad[5] === undefined) return text;
-  if (quad && Number(quad[5]) <= 32) return text.slice(0, text.indexOf('/'));
+  const quad = plainQuad(text, true);
+  if (quad) return quadHost(text, quad);
   try {
     return parseAddress('address', text).text;
   } catch {
