@@ -30,8 +30,7 @@ export interface ContainerView {
 
 /**
  * A container of a workload: its image read on first use, and where it is written computed only
- * for a message (a check reads thousands of containers and reports a few): for a raw workload from
- * its pod template's path and the container's index, for an app-template controller by the release.
+ * for a message (a check reads thousands of containers and reports a few).
  */
 class Container implements ContainerView {
   private parsed?: ImageReference | null;
@@ -40,12 +39,11 @@ class Container implements ContainerView {
     public readonly image: string | undefined,
     public readonly commandLine: string,
     public readonly resources: Record<string, any> | undefined,
-    private readonly at: readonly string[] | (() => string),
-    private readonly index: number,
+    private readonly at: () => string,
   ) {}
 
   public get field(): string {
-    return typeof this.at === 'function' ? this.at() : [...this.at, 'spec', `containers[${this.index}]`].join('.');
+    return this.at();
   }
 
   public get reference(): ImageReference | undefined {
@@ -162,8 +160,7 @@ export function readWorkload(m: Manifest, autoscaled: AutoscalerLookup, workload
       typeof c.image === 'string' && !isTemplated(c.image) ? c.image : undefined,
       commandLine(c.command, c.args),
       isMap(c.resources) ? c.resources : undefined,
-      templatePath,
-      i,
+      () => [...templatePath, 'spec', `containers[${i}]`].join('.'),
     ));
   }
   const name = typeof o.metadata?.name === 'string' ? o.metadata.name : '';
@@ -240,7 +237,7 @@ export function readAppTemplate(release: Release): { workloads: Workload[]; anno
       const tag = dig(spec, 'image', 'tag');
       const image = typeof repo === 'string' && !isTemplated(repo) ? `${repo}${typeof tag === 'string' ? `:${tag}` : ''}` : undefined;
       const command = [spec.command, spec.args].flatMap((x) => (Array.isArray(x) ? x : typeof x === 'string' ? [x] : []));
-      return new Container(k, image, command.join(' '), isMap(spec.resources) ? spec.resources : undefined, () => release.originOf(['controllers', id, 'containers', k]), 0);
+      return new Container(k, image, command.join(' '), isMap(spec.resources) ? spec.resources : undefined, () => release.originOf(['controllers', id, 'containers', k]));
     });
     const type = typeof c.type === 'string' ? c.type : 'deployment';
     const multiPod = controllerRolloutMultiPod(id, c) ?? (typeof releaseName === 'string' ? rawResourceAutoscaling(values, releaseName, id) : undefined);
