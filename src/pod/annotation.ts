@@ -111,11 +111,22 @@ function appliedKey(key: IConstruct, controller: string): IConstruct | string {
  * made with the app's one end-of-app check of them all.
  */
 function annotationsOf(scope: IConstruct, rulebook: MultusRulebook): MultusPodAnnotation[] {
-  return stateOf(scope.node.root, 'cdk8s-multus.annotations', () => {
+  return stateOf(scope.node.root, ANNOTATIONS, () => {
     const all: MultusPodAnnotation[] = [];
     rulebook._add((context) => all.flatMap((a) => a._endOfAppProblems(context)));
     return all;
   });
+}
+
+const ANNOTATIONS = 'cdk8s-multus.annotations';
+
+/**
+ * Every MultusPodAnnotation of the app of `scope`, in the order they were made (none when the app
+ * made none): what the rulebook at synth reads instead of parsing the annotations they wrote.
+ * @internal
+ */
+export function appAnnotations(scope: IConstruct): ReadonlyArray<MultusPodAnnotation> {
+  return scope.node.root.node.tryFindChild(ANNOTATIONS) === undefined ? [] : stateOf(scope.node.root, ANNOTATIONS, () => [] as MultusPodAnnotation[]);
 }
 
 /** Which element of a pod's networks carries the default route, once one does. */
@@ -182,6 +193,8 @@ export class MultusPodAnnotation extends Construct {
    */
   private sites: Array<{ readonly target: IConstruct; readonly key: IConstruct; readonly controller?: string }> = [];
   private readonly rendered: string;
+  /** The elements of the annotation, as `rendered` serializes them. */
+  private readonly elements: ReadonlyArray<SelectionElement>;
   /** Whether the annotation was handed to a pod: applied to a target, or its map or values taken. */
   private handedOut = false;
   /** Whether its map or values were taken, to be written into a pod by hand. */
@@ -286,6 +299,7 @@ export class MultusPodAnnotation extends Construct {
       pinned ||= ips !== undefined || c.mac !== undefined;
     }
     this.rendered = renderSelections(selectionElements);
+    this.elements = selectionElements;
     this.networks = networks;
     this.requiresSinglePod = pinned;
     // Known only at the end: an annotation that never reaches a pod attaches nothing, and its
@@ -346,6 +360,15 @@ export class MultusPodAnnotation extends Construct {
     const sites = this.sites.length === 0 ? [] : this.checkSites(context);
     const byValue = this.checkByValue(context);
     return reaches.length + sites.length + byValue.length === 0 ? [] : [...reaches, ...sites, ...byValue];
+  }
+
+  /**
+   * The elements of the annotation, checked and canonical: what `value` serializes, for the rulebook
+   * at synth to read without parsing `value` again.
+   * @internal
+   */
+  public get _elements(): ReadonlyArray<SelectionElement> {
+    return this.elements;
   }
 
   /** The annotation value: a JSON list of NPWG v1.3 selection elements. */

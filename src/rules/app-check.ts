@@ -2,12 +2,14 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ValidationProblem, problemsOf } from '../errors';
 import { dependsOnCycles } from '../flux/depends-on';
-import { AppCheckContext, AppManifest, SynthFindings, SynthRulebook } from '../util/app-checks';
+import { AppCheckContext, SynthFindings, SynthRulebook } from '../util/app-checks';
 import { Finding, FluxContext, Location, Manifest } from './model';
 import { ClusterFacts } from '../knowledge/clusters';
 import { MultusInstall } from '../multus/install';
 import { runRules, suppressibleRuleIds } from './rulebook';
-import { GROUPS, isKind } from './values';
+import { GROUPS, isKind, isTemplated } from './values';
+import { KnownSelections, checkedSelections } from './selections';
+import { MultusPodAnnotation, appAnnotations } from '../pod/annotation';
 
 // The rulebook at synth: every app that uses the library's constructs runs it over every manifest
 // of the app, hand-written ApiObjects and included YAML too, through the app's `MultusRulebook`
@@ -62,21 +64,48 @@ class ConstructLocation implements Location {
 /**
  * The app's manifests as the rulebook reads them: each with its construct path, and the Flux
  * Kustomization (of a FluxTree) whose directory holds it. Flux sources are written to the tree's
- * `flux/repositories/`, not to the directory of the Kustomization they were created in.
+ * `flux/repositories/`, not to the directory of the Kustomization they were created in. Built in
+ * one pass over the objects, each rendered once per synth (`manifestOf`), a Kustomization's
+ * manifest read only for the objects it applies.
  * @internal
  */
-export function appManifests(all: ReadonlyArray<AppManifest>): Manifest[] {
+export function appManifests(objects: ReadonlyArray<ApiObject>, manifestOf: (object: ApiObject) => any): Manifest[] {
   const cache = new Map<IConstruct, ApiObject | null>();
-  const ksJson = new Map<ApiObject, any>();
-  for (const { object, manifest } of all) ksJson.set(object, manifest);
-  return all.map(({ object, manifest }) => {
+  const contexts = new Map<ApiObject, FluxContext>();
+  const out: Manifest[] = [];
+  for (const object of objects) {
+    const manifest = manifestOf(object);
     const location = new ConstructLocation(object);
     const source = isKind(manifest, GROUPS.source, 'HelmRepository') || isKind(manifest, GROUPS.source, 'OCIRepository');
     const ks = source ? undefined : kustomizationOf(object.node.scope, cache);
-    if (!ks || ks === object) return { object: manifest, location, namespace: manifest?.metadata?.namespace };
-    const flux = fluxContext(ks, ksJson.get(ks));
-    return { object: manifest, location, flux, namespace: flux.targetNamespace ?? manifest?.metadata?.namespace };
-  });
+    if (!ks || ks === object) {
+      out.push({ object: manifest, location, namespace: manifest?.metadata?.namespace });
+      continue;
+    }
+    let flux = contexts.get(ks);
+    if (flux === undefined) contexts.set(ks, flux = fluxContext(ks, manifestOf(ks)));
+    out.push({ object: manifest, location, flux, namespace: flux.targetNamespace ?? manifest?.metadata?.namespace });
+  }
+  return out;
+}
+
+/**
+ * The networks annotations the app's MultusPodAnnotations wrote, by their text, read from their
+ * checked elements (the rules read the model the constructs built, not the JSON it was rendered
+ * to). A text with a template in it is left to the parser, which reads it as such.
+ */
+function constructSelections(root: IConstruct): KnownSelections | undefined {
+  const annotations = appAnnotations(root);
+  if (annotations.length === 0) return undefined;
+  let byValue: Map<string, MultusPodAnnotation> | undefined;
+  return (text) => {
+    if (byValue === undefined) {
+      byValue = new Map();
+      for (const a of annotations) byValue.set(a.value, a);
+    }
+    const annotation = byValue.get(text);
+    return annotation === undefined || isTemplated(text) ? undefined : checkedSelections(annotation._elements);
+  };
 }
 
 /** One finding as a problem of the library's ValidationError. */
@@ -117,9 +146,11 @@ function appCluster(context: AppCheckContext): ClusterFacts | undefined {
  * @internal
  */
 export function rulebookFindings(context: AppCheckContext, suppressed: ReadonlyMap<string, string>): SynthFindings {
-  const all = context.manifests;
-  if (all.length === 0) return { errors: [], warnings: [] };
-  const findings = runRules(appManifests(all), { suppressed, cluster: appCluster(context) });
+  const objects = context.objects;
+  if (objects.length === 0) return { errors: [], warnings: [] };
+  const findings = runRules(appManifests(objects, (o) => context.manifestOf(o)), {
+    suppressed, cluster: appCluster(context), knownSelections: constructSelections(context.root),
+  });
   // Over every manifest too: no cycle of dependsOn among the Flux Kustomizations of a cluster.
   const cycles = dependsOnCycles(context.objects, (o) => context.manifestOf(o)).flatMap(problemsOf);
   return {

@@ -3,7 +3,7 @@ import { NadConfig, readNadConfig } from './cni';
 import { Manifest } from './model';
 import { AnnotationSite, AutoscalerLookup, Workload, annotationField, isWorkload, readAppTemplate, readUnknownChartAnnotations, readWorkload } from './pods';
 import { Release, ReleaseLookup, readRelease } from './releases';
-import { parseSelections } from './selections';
+import { KnownSelections, SelectionReader, parseSelections } from './selections';
 import { NETWORKS_ANNOTATION, autoscalingOf } from '../knowledge/workloads';
 import { GROUPS, dig, isKind, isMap } from './values';
 import { once } from '../util/once';
@@ -67,7 +67,7 @@ export class Inventory implements ReleaseLookup {
     const lookup: AutoscalerLookup = autoscaled.size === 0 ? () => undefined : (ns, kind, name) => autoscaled.get(`${ns ?? ''}/${kind}/${name}`);
     for (const m of this.manifests) {
       if (!isWorkload(m.object)) continue;
-      readWorkload(m, lookup, workloads, annotations);
+      readWorkload(m, lookup, workloads, annotations, this.readSelections);
     }
     for (const r of this.releases()) {
       const own = dig(r.manifest.object, 'metadata', 'annotations', NETWORKS_ANNOTATION);
@@ -80,7 +80,7 @@ export class Inventory implements ReleaseLookup {
         });
       }
       if (r.chart.known === 'app-template' && isMap(r.values.controllers)) {
-        const read = readAppTemplate(r);
+        const read = readAppTemplate(r, this.readSelections);
         workloads.push(...read.workloads);
         annotations.push(...read.annotations);
       } else if (r.chart.known !== 'app-template') {
@@ -96,7 +96,11 @@ export class Inventory implements ReleaseLookup {
   /** The cluster's Kubernetes version, when the user gave it. */
   public readonly kubernetesVersion?: readonly [number, number, number];
 
-  constructor(manifests: readonly Manifest[], cluster?: ClusterFacts, kubernetesVersion?: readonly [number, number, number]) {
+  /** How the networks annotations are read: parsed, or taken from what wrote them where that is known. */
+  private readonly readSelections: SelectionReader;
+
+  constructor(manifests: readonly Manifest[], cluster?: ClusterFacts, kubernetesVersion?: readonly [number, number, number], known?: KnownSelections) {
+    this.readSelections = known === undefined ? parseSelections : (text) => known(text) ?? parseSelections(text);
     this.cluster = cluster;
     this.kubernetesVersion = kubernetesVersion;
     this.manifests = manifests;

@@ -5,7 +5,7 @@ import {
 import { ImageReference, parseImageReference } from '../util/image';
 import { Manifest } from './model';
 import { Release } from './releases';
-import { ParsedSelections, parseSelections } from './selections';
+import { ParsedSelections, SelectionReader, parseSelections } from './selections';
 import { dig, digMap, digPath, isMap, isTemplated } from './values';
 
 // Where pods come from and which networks annotation they carry, read with the workload model
@@ -144,7 +144,7 @@ class RawWorkload implements Workload {
  * `workloads` and `annotations` (the inventory's lists: one pass, nothing copied).
  * @internal
  */
-export function readWorkload(m: Manifest, autoscaled: AutoscalerLookup, workloads: Workload[], annotations: AnnotationSite[]): void {
+export function readWorkload(m: Manifest, autoscaled: AutoscalerLookup, workloads: Workload[], annotations: AnnotationSite[], read: SelectionReader = parseSelections): void {
   const o = m.object;
   const kind: string = o.kind;
   const templatePath = podTemplatePath(o) ?? [];
@@ -172,12 +172,12 @@ export function readWorkload(m: Manifest, autoscaled: AutoscalerLookup, workload
   const podValue = digMap(template, 'metadata', 'annotations')?.[NETWORKS_ANNOTATION];
   const belongs = podAnnotationField(templatePath);
   if (typeof podValue === 'string') {
-    annotations.push(site(m, belongs, podValue, 'pod', holder, { workload, podNamespace: m.namespace }));
+    annotations.push(site(m, belongs, podValue, 'pod', holder, { workload, podNamespace: m.namespace }, read));
   }
   for (const path of misplacedAnnotationsPaths(o, templatePath)) {
     const own = digMap(digPath(o, path))?.[NETWORKS_ANNOTATION];
     if (typeof own === 'string') {
-      annotations.push(site(m, annotationField(path.join('.')), own, 'misplaced', holder, { belongs, podsAnnotated: typeof podValue === 'string', podNamespace: m.namespace }));
+      annotations.push(site(m, annotationField(path.join('.')), own, 'misplaced', holder, { belongs, podsAnnotated: typeof podValue === 'string', podNamespace: m.namespace }, read));
     }
   }
 }
@@ -197,10 +197,10 @@ function commandLine(command: unknown, args: unknown): string {
   return a.length === 0 && b.length === 0 ? '' : [...a, ...b].join(' ');
 }
 
-function site(m: Manifest, field: string, value: string, placement: Placement, holder: string, extra: Partial<AnnotationSite>): AnnotationSite {
+function site(m: Manifest, field: string, value: string, placement: Placement, holder: string, extra: Partial<AnnotationSite>, read: SelectionReader): AnnotationSite {
   // One shape for every site (the rules read thousands of them).
   return {
-    manifest: m, field, value, placement, holder, parsed: parseSelections(value),
+    manifest: m, field, value, placement, holder, parsed: read(value),
     workload: extra.workload, podNamespace: extra.podNamespace, belongs: extra.belongs, podsAnnotated: extra.podsAnnotated,
   };
 }
@@ -218,7 +218,7 @@ function helmReleaseName(o: any): string | undefined {
  * `controllers`, the layout of app-template 2.x and later).
  * @internal
  */
-export function readAppTemplate(release: Release): { workloads: Workload[]; annotations: AnnotationSite[] } {
+export function readAppTemplate(release: Release, read: SelectionReader = parseSelections): { workloads: Workload[]; annotations: AnnotationSite[] } {
   const m = release.manifest;
   const values = release.values;
   const controllers = digMap(values, 'controllers') ?? {};
@@ -253,7 +253,7 @@ export function readAppTemplate(release: Release): { workloads: Workload[]; anno
     const rendered = controllerNetworksAnnotation(values, id);
     const value = rendered?.value;
     if (rendered) {
-      annotations.push(site(m, annotationField(release.originOf(rendered.from)), rendered.value, 'pod', holder, { workload, podNamespace: release.namespace }));
+      annotations.push(site(m, annotationField(release.originOf(rendered.from)), rendered.value, 'pod', holder, { workload, podNamespace: release.namespace }, read));
     }
     const misplaced = dig(c, 'annotations', NETWORKS_ANNOTATION);
     if (typeof misplaced === 'string') {
@@ -261,7 +261,7 @@ export function readAppTemplate(release: Release): { workloads: Workload[]; anno
         belongs: `${podPath.join('.')} (or defaultPodOptions.annotations)`,
         podsAnnotated: typeof value === 'string',
         podNamespace: release.namespace,
-      }));
+      }, read));
     }
   }
   return { workloads, annotations };
@@ -282,7 +282,7 @@ export function readUnknownChartAnnotations(release: Release): AnnotationSite[] 
     for (const key of Object.keys(node)) {
       const value = node[key];
       if (key === NETWORKS_ANNOTATION && typeof value === 'string') {
-        out.push(site(m, annotationField(release.originOf(path)), value, 'unknown', `${holder}@${path.join('.')}`, { podNamespace: release.namespace }));
+        out.push(site(m, annotationField(release.originOf(path)), value, 'unknown', `${holder}@${path.join('.')}`, { podNamespace: release.namespace }, parseSelections));
       } else {
         walk(value, [...path, key], depth + 1);
       }

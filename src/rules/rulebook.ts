@@ -10,6 +10,7 @@ import { Finding, Level, Manifest } from './model';
 import { FindingInput, Rule } from './rule';
 import { compare } from '../util/strings';
 import { render } from './values';
+import { KnownSelections } from './selections';
 
 // The rulebook: every rule over one inventory of the input, findings in a fixed order. The synth
 // check (app-check.ts), the cdk8s validation plugin and the command line (src/cli) all run this.
@@ -152,6 +153,12 @@ export interface RunOptions {
    * @default - the cluster's, when it has one
    */
   readonly kubernetesVersion?: readonly [number, number, number];
+  /**
+   * What the input's own model knows of the networks annotations it wrote (at synth, the
+   * MultusPodAnnotations' elements), read instead of parsing the annotation again.
+   * @default - every annotation is parsed
+   */
+  readonly knownSelections?: KnownSelections;
 }
 
 /**
@@ -161,7 +168,7 @@ export interface RunOptions {
  * @internal
  */
 export function runRules(manifests: readonly Manifest[], options: RunOptions = {}): Finding[] {
-  const inventory = new Inventory(manifests, options.cluster, options.kubernetesVersion ?? options.cluster?.version);
+  const inventory = new Inventory(manifests, options.cluster, options.kubernetesVersion ?? options.cluster?.version, options.knownSelections);
   const seen = new Set<string>();
   const findings: Finding[] = [];
   const input = options.input ?? 'app';

@@ -1,5 +1,5 @@
 import { addressText, parseAddress } from '../network/address-plan';
-import { canonicalMac } from '../pod/selection';
+import { SelectionElement, canonicalMac } from '../pod/selection';
 import { checkInterfaceName, isDnsSubdomain } from '../util/validate';
 import { isMap, isTemplated } from './values';
 
@@ -84,6 +84,44 @@ export function parseSelections(text: string): ParsedSelections {
 }
 
 const NONE: never[] = Object.freeze([]) as unknown as never[];
+
+/**
+ * How the rulebook reads a networks annotation: `parseSelections`, or first what the input's own
+ * model knows of it (at synth, the elements of the MultusPodAnnotation that wrote it).
+ * @internal
+ */
+export type SelectionReader = (text: string) => ParsedSelections;
+
+/**
+ * What the input's own model knows of a networks annotation, by its text: the annotation read,
+ * or undefined where the model did not write it.
+ * @internal
+ */
+export type KnownSelections = (text: string) => ParsedSelections | undefined;
+
+/**
+ * What `parseSelections` reads from the value of a MultusPodAnnotation, taken from its elements,
+ * checked and canonical, without parsing the JSON it wrote: the construct refused every element
+ * Multus would refuse, and wrote only keys Multus knows. Not for a value with a template in it,
+ * which `parseSelections` reads as such.
+ * @internal
+ */
+export function checkedSelections(elements: ReadonlyArray<SelectionElement>): ParsedSelections {
+  const views: SelectionView[] = [];
+  for (let index = 0; index < elements.length; index++) {
+    const e = elements[index];
+    const ips: string[] = [];
+    // Canonical, with or without a prefix (a NetworkRef's may have none): the address is the text before it.
+    if (e.ips !== undefined) {
+      for (const ip of e.ips) {
+        const slash = ip.indexOf('/');
+        ips.push(slash < 0 ? ip : ip.slice(0, slash));
+      }
+    }
+    views.push({ index, name: e.name, namespace: e.namespace, ips, mac: e.mac });
+  }
+  return { elements: views, problems: NONE, unknownKeys: NONE, templated: false };
+}
 
 /**
  * Go's encoding/json matches keys case-insensitively: `field(raw, folded, 'ips')` finds `IPs` too.

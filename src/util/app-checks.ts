@@ -31,7 +31,7 @@ export class AppCheckContext {
   private cachedObjects?: ApiObject[];
   private readonly memos = new Map<string, unknown>();
 
-  constructor(private readonly root: IConstruct, private readonly render: (object: ApiObject) => any) {}
+  constructor(public readonly root: IConstruct, private readonly render: (object: ApiObject) => any) {}
 
   /**
    * Every ApiObject of the app, in construct order, without their manifests: for checks that read

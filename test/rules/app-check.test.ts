@@ -116,6 +116,18 @@ describe('the rulebook at synth', () => {
     expect(err.hint).toContain('kplus.DeploymentStrategy.recreate()');
   });
 
+  test('a MultusPodAnnotation\'s address, read from the construct, clashes with the same address written by hand', () => {
+    // GIVEN a Deployment on the network through the construct, and a hand-written Pod with its address
+    const { app, iot, apps } = world();
+    const d = new kplus.Deployment(apps, 'esphome', { replicas: 1, strategy: kplus.DeploymentStrategy.recreate(), containers: [container()] });
+    new MultusPodAnnotation(apps, 'esphome-iot', { networks: [{ network: iot, ips: ['192.0.2.10'] }] }).applyTo(d);
+    new ApiObject(apps, 'other', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'other', annotations: { [KEY]: VALUE } }, spec: { containers: [] } } as any);
+    // WHEN the app is synthesized THEN the rules saw the construct's address as Multus will
+    const err = validationError(() => app.synthYaml());
+    expect(rulesOf(err)).toEqual(['address-conflict']);
+    expect(err.message).toContain('192.0.2.10');
+  });
+
   test('included YAML is checked too', () => {
     const { app, apps } = world();
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-multus-include-')), 'nad.yaml');
