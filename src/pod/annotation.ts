@@ -148,6 +148,22 @@ interface CheckedSelection {
 
 const interfaceField = (i: number): string => `networks[${i}].interface`;
 
+/** The static addresses one pod asks of one IotNetwork: the requests, what the plan granted, how many were handed out. */
+interface ClaimBatch {
+  readonly network: IotNetwork;
+  readonly requests: ClaimRequest[];
+  granted?: CheckedClaim[];
+  taken: number;
+}
+
+/** The batch of `network` in `batches`, added when there is none yet. */
+function batchOf(batches: ClaimBatch[], network: IotNetwork): ClaimBatch {
+  for (const b of batches) if (b.network === network) return b;
+  const batch: ClaimBatch = { network, requests: [], granted: undefined, taken: 0 };
+  batches.push(batch);
+  return batch;
+}
+
 const ACCEPTED_TARGETS = 'give a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod, of any cdk8s-plus line) or an ApiObject of kind Pod or with spec.template (a KubeDeployment, ...); for a bjw-s app-template HelmRelease use applyToHelmRelease()';
 
 /**
@@ -244,29 +260,28 @@ export class MultusPodAnnotation extends Construct {
     const elements = checked as CheckedSelection[];
 
     // The static addresses of each IotNetwork, checked as one batch per network (claimant: this
-    // construct's path and the element's and address's index).
+    // construct's path and the element's and address's index). A pod names a network or two: the
+    // batches are a short list searched in order, not maps.
     const path = this.node.path;
-    const batches = new Map<IotNetwork, ClaimRequest[]>();
+    const batches: ClaimBatch[] = [];
     for (let i = 0; i < elements.length; i++) {
       const c = elements[i];
       if (!c.iot || !c.sel.ips) continue;
-      let batch = batches.get(c.iot);
-      if (batch === undefined) batches.set(c.iot, batch = []);
+      const batch = batchOf(batches, c.iot);
       for (let j = 0; j < c.sel.ips.length; j++) {
         const field = `networks[${i}].ips[${j}]`;
         // Joined, not concatenated: the plan keeps the claimant for as long as the app lives, and a
         // joined text is one flat string where a template's result is a tree of its pieces.
-        batch.push({ address: c.sel.ips[j], claimant: [path, field].join(' '), field });
+        batch.requests.push({ address: c.sel.ips[j], claimant: [path, field].join(' '), field });
       }
     }
-    const granted = new Map<IotNetwork, CheckedClaim[]>();
-    batches.forEach((requests, network) => {
+    for (const batch of batches) {
       try {
-        granted.set(network, network._checkClaims(requests));
+        batch.granted = batch.network._checkClaims(batch.requests);
       } catch (e) {
         problems.record(e);
       }
-    });
+    }
     // The pinned MACs, per network, against every other pod's and each other.
     const macs: MacRequest[] = [];
     for (let i = 0; i < elements.length; i++) {
@@ -275,24 +290,22 @@ export class MultusPodAnnotation extends Construct {
     }
     problems.addAll(macClaimProblems(this, macs));
     problems.throwIfAny();
-    granted.forEach((claims, network) => network._recordClaims(claims));
+    for (const batch of batches) batch.network._recordClaims(batch.granted!);
     recordMacClaims(this, macs);
 
     // The granted addresses in the order of the requests, per network. Built with loops and push:
     // arrays of one kind wherever they are made, so that the optimized constructor is not thrown
     // back to the interpreter by the first array an inlined map() made differently.
-    const next = new Map<IotNetwork, number>();
     const selectionElements: SelectionElement[] = [];
     const networks: INetworkAttachment[] = [];
     let pinned = false;
     for (const c of elements) {
       let ips = c.ips;
       if (c.iot && c.sel.ips) {
-        const claims = granted.get(c.iot)!;
-        const at = next.get(c.iot) ?? 0;
+        const batch = batchOf(batches, c.iot);
         ips = [];
-        for (let j = at; j < at + c.sel.ips.length; j++) ips.push(claims[j].withPrefix);
-        next.set(c.iot, at + c.sel.ips.length);
+        for (let j = 0; j < c.sel.ips.length; j++) ips.push(batch.granted![batch.taken + j].withPrefix);
+        batch.taken += c.sel.ips.length;
       }
       selectionElements.push({ name: c.name, namespace: c.namespace, interface: c.sel.interface, ips, mac: c.mac, 'default-route': c.defaultRoute, 'cni-args': c.cniArgs });
       networks.push(c.sel.network);
