@@ -85,40 +85,31 @@ const NETWORK_SELECTION = propsShape<NetworkSelection>('NetworkSelection', { net
 const ANNOTATION_PROPS = propsShape<MultusPodAnnotationProps>('MultusPodAnnotationProps', { networks: true });
 
 /**
- * Which annotation each pod (a target's pod, or an app-template controller's) was given, by the
- * construct that holds the pod and the controller (`''` for a workload or a Pod). A JSON patch on a
- * raw ApiObject is not visible in its props, so the pod's own annotations cannot tell.
+ * What an app keeps of its MultusPodAnnotations: every one, in the order they were made, and which
+ * annotation each pod (a target's pod, or an app-template controller's) was given, by the construct
+ * that holds the pod and the controller (a JSON patch on a raw ApiObject is not visible in its
+ * props, so the pod's own annotations cannot tell). Kept in the app, found once by each
+ * annotation; made with the app's one end-of-app check of them all.
  */
-function appliedTo(key: IConstruct, controller: string): MultusPodAnnotation | undefined {
-  return appliedIn(key).get(appliedKey(key, controller));
+interface AppAnnotations {
+  readonly all: MultusPodAnnotation[];
+  readonly applied: Map<IConstruct | string, MultusPodAnnotation>;
 }
 
-/**
- * Every pod given an annotation in the app of `scope`, kept in the app: keyed by the construct
- * that holds the pod, and by the controller too for an app-template release.
- */
-function appliedIn(scope: IConstruct): Map<IConstruct | string, MultusPodAnnotation> {
-  return stateOf(scope.node.root, 'cdk8s-multus.pod-annotations', () => new Map<IConstruct | string, MultusPodAnnotation>());
-}
+const APP_ANNOTATIONS = 'cdk8s-multus.annotations';
 
-/** The construct itself for its pod, a text naming it and the controller for a controller's pods. */
-function appliedKey(key: IConstruct, controller: string): IConstruct | string {
-  return controller === '' ? key : `${key.node.path}\0${controller}`;
-}
-
-/**
- * Every MultusPodAnnotation of the app of `scope`, in the order they were made, kept in the app;
- * made with the app's one end-of-app check of them all.
- */
-function annotationsOf(scope: IConstruct, rulebook: MultusRulebook): MultusPodAnnotation[] {
-  return stateOf(scope.node.root, ANNOTATIONS, () => {
+/** The annotations of the app that `scope` belongs to, made (with the app's end-of-app check) on first use. */
+function appAnnotationsOf(scope: IConstruct): AppAnnotations {
+  return stateOf(scope.node.root, APP_ANNOTATIONS, () => {
     const all: MultusPodAnnotation[] = [];
-    rulebook._add((context) => all.flatMap((a) => a._endOfAppProblems(context)));
-    return all;
+    MultusRulebook.of(scope)._add((context) => {
+      const problems: Array<ValidationProblem | ValidationError> = [];
+      for (const a of all) a._endOfAppProblems(context, problems);
+      return problems;
+    });
+    return { all, applied: new Map() };
   });
 }
-
-const ANNOTATIONS = 'cdk8s-multus.annotations';
 
 /**
  * Every MultusPodAnnotation of the app of `scope`, in the order they were made (none when the app
@@ -126,7 +117,12 @@ const ANNOTATIONS = 'cdk8s-multus.annotations';
  * @internal
  */
 export function appAnnotations(scope: IConstruct): ReadonlyArray<MultusPodAnnotation> {
-  return scope.node.root.node.tryFindChild(ANNOTATIONS) === undefined ? [] : stateOf(scope.node.root, ANNOTATIONS, () => [] as MultusPodAnnotation[]);
+  return scope.node.root.node.tryFindChild(APP_ANNOTATIONS) === undefined ? [] : appAnnotationsOf(scope).all;
+}
+
+/** The construct itself for its pod, a text naming it and the controller for a controller's pods. */
+function appliedKey(key: IConstruct, controller: string): IConstruct | string {
+  return controller === '' ? key : `${key.node.path}\0${controller}`;
 }
 
 /** Which element of a pod's networks carries the default route, once one does. */
@@ -209,6 +205,8 @@ export class MultusPodAnnotation extends Construct {
    */
   private sites: Array<{ readonly target: IConstruct; readonly key: IConstruct; readonly controller?: string }> = [];
   private readonly rendered: string;
+  /** What the app keeps of its annotations (this one included). */
+  private readonly app: AppAnnotations;
   /** The elements of the annotation, as `rendered` serializes them. */
   private readonly elements: ReadonlyArray<SelectionElement>;
   /** Whether the annotation was handed to a pod: applied to a target, or its map or values taken. */
@@ -219,7 +217,7 @@ export class MultusPodAnnotation extends Construct {
   constructor(scope: Construct, id: string, props: MultusPodAnnotationProps) {
     checkConstructId(scope, id, 'MultusPodAnnotation');
     super(scope, id);
-    const rulebook = MultusRulebook.of(this);
+    this.app = appAnnotationsOf(this);
     checkKnownProps('', props, ANNOTATION_PROPS, this);
     const selections = props?.networks;
     if (!Array.isArray(selections) || selections.length === 0) {
@@ -317,7 +315,7 @@ export class MultusPodAnnotation extends Construct {
     this.requiresSinglePod = pinned;
     // Known only at the end: an annotation that never reaches a pod attaches nothing, and its
     // static addresses would still be held in the address plan.
-    annotationsOf(this, rulebook).push(this);
+    this.app.all.push(this);
   }
 
   /**
@@ -365,14 +363,14 @@ export class MultusPodAnnotation extends Construct {
   }
 
   /**
-   * The end-of-app checks of this annotation.
+   * The end-of-app checks of this annotation: its problems are added to `into` (the app's one list
+   * for all its annotations).
    * @internal
    */
-  public _endOfAppProblems(context: AppCheckContext): Array<ValidationProblem | ValidationError> {
-    const reaches = this.checkReachesPod(context);
-    const sites = this.sites.length === 0 ? [] : this.checkSites(context);
-    const byValue = this.checkByValue(context);
-    return reaches.length + sites.length + byValue.length === 0 ? [] : [...reaches, ...sites, ...byValue];
+  public _endOfAppProblems(context: AppCheckContext, into: Array<ValidationProblem | ValidationError>): void {
+    if (!this.handedOut) into.push(...this.checkReachesPod(context));
+    if (this.sites.length > 0) into.push(...this.checkSites(context));
+    if (this.byValue) into.push(...this.checkByValue(context));
   }
 
   /**
@@ -421,7 +419,7 @@ export class MultusPodAnnotation extends Construct {
     const path = target.node.path;
     const site = findPodAnnotationSite(target, 'target');
     if (!site) invalid({ field: 'target', value: path, hint: ACCEPTED_TARGETS, scope: this, problem: 'has no pod to annotate' });
-    if (appliedTo(site.key, '') === this) return;
+    if (this.appliedTo(site.key, '') === this) return;
     if (site.hostNetwork) this.refuseHostNetwork(path, site.hostNetwork);
     this.checkSinglePod(path, site.multiPod);
     this.checkNotAnnotated(path, site.key, '', site.existing(MultusPodAnnotation.ANNOTATION_KEY));
@@ -431,12 +429,17 @@ export class MultusPodAnnotation extends Construct {
 
   /** Refuses a pod that another annotation (or the user) already gave a different networks annotation. */
   private checkNotAnnotated(path: string, key: IConstruct, controller: string, existing: string | undefined): void {
-    const other = appliedTo(key, controller);
+    const other = this.appliedTo(key, controller);
     const current = existing ?? other?.rendered;
     if (current !== undefined && current !== this.rendered) {
       const by = other ? ` (from ${other.node.path})` : '';
       invalid({ field: 'target', value: path, hint: `its pod already has ${MultusPodAnnotation.ANNOTATION_KEY}${by}: ${current}; put all of a pod's networks in one MultusPodAnnotation`, scope: this, problem: 'would lose its networks annotation' });
     }
+  }
+
+  /** The annotation the pod of `key` (and `controller`) was given in this app, if any. */
+  private appliedTo(key: IConstruct, controller: string): MultusPodAnnotation | undefined {
+    return this.app.applied.get(appliedKey(key, controller));
   }
 
   /** Whether the annotation was applied to `target` already. */
@@ -445,7 +448,7 @@ export class MultusPodAnnotation extends Construct {
   }
 
   private recordTarget(target: IConstruct, key: IConstruct, controller?: string): void {
-    appliedIn(key).set(appliedKey(key, controller ?? ''), this);
+    this.app.applied.set(appliedKey(key, controller ?? ''), this);
     // Most annotations have one target: a list of one, not a list grown for more.
     const site = { target, key, controller };
     if (this.sites.length === 0) this.sites = [site];
@@ -490,7 +493,7 @@ export class MultusPodAnnotation extends Construct {
       invalid({ field: 'release', value: release.node.path, hint: 'the release has no spec.values; use toAppTemplateValues() when creating it', scope: this, problem: 'has no values' });
     }
     const multiPod = checkAppTemplateValues(values, controller, this.rendered, 'release.spec.values', this);
-    if (appliedTo(release, controller) === this) return;
+    if (this.appliedTo(release, controller) === this) return;
     const hostNetwork = controllerHostNetwork(values, controller)?.why;
     if (hostNetwork) this.refuseHostNetwork(release.node.path, hostNetwork);
     this.checkSinglePod(release.node.path, multiPod);
