@@ -8,6 +8,7 @@ import { AppCheckContext, MultusRulebook } from '../util/app-checks';
 import { checkConstructId } from '../util/construct-id';
 import { stateOf } from '../util/scope-state';
 import { isPlainObject } from '../util/merge';
+import { trimmed } from '../util/lists';
 import { checkKnownProps, propsShape } from '../util/props';
 import { checkDnsLabel } from '../util/validate';
 import { HOST_NETWORK, NETWORKS_ANNOTATION, controllerHostNetwork, podAnnotationValues } from '../knowledge/workloads';
@@ -301,17 +302,19 @@ export class MultusPodAnnotation extends Construct {
       let ips = c.ips;
       if (c.iot && c.sel.ips) {
         const batch = batchOf(batches, c.iot);
-        ips = [];
-        for (let j = 0; j < c.sel.ips.length; j++) ips.push(batch.granted![batch.taken + j].withPrefix);
+        const granted: string[] = [];
+        for (let j = 0; j < c.sel.ips.length; j++) granted.push(batch.granted![batch.taken + j].withPrefix);
         batch.taken += c.sel.ips.length;
+        ips = trimmed(granted);
       }
       selectionElements.push({ name: c.name, namespace: c.namespace, interface: c.sel.interface, ips, mac: c.mac, 'default-route': c.defaultRoute, 'cni-args': c.cniArgs });
       networks.push(c.sel.network);
       pinned ||= ips !== undefined || c.mac !== undefined;
     }
     this.rendered = renderSelections(selectionElements);
-    this.elements = selectionElements;
-    this.networks = networks;
+    // Kept for as long as the app lives: at their length (util/lists.ts).
+    this.elements = trimmed(selectionElements);
+    this.networks = trimmed(networks);
     this.requiresSinglePod = pinned;
     // Known only at the end: an annotation that never reaches a pod attaches nothing, and its
     // static addresses would still be held in the address plan.

@@ -3,6 +3,7 @@ import {
   isWorkload, misplacedAnnotationsPaths, podAnnotationsPath, podHostNetwork, podTemplatePath, rawResourceAutoscaling, workloadMultiPod,
 } from '../knowledge/workloads';
 import { ImageReference, parseImageReference } from '../util/image';
+import { trimmed } from '../util/lists';
 import { Manifest } from './model';
 import { Release } from './releases';
 import { ParsedSelections, SelectionReader, parseSelections } from './selections';
@@ -32,23 +33,43 @@ export interface ContainerView {
  * A container of a workload: its image read on first use, and where it is written computed only
  * for a message (a check reads thousands of containers and reports a few).
  */
-class Container implements ContainerView {
+abstract class Container implements ContainerView {
   private parsed?: ImageReference | null;
   constructor(
     public readonly name: string,
     public readonly image: string | undefined,
     public readonly commandLine: string,
     public readonly resources: Record<string, any> | undefined,
-    private readonly at: () => string,
   ) {}
 
-  public get field(): string {
-    return this.at();
-  }
+  public abstract get field(): string;
 
   public get reference(): ImageReference | undefined {
     if (this.parsed === undefined) this.parsed = (this.image !== undefined ? parseImageReference(this.image) : undefined) ?? null;
     return this.parsed ?? undefined;
+  }
+}
+
+/** A container of a pod template (a raw workload's, a Pod's): where it is written follows from the template's path. */
+class TemplateContainer extends Container {
+  constructor(name: string, image: string | undefined, commandLine: string, resources: Record<string, any> | undefined,
+    private readonly templatePath: readonly string[], private readonly index: number) {
+    super(name, image, commandLine, resources);
+  }
+
+  public get field(): string {
+    return [...this.templatePath, 'spec', `containers[${this.index}]`].join('.');
+  }
+}
+
+/** A container of an app-template controller: where it is written is where the release's values came from. */
+class ValuesContainer extends Container {
+  constructor(name: string, image: string | undefined, commandLine: string, resources: Record<string, any> | undefined, private readonly at: () => string) {
+    super(name, image, commandLine, resources);
+  }
+
+  public get field(): string {
+    return this.at();
   }
 }
 
@@ -155,18 +176,18 @@ export function readWorkload(m: Manifest, autoscaled: AutoscalerLookup, workload
   for (let i = 0; i < written.length; i++) {
     const c: any = written[i];
     if (!isMap(c)) continue;
-    containers.push(new Container(
+    containers.push(new TemplateContainer(
       typeof c.name === 'string' ? c.name : `${i}`,
       typeof c.image === 'string' && !isTemplated(c.image) ? c.image : undefined,
       commandLine(c.command, c.args),
       isMap(c.resources) ? c.resources : undefined,
-      () => [...templatePath, 'spec', `containers[${i}]`].join('.'),
+      templatePath, i,
     ));
   }
   const name = typeof o.metadata?.name === 'string' ? o.metadata.name : '';
   const multiPod = workloadMultiPod(o, 'rollout') ?? autoscaled(m.namespace, kind, name);
   const host = podHostNetwork(o, templatePath);
-  const workload = new RawWorkload(m, kind, containers, multiPod, host && { field: host.path.join('.'), why: host.why });
+  const workload = new RawWorkload(m, kind, trimmed(containers), multiPod, host && { field: host.path.join('.'), why: host.why });
   workloads.push(workload);
   const holder = `${kind}/${m.namespace ?? ''}/${name}`;
   const podValue = digMap(template, 'metadata', 'annotations')?.[NETWORKS_ANNOTATION];
@@ -237,7 +258,7 @@ export function readAppTemplate(release: Release, read: SelectionReader = parseS
       const tag = dig(spec, 'image', 'tag');
       const image = typeof repo === 'string' && !isTemplated(repo) ? `${repo}${typeof tag === 'string' ? `:${tag}` : ''}` : undefined;
       const command = [spec.command, spec.args].flatMap((x) => (Array.isArray(x) ? x : typeof x === 'string' ? [x] : []));
-      return new Container(k, image, command.join(' '), isMap(spec.resources) ? spec.resources : undefined, () => release.originOf(['controllers', id, 'containers', k]));
+      return new ValuesContainer(k, image, command.join(' '), isMap(spec.resources) ? spec.resources : undefined, () => release.originOf(['controllers', id, 'containers', k]));
     });
     const type = typeof c.type === 'string' ? c.type : 'deployment';
     const multiPod = controllerRolloutMultiPod(id, c) ?? (typeof releaseName === 'string' ? rawResourceAutoscaling(values, releaseName, id) : undefined);

@@ -1,5 +1,6 @@
 import { addressText, parseAddress } from '../network/address-plan';
 import { SelectionElement, canonicalMac } from '../pod/selection';
+import { trimmed } from '../util/lists';
 import { checkInterfaceName, isDnsSubdomain } from '../util/validate';
 import { isMap, isTemplated } from './values';
 
@@ -79,8 +80,9 @@ export function parseSelections(text: string): ParsedSelections {
     }
     elements.push(readElement(raw, index, problems, unknownKeys));
   }
-  // A read that found nothing wrong shares one empty list (the rulebook keeps thousands of reads).
-  return { elements, problems: problems.length === 0 ? NONE : problems, unknownKeys: unknownKeys.length === 0 ? NONE : unknownKeys, templated };
+  // A read that found nothing wrong shares one empty list, and its elements are kept at their
+  // length (the rulebook keeps thousands of reads while it runs; util/lists.ts).
+  return { elements: trimmed(elements), problems: problems.length === 0 ? NONE : problems, unknownKeys: unknownKeys.length === 0 ? NONE : unknownKeys, templated };
 }
 
 const NONE: never[] = Object.freeze([]) as unknown as never[];
@@ -107,20 +109,15 @@ export type KnownSelections = (text: string) => ParsedSelections | undefined;
  * @internal
  */
 export function checkedSelections(elements: ReadonlyArray<SelectionElement>): ParsedSelections {
-  const views: SelectionView[] = [];
-  for (let index = 0; index < elements.length; index++) {
-    const e = elements[index];
-    const ips: string[] = [];
-    // Canonical, with or without a prefix (a NetworkRef's may have none): the address is the text before it.
-    if (e.ips !== undefined) {
-      for (const ip of e.ips) {
-        const slash = ip.indexOf('/');
-        ips.push(slash < 0 ? ip : ip.slice(0, slash));
-      }
-    }
-    views.push({ index, name: e.name, namespace: e.namespace, ips, mac: e.mac });
-  }
+  // Lists made at their length (map): the rulebook keeps one read per annotation while it runs.
+  const views = elements.map((e, index): SelectionView => ({ index, name: e.name, namespace: e.namespace, ips: e.ips?.map(hostOf) ?? [], mac: e.mac }));
   return { elements: views, problems: NONE, unknownKeys: NONE, templated: false };
+}
+
+/** A canonical address with or without a prefix (a NetworkRef's may have none): the text before it. */
+function hostOf(ip: string): string {
+  const slash = ip.indexOf('/');
+  return slash < 0 ? ip : ip.slice(0, slash);
 }
 
 /**
@@ -220,7 +217,7 @@ function readElement(raw: Record<string, any>, index: number, problems: Selectio
       }
     }
   }
-  return { index, name: name || undefined, namespace: namespace || undefined, ips, mac };
+  return { index, name: name || undefined, namespace: namespace || undefined, ips: trimmed(ips), mac };
 }
 
 /** Go's net.ParseMAC also reads the dotted form `0242.c0a8.140a`. */
