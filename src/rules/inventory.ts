@@ -74,7 +74,7 @@ export class Inventory implements ReleaseLookup {
       if (typeof own === 'string') {
         annotations.push({
           manifest: r.manifest, field: annotationField('metadata.annotations'), value: own, placement: 'misplaced',
-          holder: `HelmRelease/${r.namespace ?? ''}/${r.manifest.object.metadata?.name}`, parsed: parseSelections(own),
+          holder: `HelmRelease/${r.namespace ?? ''}/${r.manifest.object.metadata?.name}`, parsed: this.readSelections(own),
           belongs: r.chart.known === 'app-template' ? 'spec.values.controllers.<controller>.pod.annotations' : 'the pod annotations of the chart\'s values',
           podsAnnotated: false, podNamespace: r.namespace,
         });
@@ -84,7 +84,7 @@ export class Inventory implements ReleaseLookup {
         workloads.push(...read.workloads);
         annotations.push(...read.annotations);
       } else if (r.chart.known !== 'app-template') {
-        annotations.push(...readUnknownChartAnnotations(r));
+        annotations.push(...readUnknownChartAnnotations(r, this.readSelections));
       }
     }
     return { workloads, annotations };

@@ -294,7 +294,7 @@ export function readAppTemplate(release: Release, read: SelectionReader = parseS
  * the chart's business.
  * @internal
  */
-export function readUnknownChartAnnotations(release: Release): AnnotationSite[] {
+export function readUnknownChartAnnotations(release: Release, read: SelectionReader = parseSelections): AnnotationSite[] {
   const out: AnnotationSite[] = [];
   const m = release.manifest;
   const holder = `HelmRelease/${release.namespace ?? ''}/${m.object?.metadata?.name}`;
@@ -303,7 +303,7 @@ export function readUnknownChartAnnotations(release: Release): AnnotationSite[] 
     for (const key of Object.keys(node)) {
       const value = node[key];
       if (key === NETWORKS_ANNOTATION && typeof value === 'string') {
-        out.push(site(m, annotationField(release.originOf(path)), value, 'unknown', `${holder}@${path.join('.')}`, { podNamespace: release.namespace }, parseSelections));
+        out.push(site(m, annotationField(release.originOf(path)), value, 'unknown', `${holder}@${path.join('.')}`, { podNamespace: release.namespace }, read));
       } else {
         walk(value, [...path, key], depth + 1);
       }
