@@ -6,7 +6,7 @@ import { IotNetwork } from '../network/iot-network';
 import { INetworkAttachment } from '../network/network-ref';
 import { AppCheckContext, MultusRulebook } from '../util/app-checks';
 import { checkConstructId } from '../util/construct-id';
-import { stateOf } from '../util/scope-state';
+import { keptStateOf, stateOf } from '../util/scope-state';
 import { isPlainObject } from '../util/merge';
 import { trimmed } from '../util/lists';
 import { checkKnownProps, propsShape } from '../util/props';
@@ -118,7 +118,7 @@ function appAnnotationsOf(scope: IConstruct): AppAnnotations {
  * @internal
  */
 export function appAnnotations(scope: IConstruct): ReadonlyArray<MultusPodAnnotation> {
-  return scope.node.root.node.tryFindChild(APP_ANNOTATIONS) === undefined ? [] : appAnnotationsOf(scope).all;
+  return keptStateOf<AppAnnotations>(scope.node.root, APP_ANNOTATIONS)?.all ?? [];
 }
 
 /** The construct itself for its pod, a text naming it and the controller for a controller's pods. */

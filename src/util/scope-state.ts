@@ -13,12 +13,25 @@ class ScopeState<T> extends Construct {
   }
 }
 
+/** The holder of the value kept for `scope` under `id`, if one was made. */
+function holderOf<T>(scope: IConstruct, id: string): ScopeState<T> | undefined {
+  const found = scope.node.tryFindChild(id);
+  return found instanceof ScopeState ? found : undefined;
+}
+
 /**
  * The value kept for `scope` under `id`, made by `create` on first use.
  * @internal
  */
 export function stateOf<T>(scope: IConstruct, id: string, create: () => T): T {
-  const found = scope.node.tryFindChild(id);
-  if (found instanceof ScopeState) return found.value as T;
-  return new ScopeState(scope as Construct, id, create()).value;
+  return (holderOf<T>(scope, id) ?? new ScopeState(scope as Construct, id, create())).value;
+}
+
+/**
+ * The value kept for `scope` under `id`, or undefined when nothing made one yet (a read that must
+ * not create the state).
+ * @internal
+ */
+export function keptStateOf<T>(scope: IConstruct, id: string): T | undefined {
+  return holderOf<T>(scope, id)?.value;
 }
