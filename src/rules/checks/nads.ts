@@ -1,5 +1,5 @@
 import { installsNadCrd } from '../charts';
-import { declares } from '../cni';
+import { NadConfig, declares } from '../cni';
 import { Inventory, Nad } from '../inventory';
 import { AnnotationSite, ownerOf } from '../pods';
 import { Rule } from '../rule';
@@ -37,6 +37,9 @@ function owners(sites: Set<AnnotationSite>): string {
   return sites.size > 4 ? `${names.slice(0, 3).join(', ')} and ${sites.size - 3} more` : names.join(', ');
 }
 
+/** A NAD whose config Multus reads: a list of plugins. */
+type PluginsNad = Nad & { readonly config: Extract<NadConfig, { kind: 'plugins' }> };
+
 /** Why a missing capability matters, per capability. */
 const DEPRECATED_PATH: Record<'ips' | 'mac', string> = {
   ips: 'Multus 4.x then hands the addresses on only as CNI_ARGS "IP=" (its path marked "Deprecated in ver 3.5"), which the reference static IPAM still reads: the pod gets its address today (measured with Multus 4.3.0 on the reference plugins 1.1.1 and 1.10.0), but only by that deprecated path, and static IPAM that gets no address fails with "IPAM plugin returned missing IP config"',
@@ -59,11 +62,10 @@ export const nadCapability: Rule = {
   summary: 'a NAD whose pods request ips or mac (or whose static IPAM needs them) while no plugin of it declares the capability',
   check(inventory, report) {
     // The pods' requests are gathered only when a NAD lacks a capability (IotNetwork declares both).
-    const lacking = inventory.nads().filter((nad) => nad.config.kind === 'plugins' && (!declares(nad.config, 'ips') || !declares(nad.config, 'mac')));
+    const lacking = inventory.nads().filter((nad): nad is PluginsNad => nad.config.kind === 'plugins' && (!declares(nad.config, 'ips') || !declares(nad.config, 'mac')));
     if (lacking.length === 0) return;
     const byNad = requests(inventory);
     for (const nad of lacking) {
-      if (nad.config.kind !== 'plugins') continue;
       const asked = byNad.get(nad) ?? { ips: new Set<AnnotationSite>(), mac: new Set<AnnotationSite>() };
       const staticNeedsIps = nad.config.plugins.some((p) => p.ipamType === 'static' && !p.staticAddresses);
       const main = nad.config.plugins[0]?.type ?? 'main';
