@@ -68,9 +68,14 @@ function plainQuad(text: unknown, allowPrefix: boolean): RegExpExecArray | undef
   return quad && (quad[5] === undefined || (allowPrefix && Number(quad[5]) <= 32)) ? quad : undefined;
 }
 
-/** The address of a `plainQuad` match, without its prefix: its canonical text. */
-function quadHost(text: string, quad: RegExpExecArray): string {
-  return quad[5] === undefined ? text : text.slice(0, text.indexOf('/'));
+/**
+ * An address without its `/prefix`, if it has one: the canonical text of a canonical address with
+ * a prefix, or of a `plainQuad` match.
+ * @internal
+ */
+export function withoutPrefix(text: string): string {
+  const slash = text.indexOf('/');
+  return slash < 0 ? text : text.slice(0, slash);
 }
 
 /**
@@ -84,7 +89,7 @@ export function parseAddress(field: string, text: string, scope?: IConstruct, al
   const quad = plainQuad(text, allowPrefix);
   if (quad) {
     const value = BigInt(((Number(quad[1]) * 256 + Number(quad[2])) * 256 + Number(quad[3])) * 256 + Number(quad[4]));
-    return { family: 4, value, text: quadHost(text, quad), prefixLength: quad[5] === undefined ? undefined : Number(quad[5]) };
+    return { family: 4, value, text: withoutPrefix(text), prefixLength: quad[5] === undefined ? undefined : Number(quad[5]) };
   }
   const example = allowPrefix ? 'an IP address such as "192.168.20.10" or "192.168.20.10/24"' : 'an IP address such as "192.168.20.10"';
   if (typeof text !== 'string') invalid({ field, value: text, hint: `give ${example}`, scope });
@@ -119,7 +124,7 @@ export function parseAddress(field: string, text: string, scope?: IConstruct, al
  */
 export function addressText(text: string): string | undefined {
   const quad = plainQuad(text, true);
-  if (quad) return quadHost(text, quad);
+  if (quad) return withoutPrefix(text);
   try {
     return parseAddress('address', text).text;
   } catch {

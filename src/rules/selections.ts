@@ -1,4 +1,4 @@
-import { addressText, parseAddress } from '../network/address-plan';
+import { addressText, parseAddress, withoutPrefix } from '../network/address-plan';
 import { SelectionElement, canonicalMac } from '../pod/selection';
 import { trimmed } from '../util/lists';
 import { checkInterfaceName, isDnsSubdomain } from '../util/validate';
@@ -110,14 +110,8 @@ export type KnownSelections = (text: string) => ParsedSelections | undefined;
  */
 export function checkedSelections(elements: ReadonlyArray<SelectionElement>): ParsedSelections {
   // Lists made at their length (map): the rulebook keeps one read per annotation while it runs.
-  const views = elements.map((e, index): SelectionView => ({ index, name: e.name, namespace: e.namespace, ips: e.ips?.map(hostOf) ?? [], mac: e.mac }));
+  const views = elements.map((e, index): SelectionView => ({ index, name: e.name, namespace: e.namespace, ips: e.ips?.map(withoutPrefix) ?? [], mac: e.mac }));
   return { elements: views, problems: NONE, unknownKeys: NONE, templated: false };
-}
-
-/** A canonical address with or without a prefix (a NetworkRef's may have none): the text before it. */
-function hostOf(ip: string): string {
-  const slash = ip.indexOf('/');
-  return slash < 0 ? ip : ip.slice(0, slash);
 }
 
 /**
